@@ -1,0 +1,3 @@
+from headshot_studio.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,317 @@
+"""The one entry point: the app window by default, subcommands for headless work.
+
+    headshot-studio                      open the app
+    headshot-studio run --photos D --out D [options]
+    headshot-studio models list | verify [ID...] | import PATH [--name NAME]
+    headshot-studio selftest
+
+Exit codes: 0 done, 1 failed (the message says why and what to do), 2 usage error,
+130 cancelled by the user (progress kept; ``--resume`` continues).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+
+from headshot_studio import __version__
+
+log = logging.getLogger("headshot_studio")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+
+
+# --- progress display -------------------------------------------------------------------
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class ProgressPrinter:
+    """Turns JobEvents into a one-line progress bar (terminal) or sparse lines (pipes, logs)."""
+
+    WIDTH = 24
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._last_stage = None
+        self._last_decile = -1
+        self._last_draw = 0.0
+
+    def __call__(self, event) -> None:
+        if event.stage != self._last_stage:
+            self.finish_line()
+            self._last_stage, self._last_decile = event.stage, -1
+        filled = int(self.WIDTH * event.fraction)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        extra = f" loss {event.loss:.4f}" if event.loss is not None else ""
+        line = f"{event.stage.value:>9} [{bar}] {event.step}/{event.total}{extra} ETA {_clock(event.eta_s)}"
+        if self.interactive:
+            now = time.monotonic()
+            if now - self._last_draw > 0.1 or event.step >= event.total:
+                self.stream.write("\r" + line.ljust(78))
+                self.stream.flush()
+                self._last_draw = now
+        else:
+            decile = int(event.fraction * 10)
+            if decile != self._last_decile:
+                self._last_decile = decile
+                self.stream.write(line + "\n")
+                self.stream.flush()
+
+    def finish_line(self) -> None:
+        if self.interactive and self._last_stage is not None:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def say(self, text: str) -> None:
+        self.finish_line()
+        self._last_stage = None
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+class CancelOnInterrupt:
+    """First Ctrl-C asks the job to stop cleanly; a second one quits at once."""
+
+    def __init__(self, token, printer: ProgressPrinter) -> None:
+        self.token, self.printer = token, printer
+        self._previous = None
+
+    def __enter__(self):
+        self._previous = signal.getsignal(signal.SIGINT)
+        signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.token.cancelled:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            raise KeyboardInterrupt
+        self.token.cancel()
+        self.printer.say("Stopping after the current step… (press Ctrl-C again to quit at once)")
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self._previous or signal.default_int_handler)
+        return False
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def _extra_model_dirs() -> list[Path]:
+    from headshot_studio.settings import load_settings
+
+    folder = load_settings().models_folder
+    return [Path(folder)] if folder else []
+
+
+# CLI option -> (RunRequest field, TrainingConfig field); exactly one is set.
+RUN_OPTIONS = {
+    "count": ("count", None),
+    "seed": ("seed", None),
+    "prompt": ("prompt", None),
+    "negative": ("negative_prompt", None),
+    "steps": ("steps", None),
+    "guidance": ("guidance_scale", None),
+    "sampler": ("scheduler", None),
+    "train_steps": (None, "steps"),
+    "rank": (None, "rank"),
+    "learning_rate": (None, "learning_rate"),
+    "train_text_encoder": (None, "train_text_encoder"),
+    "checkpoint_every": (None, "checkpoint_every"),
+}
+
+
+def _run_settings(args: argparse.Namespace, recorded: dict, settings) -> tuple[dict, dict]:
+    """RunRequest and TrainingConfig values: options given now, else the ones recorded
+    by the run being resumed, else the user's settings; the dataclass defaults do the rest."""
+    run_values: dict = {"count": settings.images_per_style}
+    training_values: dict = {"checkpoint_every": settings.checkpoint_every}
+    for key in ("count", "seed", "prompt", "negative_prompt", "steps", "guidance_scale", "scheduler"):
+        if key in recorded:
+            run_values[key] = recorded[key]
+    training_values |= recorded.get("training", {})
+    for option, (run_field, training_field) in RUN_OPTIONS.items():
+        value = getattr(args, option)
+        if value is None:
+            continue
+        if run_field:
+            run_values[run_field] = value
+        else:
+            training_values[training_field] = value
+    training_values.setdefault("seed", run_values.get("seed", 0))
+    return run_values, training_values
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from headshot_studio.core.events import CancelToken
+    from headshot_studio.core.hardware import detect_device, plan_run
+    from headshot_studio.core.models import default_model, resolve_model
+    from headshot_studio.core.pipeline import RunRequest, recorded_run, run_job
+    from headshot_studio.core.training import TrainingConfig
+    from headshot_studio.settings import load_settings
+
+    settings = load_settings()
+    printer = ProgressPrinter()
+    out = Path(args.out)
+    recorded = recorded_run(out) if args.resume else {}
+    run_values, training_values = _run_settings(args, recorded, settings)
+    training = TrainingConfig(**training_values)
+
+    extra = _extra_model_dirs()
+    model_choice = args.model or recorded.get("model_id")
+    model = resolve_model(model_choice, extra) if model_choice else default_model(extra, settings.default_model)
+    device = detect_device()
+    plan = plan_run(model, device, train_text_encoder=training.train_text_encoder, allow_cpu=args.allow_cpu or settings.allow_cpu)
+    printer.say(f"Model: {model.name} ({model.architecture_name})")
+    printer.say(f"Device: {device.describe()}")
+    printer.say(f"Plan: {plan.describe()}")
+    log.info("run: model=%s device=%s plan=%s", model.id, device.describe(), plan.describe())
+    request = RunRequest(
+        photos_dir=Path(args.photos), out_dir=out, model=model, plan=plan, training=training, resume=args.resume, **run_values
+    )
+    token = CancelToken()
+    with CancelOnInterrupt(token, printer):
+        result = run_job(request, on_event=printer, cancel=token)
+    printer.say(
+        f"Done in {_clock(result.seconds)}: {len(result.images)} images in {out / 'images'}"
+        + ("" if result.trained else " (reused the face learned earlier)")
+    )
+    return EXIT_OK
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from headshot_studio.core import models
+
+    extra = _extra_model_dirs()
+    printer = ProgressPrinter()
+    if args.models_command == "list":
+        found = models.find_models(extra)
+        if not found:
+            printer.say("No models installed. Import one with: headshot-studio models import PATH")
+        for info in found:
+            checked = "checksums recorded" if info.has_checksums else "no checksums"
+            print(f"{info.id}\t{info.architecture_name}\t{info.source}\t{checked}\t{info.licence}\t{info.path}")
+        return EXIT_OK
+    if args.models_command == "verify":
+        targets = [models.resolve_model(i, extra) for i in args.ids] if args.ids else models.find_models(extra)
+        if not targets:
+            printer.say("No models installed to verify.")
+        failed = 0
+        for info in targets:
+            try:
+                models.verify_model(info, on_event=printer)
+                note = "" if info.has_checksums else " (structure only: no checksums recorded)"
+                printer.say(f"OK      {info.id}{note}")
+            except models.ModelDamagedError as exc:
+                failed += 1
+                printer.say(f"DAMAGED {info.id}: {exc.message}")
+        return EXIT_FAILED if failed else EXIT_OK
+    if args.models_command == "import":
+        from headshot_studio.core.events import CancelToken
+
+        token = CancelToken()
+        with CancelOnInterrupt(token, printer):
+            info = models.import_model(Path(args.path), name=args.name, on_event=printer, cancel=token)
+        printer.say(f"Imported “{info.name}” as {info.id} ({info.architecture_name}); licence: {info.licence}")
+        return EXIT_OK
+    raise AssertionError(args.models_command)
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from headshot_studio.testing.selftest import run_selftest
+
+    return EXIT_OK if run_selftest(print) else EXIT_FAILED
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from headshot_studio.ui.app import run_app
+
+    return run_app()
+
+
+# --- argument parsing ---------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="headshot-studio", description="Professional headshots from your selfies, made on this PC."
+    )
+    parser.add_argument("--version", action="version", version=f"Headshot Studio {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="log more detail")
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="learn a face from photos and generate headshots, without the window")
+    run.add_argument("--photos", required=True, metavar="DIR", help="folder of selfies")
+    run.add_argument("--out", required=True, metavar="DIR", help="folder for the results")
+    run.add_argument("--model", metavar="ID|PATH", help="model id (see `models list`) or a diffusers folder")
+    run.add_argument("--count", type=int, metavar="N", help="number of headshots (default from settings)")
+    run.add_argument("--seed", type=int, help="first seed; image i uses seed+i (default 0)")
+    run.add_argument("--prompt", help="prompt; {subject} stands for the person")
+    run.add_argument("--negative", help="negative prompt (what to avoid)")
+    run.add_argument("--steps", type=int, help="denoising steps per image (default 30)")
+    run.add_argument("--guidance", type=float, help="guidance scale (default 6.5)")
+    run.add_argument("--sampler", help="sampler: dpmpp_2m, dpmpp_2m_karras, euler, euler_a, ddim, unipc")
+    run.add_argument("--train-steps", type=int, metavar="N", help="training steps (default: 150 per photo, at most 800)")
+    run.add_argument("--rank", type=int, help="LoRA rank (default 16)")
+    run.add_argument("--learning-rate", type=float, help="LoRA learning rate (default 1e-4)")
+    run.add_argument("--train-text-encoder", action="store_true", default=None, help="also train the text encoder(s)")
+    run.add_argument("--checkpoint-every", type=int, metavar="N", help="save training progress every N steps")
+    run.add_argument(
+        "--resume", action="store_true", help="continue the run in --out where it stopped (with its recorded settings)"
+    )
+    run.add_argument("--allow-cpu", action="store_true", help="experts: run a full-size model without a GPU (hours)")
+    run.set_defaults(handler=cmd_run)
+
+    models = sub.add_parser("models", help="list, verify or import base models")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    models_sub.add_parser("list", help="installed models")
+    verify = models_sub.add_parser("verify", help="check model files against their checksums")
+    verify.add_argument("ids", nargs="*", metavar="ID", help="models to check (default: all)")
+    imp = models_sub.add_parser("import", help="import a .safetensors checkpoint or a diffusers folder")
+    imp.add_argument("path", metavar="PATH")
+    imp.add_argument("--name", help="display name for the model")
+    models.set_defaults(handler=cmd_models)
+
+    selftest = sub.add_parser("selftest", help="check this installation with a tiny built-in model")
+    selftest.set_defaults(handler=cmd_selftest)
+    parser.set_defaults(handler=cmd_gui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from headshot_studio.core.events import Cancelled, HeadshotError, describe_error
+    from headshot_studio.logs import setup_logging
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(verbose=args.verbose)
+    try:
+        return args.handler(args)
+    except Cancelled:
+        print("\nCancelled. Everything finished so far is kept; run again with --resume to continue.", file=sys.stderr)
+        return EXIT_CANCELLED
+    except HeadshotError as exc:
+        kind, message, details = describe_error(exc)
+        log.error("%s: %s | %s", kind, message, details)
+        print(f"\nError: {message}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return EXIT_CANCELLED
+    except Exception as exc:  # the user gets a plain message; the log gets the traceback
+        kind, message, details = describe_error(exc)
+        log.error("%s: %s\n%s", kind, message, details)
+        from headshot_studio import paths
+
+        print(f"\nError: {message}\nDetails are in the log: {paths.log_file()}", file=sys.stderr)
+        return EXIT_FAILED

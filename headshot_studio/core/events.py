@@ -1,0 +1,185 @@
+"""The vocabulary every long-running core function speaks: stages, progress events,
+cancellation and typed errors.
+
+Core functions that take time accept ``on_event`` (a callable taking a :class:`JobEvent`)
+and a :class:`CancelToken`. They never print, never touch Qt and never swallow errors:
+problems the user can act on are raised as :class:`HeadshotError` subclasses whose
+``message`` is plain language and says what to do next; a user's cancel ends as
+:class:`Cancelled`, which is not an error.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+class Stage(str, enum.Enum):
+    """Stages of a run, in the order a full run passes through them."""
+
+    VERIFY = "verify"  # checking model files against their checksums
+    IMPORT = "import"  # copying/converting a model the user chose
+    CHECK = "check"  # photo quality checks
+    PREPARE = "prepare"  # crops and captions -> training set
+    LOAD = "load"  # loading model weights into memory
+    TRAIN = "train"  # learning the face (LoRA)
+    GENERATE = "generate"  # denoising the headshots
+    POSTPROCESS = "postprocess"  # face detail, colour, upscale
+    RANK = "rank"  # scoring and ordering the gallery
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """One progress report. ``step`` counts from 1 to ``total`` within ``stage``.
+
+    ``loss`` is set by training steps; ``eta_s`` is the estimated seconds left in the
+    stage (None until there is enough history); ``preview`` is an optional small
+    PIL image of the latest result.
+    """
+
+    stage: Stage
+    step: int
+    total: int
+    message: str = ""
+    preview: Any = None
+    loss: float | None = None
+    eta_s: float | None = None
+
+    @property
+    def fraction(self) -> float:
+        return 0.0 if self.total <= 0 else min(1.0, self.step / self.total)
+
+
+EventCallback = Callable[[JobEvent], None]
+
+
+def ignore_events(event: JobEvent) -> None:
+    """Default ``on_event`` for callers that do not want progress."""
+
+
+class Cancelled(Exception):
+    """The user asked to stop. Raised by :meth:`CancelToken.raise_if_cancelled`.
+
+    A cancelled run is not a failure: whatever was finished is kept on disk.
+    """
+
+
+class CancelToken:
+    """Thread-safe flag a UI or signal handler sets and a worker polls."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+
+class EtaClock:
+    """Estimates seconds left from the pace of the steps seen so far.
+
+    The first step is excluded from the pace because it carries one-off costs
+    (kernel warm-up, lazy allocations) that would make early estimates far too long.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._first_step: int | None = None
+        self._first_time = 0.0
+
+    def tick(self, step: int) -> float | None:
+        """Record that ``step`` (1-based) just finished; return seconds left or None."""
+        now = time.perf_counter()
+        if self._first_step is None:
+            self._first_step, self._first_time = step, now
+            return None
+        done = step - self._first_step
+        if done <= 0:
+            return None
+        per_step = (now - self._first_time) / done
+        return max(0.0, per_step * (self.total - step))
+
+
+# --- typed errors ---------------------------------------------------------------------
+
+
+class HeadshotError(Exception):
+    """An error the user can understand and act on.
+
+    ``message`` is one or two plain sentences ending with what to do next;
+    ``details`` holds technical context for the "copy details" button and the log.
+    """
+
+    kind = "error"
+
+    def __init__(self, message: str, *, details: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InputError(HeadshotError):
+    kind = "bad_input"
+
+
+class ModelNotFoundError(HeadshotError):
+    kind = "model_missing"
+
+
+class ModelDamagedError(HeadshotError):
+    kind = "model_damaged"
+
+
+class UnsafeModelFormatError(HeadshotError):
+    kind = "unsafe_model"
+
+
+class UnsupportedModelError(HeadshotError):
+    kind = "unsupported_model"
+
+
+class NoGpuError(HeadshotError):
+    kind = "no_gpu"
+
+
+class NotEnoughVramError(HeadshotError):
+    kind = "not_enough_vram"
+
+
+class DiskSpaceError(HeadshotError):
+    kind = "disk_full"
+
+
+def describe_error(exc: BaseException) -> tuple[str, str, str]:
+    """Turn any exception into ``(kind, user message, details)`` for display.
+
+    Unexpected exceptions get a generic message; their traceback goes to details so
+    nothing is lost, but the user never sees a traceback as the message.
+    """
+    if isinstance(exc, HeadshotError):
+        details = exc.details or "".join(traceback.format_exception(exc))
+        return exc.kind, exc.message, details
+    if isinstance(exc, MemoryError):
+        return (
+            "out_of_memory",
+            "The computer ran out of memory. Close other programs and try again.",
+            "".join(traceback.format_exception(exc)),
+        )
+    return (
+        "internal",
+        "Something went wrong inside Headshot Studio. Your photos and finished images "
+        "are kept. Copy the details and send them to support.",
+        "".join(traceback.format_exception(exc)),
+    )

@@ -1,0 +1,333 @@
+"""Loading a base model (+ the learned face LoRA) and generating seeded images.
+
+Every image is reproducible: it gets its own seed, its noise comes from a CPU random
+generator seeded with it (so the starting noise is the same on any device), and the
+prompt, negative prompt, seed, model and every setting are written into the PNG's
+metadata and into a sidecar JSON next to it. Same seed and settings -> same pixels.
+
+``load_base_pipeline`` is the one way the app loads a model: training takes its
+components from the same call, so tiny test models and real ones share all code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from headshot_studio import __version__
+from headshot_studio.core.events import (
+    CancelToken,
+    Cancelled,
+    EtaClock,
+    EventCallback,
+    InputError,
+    JobEvent,
+    ModelDamagedError,
+    Stage,
+    ignore_events,
+)
+from headshot_studio.core.files import sha256_file, write_json_atomic
+from headshot_studio.core.hardware import RunPlan
+from headshot_studio.logs import quiet_model_libraries
+from headshot_studio.core.models import PIPELINE_CLASSES, SD15, ModelInfo, check_model_folder
+
+# Scheduler choices offered to users: key -> (diffusers class, extra config).
+SCHEDULERS: dict[str, tuple[str, dict]] = {
+    "dpmpp_2m": ("DPMSolverMultistepScheduler", {}),
+    "dpmpp_2m_karras": ("DPMSolverMultistepScheduler", {"use_karras_sigmas": True}),
+    "euler": ("EulerDiscreteScheduler", {}),
+    "euler_a": ("EulerAncestralDiscreteScheduler", {}),
+    "ddim": ("DDIMScheduler", {}),
+    "unipc": ("UniPCMultistepScheduler", {}),
+}
+DEFAULT_NEGATIVE = "blurry, lowres, deformed, disfigured, extra fingers, watermark, text, cartoon"
+MAX_SEED = 2**32 - 1
+PREVIEW_PX = 160
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """One image to make. ``width``/``height`` of 0 mean the plan's resolution."""
+
+    prompt: str
+    seed: int
+    negative_prompt: str = DEFAULT_NEGATIVE
+    steps: int = 30
+    guidance_scale: float = 6.5
+    width: int = 0
+    height: int = 0
+    scheduler: str = "dpmpp_2m"
+    lora_scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class GeneratedImage:
+    path: Path
+    sidecar: Path
+    seed: int
+    settings: dict
+
+
+def check_request(request: GenerationRequest) -> None:
+    """Refuse bad settings before anything is loaded, quoting the bad value."""
+    if not request.prompt.strip():
+        raise InputError("The prompt is empty. Describe the headshot you want.")
+    if not 1 <= request.steps <= 150:
+        raise InputError(f"Steps must be between 1 and 150 (got {request.steps}).")
+    if not 0.0 <= request.guidance_scale <= 30.0:
+        raise InputError(f"Guidance must be between 0 and 30 (got {request.guidance_scale}).")
+    if not 0 <= request.seed <= MAX_SEED:
+        raise InputError(f"The seed must be between 0 and {MAX_SEED} (got {request.seed}).")
+    for label, value in (("width", request.width), ("height", request.height)):
+        if value and (value % 8 or not 64 <= value <= 2048):
+            raise InputError(f"The image {label} must be a multiple of 8 from 64 to 2048 (got {value}).")
+    if request.scheduler not in SCHEDULERS:
+        raise InputError(
+            f"Unknown sampler “{request.scheduler}”. Choose one of: {', '.join(SCHEDULERS)}."
+        )
+    if not 0.0 <= request.lora_scale <= 2.0:
+        raise InputError(f"Face strength must be between 0 and 2 (got {request.lora_scale}).")
+
+
+def _weights_variant(folder: Path) -> str | None:
+    """'fp16' when the unet ships only fp16-variant files (e.g. *.fp16.safetensors)."""
+    names = [p.name for p in (folder / "unet").glob("*.safetensors")]
+    if names and all(".fp16." in n for n in names):
+        return "fp16"
+    return None
+
+
+def load_base_pipeline(model: ModelInfo, plan: RunPlan):
+    """Load the model's diffusers pipeline (safetensors only, offline) for ``plan``."""
+    import diffusers
+
+    quiet_model_libraries()
+    check_model_folder(model.path, model.name)
+    pipeline_class = getattr(diffusers, PIPELINE_CLASSES[model.architecture])
+    kwargs = {
+        "dtype": plan.torch_dtype,
+        "use_safetensors": True,  # never unpickle
+        "local_files_only": True,  # never reach a hub
+        "variant": _weights_variant(model.path),
+    }
+    if model.architecture == SD15:
+        kwargs |= {"safety_checker": None, "feature_extractor": None, "requires_safety_checker": False}
+    try:
+        pipe = pipeline_class.from_pretrained(model.path, **kwargs)
+    except (OSError, ValueError, RuntimeError, KeyError) as exc:
+        raise ModelDamagedError(
+            f"The model “{model.name}” could not be loaded; one of its files is damaged or does "
+            "not match the others. Import the model again from its original file.",
+            details=f"{model.path}: {type(exc).__name__}: {exc}",
+        ) from exc
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+class Generator:
+    """A loaded pipeline (base model + optional face LoRA) that writes seeded images."""
+
+    def __init__(self, model: ModelInfo, plan: RunPlan, lora_path: Path | None = None) -> None:
+        self.model = model
+        self.plan = plan
+        self.lora_path = lora_path
+        self.lora_sha256 = sha256_file(lora_path) if lora_path else None
+        self.pipe = load_base_pipeline(model, plan)
+        if lora_path is not None:
+            self._load_lora(lora_path)
+        self._default_scheduler_config = dict(self.pipe.scheduler.config)
+        if plan.vae_slicing:
+            self.pipe.vae.enable_slicing()
+        if plan.vae_tiling:
+            self.pipe.vae.enable_tiling()
+        if plan.cpu_offload:
+            self.pipe.enable_model_cpu_offload()
+        else:
+            self.pipe.to(plan.device)
+
+    def _load_lora(self, lora_path: Path) -> None:
+        if not lora_path.is_file():
+            raise InputError(
+                "The learned face file is missing. Train the face again.", details=str(lora_path)
+            )
+        try:
+            self.pipe.load_lora_weights(str(lora_path.parent), weight_name=lora_path.name, adapter_name="face")
+        except (OSError, ValueError, RuntimeError, KeyError) as exc:
+            raise InputError(
+                "The learned face file is damaged or was made for a different base model. "
+                "Train the face again with this model.",
+                details=f"{lora_path}: {type(exc).__name__}: {exc}",
+            ) from exc
+
+    def _set_scheduler(self, key: str) -> None:
+        import diffusers
+
+        class_name, extra = SCHEDULERS[key]
+        scheduler_class = getattr(diffusers, class_name)
+        self.pipe.scheduler = scheduler_class.from_config(self._default_scheduler_config, **extra)
+
+    def settings_for(self, request: GenerationRequest, batch_size: int) -> dict:
+        """Everything needed to reproduce an image, as stored in its metadata."""
+        width = request.width or self.plan.resolution
+        height = request.height or self.plan.resolution
+        return asdict(replace(request, width=width, height=height)) | {
+            "model_id": self.model.id,
+            "model_name": self.model.name,
+            "architecture": self.model.architecture,
+            "lora_file": self.lora_path.name if self.lora_path else None,
+            "lora_sha256": self.lora_sha256,
+            "precision": self.plan.precision,
+            "batch_size": batch_size,
+            "app_version": __version__,
+        }
+
+    def generate(
+        self,
+        requests: list[GenerationRequest],
+        out_dir: Path,
+        on_event: EventCallback = ignore_events,
+        cancel: CancelToken | None = None,
+        name_prefix: str = "",
+    ) -> list[GeneratedImage]:
+        """Make one image per request into ``out_dir``; skip requests already on disk.
+
+        Images are written as ``<prefix><index>-s<seed>.png`` + ``.json`` sidecar as
+        soon as each batch finishes, so a cancel or crash keeps every finished image
+        and a second call with the same requests continues where the first stopped.
+        Requests sharing every setting but the seed run together in batches of the
+        plan's size.
+        """
+        import torch
+
+        cancel = cancel or CancelToken()
+        for request in requests:
+            check_request(request)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stems = [f"{name_prefix}{i:04d}-s{r.seed}" for i, r in enumerate(requests)]
+        results: dict[int, GeneratedImage] = {}
+        pending = []
+        for i, (stem, request) in enumerate(zip(stems, requests)):
+            expected = self.settings_for(request, self.plan.generation_batch_size)
+            done = _load_existing(out_dir / f"{stem}.png", out_dir / f"{stem}.json", expected)
+            if done:
+                results[i] = done
+            else:
+                pending.append(i)
+
+        batches = _batches(pending, requests, self.plan.generation_batch_size)
+        total_steps = sum(requests[i].steps for i in pending)
+        eta = EtaClock(total_steps)
+        step_counter = 0
+
+        def on_step_end(pipe, step_index, timestep, callback_kwargs):
+            nonlocal step_counter
+            step_counter += 1
+            shown = min(step_counter, total_steps)
+            on_event(JobEvent(Stage.GENERATE, shown, total_steps, "Generating", eta_s=eta.tick(shown)))
+            if cancel.cancelled:
+                pipe._interrupt = True  # the loop skips the remaining denoising steps
+            return callback_kwargs
+
+        for batch in batches:
+            cancel.raise_if_cancelled()
+            first = requests[batch[0]]
+            self._set_scheduler(first.scheduler)
+            settings = self.settings_for(first, len(batch))
+            generators = [torch.Generator(device="cpu").manual_seed(requests[i].seed) for i in batch]
+            if self.lora_path is not None:
+                self.pipe.set_adapters(["face"], adapter_weights=[first.lora_scale])
+            with torch.inference_mode():
+                output = self.pipe(
+                    prompt=[first.prompt] * len(batch),
+                    negative_prompt=[first.negative_prompt] * len(batch),
+                    num_inference_steps=first.steps,
+                    guidance_scale=first.guidance_scale,
+                    width=settings["width"],
+                    height=settings["height"],
+                    generator=generators,
+                    callback_on_step_end=on_step_end,
+                )
+            if cancel.cancelled:  # the interrupted batch is unfinished: keep nothing of it
+                raise Cancelled()
+            for i, image in zip(batch, output.images):
+                image_settings = settings | {"seed": requests[i].seed}
+                results[i] = _save_image(image, out_dir / f"{stems[i]}.png", image_settings)
+                preview = image.copy()
+                preview.thumbnail((PREVIEW_PX, PREVIEW_PX))
+                on_event(
+                    JobEvent(
+                        Stage.GENERATE,
+                        min(step_counter, total_steps),
+                        total_steps,
+                        f"Finished {len(results)} of {len(requests)} images",
+                        preview=preview,
+                    )
+                )
+        return [results[i] for i in range(len(requests))]
+
+
+def _batches(pending: list[int], requests: list[GenerationRequest], size: int) -> list[list[int]]:
+    """Group pending requests that share every setting except the seed."""
+    groups: dict[GenerationRequest, list[int]] = {}
+    for i in pending:
+        groups.setdefault(replace(requests[i], seed=0), []).append(i)
+    batches = []
+    for members in groups.values():
+        batches += [members[k : k + size] for k in range(0, len(members), size)]
+    return sorted(batches, key=lambda b: b[0])
+
+
+# Settings that do not change the pixels, so an image on disk that differs only in
+# these still counts as done.
+_NOT_PIXEL_SETTINGS = {"created_at", "batch_size", "app_version", "model_name", "lora_file"}
+
+
+def _load_existing(png: Path, sidecar: Path, expected: dict) -> GeneratedImage | None:
+    """The image already on disk for this request, if it was made with the same settings."""
+    if not (png.is_file() and sidecar.is_file()):
+        return None
+    try:
+        settings = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # a damaged sidecar: make the image again
+    if not isinstance(settings, dict):
+        return None
+    if any(settings.get(k) != v for k, v in expected.items() if k not in _NOT_PIXEL_SETTINGS):
+        return None  # made with other settings: replace it
+    return GeneratedImage(path=png, sidecar=sidecar, seed=int(settings["seed"]), settings=settings)
+
+
+def parameters_text(settings: dict) -> str:
+    """The widely read "parameters" PNG text (as other SD tools write it)."""
+    return (
+        f"{settings['prompt']}\nNegative prompt: {settings['negative_prompt']}\n"
+        f"Steps: {settings['steps']}, Sampler: {settings['scheduler']}, CFG scale: {settings['guidance_scale']}, "
+        f"Seed: {settings['seed']}, Size: {settings['width']}x{settings['height']}, Model: {settings['model_id']}"
+    )
+
+
+def _save_image(image, png: Path, settings: dict) -> GeneratedImage:
+    """Write the PNG (with its settings in text chunks) and its sidecar, atomically."""
+    from PIL.PngImagePlugin import PngInfo
+
+    settings = settings | {"created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    info = PngInfo()
+    info.add_text("parameters", parameters_text(settings))
+    info.add_text("headshot_studio", json.dumps(settings, ensure_ascii=False))
+    fd, tmp = tempfile.mkstemp(dir=png.parent, prefix=f".{png.stem}-", suffix=".png")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            image.save(fh, format="PNG", pnginfo=info)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, png)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    sidecar = png.with_suffix(".json")
+    write_json_atomic(sidecar, settings)
+    return GeneratedImage(path=png, sidecar=sidecar, seed=settings["seed"], settings=settings)

@@ -1,0 +1,191 @@
+"""Which device to run on, and a RunPlan of settings that fit in its free memory.
+
+The plan is chosen before anything touches the GPU, from the free VRAM at that moment,
+so a card with 8 GB gets memory savers instead of an out-of-memory crash halfway
+through training. Every saver that is switched on is listed in ``RunPlan.notes`` with
+the reason, so the log and the UI can show why a run is slower.
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass, field
+
+from headshot_studio.core.events import NoGpuError, NotEnoughVramError
+from headshot_studio.core.models import SDXL, ModelInfo
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    kind: str  # "cuda" or "cpu"
+    name: str
+    total_vram_gb: float = 0.0
+    free_vram_gb: float = 0.0
+    bf16_supported: bool = False
+
+    @property
+    def torch_device(self) -> str:
+        return "cuda:0" if self.kind == "cuda" else "cpu"
+
+    def describe(self) -> str:
+        if self.kind == "cuda":
+            return f"{self.name}, {self.free_vram_gb:.1f} of {self.total_vram_gb:.1f} GB free"
+        return f"no NVIDIA GPU found (processor: {self.name})"
+
+
+def detect_device() -> DeviceInfo:
+    """The first CUDA device and its free memory, or the CPU when there is none."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return DeviceInfo(kind="cpu", name=platform.processor() or platform.machine() or "CPU")
+    free, total = torch.cuda.mem_get_info(0)
+    return DeviceInfo(
+        kind="cuda",
+        name=torch.cuda.get_device_name(0),
+        total_vram_gb=total / 2**30,
+        free_vram_gb=free / 2**30,
+        bf16_supported=torch.cuda.is_bf16_supported(),
+    )
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    device: str  # torch device string: "cuda:0" or "cpu"
+    precision: str  # "bf16", "fp16" or "fp32": dtype of the frozen base weights
+    resolution: int  # training and generation size in pixels (square)
+    train_batch_size: int
+    gradient_checkpointing: bool  # recompute activations in backward: ~30% slower, far less memory
+    cache_latents: bool  # encode training images once, then the VAE leaves the GPU
+    cache_text_embeddings: bool  # encode captions once, then the text encoder(s) leave the GPU
+    attention: str  # "sdpa" (PyTorch scaled-dot-product attention)
+    generation_batch_size: int
+    vae_slicing: bool  # decode one image at a time
+    vae_tiling: bool  # decode in tiles (large images on small cards)
+    cpu_offload: bool  # keep only the running model on the GPU (last resort, slow)
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def torch_dtype(self):
+        import torch
+
+        return {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[self.precision]
+
+    def describe(self) -> str:
+        savers = [
+            name
+            for name, on in (
+                ("gradient checkpointing", self.gradient_checkpointing),
+                ("cached latents", self.cache_latents),
+                ("cached text embeddings", self.cache_text_embeddings),
+                ("VAE slicing", self.vae_slicing),
+                ("VAE tiling", self.vae_tiling),
+                ("CPU offload", self.cpu_offload),
+            )
+            if on
+        ]
+        return (
+            f"{self.device}, {self.precision}, {self.resolution} px, train batch {self.train_batch_size}, "
+            f"generate batch {self.generation_batch_size}, {self.attention} attention"
+            + (f"; savers: {', '.join(savers)}" if savers else "")
+        )
+
+
+# Free-VRAM tiers (GB) per architecture, most generous first:
+# (min free GB, train batch, gradient checkpointing, generation batch, vae slicing, vae tiling, cpu offload)
+# Figures: SD1.5 LoRA training at 512 px in fp16 with cached latents needs ~7 GB without
+# gradient checkpointing and ~4 GB with it; SDXL at 1024 px needs ~18 GB without and
+# ~10 GB with it. Below the last tier the model cannot run.
+_TIERS = {
+    "sd15": (
+        (16.0, 2, False, 4, False, False, False),
+        (10.0, 1, False, 4, False, False, False),
+        (6.0, 1, True, 2, True, False, False),
+        (4.0, 1, True, 1, True, True, True),
+    ),
+    "sdxl": (
+        (24.0, 1, False, 2, False, False, False),
+        (16.0, 1, True, 2, True, False, False),
+        (10.0, 1, True, 1, True, True, False),
+        (8.0, 1, True, 1, True, True, True),
+    ),
+}
+
+
+def plan_run(
+    model: ModelInfo,
+    device: DeviceInfo,
+    *,
+    train_text_encoder: bool = False,
+    allow_cpu: bool = False,
+) -> RunPlan:
+    """Settings for ``model`` on ``device``; refuses when it cannot run sensibly.
+
+    A real-size model without a CUDA device is refused unless ``allow_cpu`` (an expert
+    override: it works, but takes many hours). Tiny test models run on the CPU.
+    """
+    resolution = model.native_resolution()
+    cache_text = not train_text_encoder  # a text encoder being trained must stay live
+    if device.kind != "cuda":
+        full_size = model.is_full_size()
+        if full_size and not allow_cpu:
+            raise NoGpuError(
+                "No NVIDIA graphics card was found, and Headshot Studio needs one to learn a face "
+                "and make headshots (8 GB of graphics memory or more). If this PC has one, install "
+                "or update its NVIDIA driver and restart the app.",
+                details=f"device: {device.describe()}; model: {model.name}. Experts can override "
+                "with --allow-cpu (or the allow_cpu setting); a run then takes many hours.",
+            )
+        notes = ("no GPU: running on the processor in full precision",)
+        if full_size:
+            notes += ("expert override: a full-size model on the processor will take hours",)
+        return RunPlan(
+            device="cpu",
+            precision="fp32",
+            resolution=resolution,
+            train_batch_size=1,
+            gradient_checkpointing=False,
+            cache_latents=True,
+            cache_text_embeddings=cache_text,
+            attention="sdpa",
+            generation_batch_size=1,
+            vae_slicing=False,
+            vae_tiling=False,
+            cpu_offload=False,
+            notes=notes,
+        )
+
+    architecture = "sdxl" if model.architecture == SDXL else "sd15"
+    for min_gb, batch, checkpointing, gen_batch, slicing, tiling, offload in _TIERS[architecture]:
+        if device.free_vram_gb >= min_gb:
+            break
+    else:
+        need = _TIERS[architecture][-1][0]
+        raise NotEnoughVramError(
+            f"Your graphics card has {device.free_vram_gb:.1f} GB of free memory, and "
+            f"{model.architecture_name} models need at least {need:.0f} GB. Close other programs "
+            "that use the graphics card (games, browsers, video editors) and try again"
+            + (", or use a Stable Diffusion 1.5 model, which needs less." if architecture == "sdxl" else "."),
+            details=device.describe(),
+        )
+    precision = "bf16" if device.bf16_supported else "fp16"
+    notes = [f"{device.free_vram_gb:.1f} GB free on {device.name}: tier for {min_gb:.0f}+ GB"]
+    if checkpointing:
+        notes.append("gradient checkpointing on to fit training in memory")
+    if offload:
+        notes.append("model CPU offload on: little free graphics memory, generation will be slower")
+    return RunPlan(
+        device=device.torch_device,
+        precision=precision,
+        resolution=resolution,
+        train_batch_size=batch,
+        gradient_checkpointing=checkpointing,
+        cache_latents=True,
+        cache_text_embeddings=cache_text,
+        attention="sdpa",
+        generation_batch_size=gen_batch,
+        vae_slicing=slicing,
+        vae_tiling=tiling,
+        cpu_offload=offload,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,474 @@
+"""Learning a face: DreamBooth-style LoRA training with peft, one readable file.
+
+The recipe is the one of diffusers' ``train_dreambooth_lora.py`` (frozen base model,
+low-rank adapters on the UNet attention projections, optionally the text encoder(s),
+noise-prediction MSE loss), reshaped for a desktop app:
+
+* settings come from a RunPlan chosen from the free VRAM (precision, batch, savers);
+* every step emits a JobEvent (step, total, loss, ETA) and checks the CancelToken;
+* progress is checkpointed every N steps and on cancel, and a run resumes from the
+  latest checkpoint; the random draws of step k depend only on (seed, k), so a resumed
+  run follows the same path as one that was never interrupted;
+* the result is one ``lora.safetensors`` in diffusers' LoRA format (loadable with
+  ``load_lora_weights``) with the training settings in its metadata and in
+  ``training.json`` beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from headshot_studio import __version__
+from headshot_studio.core.events import (
+    CancelToken,
+    Cancelled,
+    EtaClock,
+    EventCallback,
+    InputError,
+    JobEvent,
+    Stage,
+    ignore_events,
+)
+from headshot_studio.core.dataset import center_square
+from headshot_studio.core.files import sha256_file, write_json_atomic
+from headshot_studio.core.generation import load_base_pipeline
+from headshot_studio.core.hardware import RunPlan
+from headshot_studio.core.models import SDXL, ModelInfo
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
+UNET_TARGETS = ["to_k", "to_q", "to_v", "to_out.0"]  # attention projections
+TEXT_ENCODER_TARGETS = ["q_proj", "k_proj", "v_proj", "out_proj"]
+LORA_FILE = "lora.safetensors"
+SETTINGS_FILE = "training.json"
+CHECKPOINTS_DIR = "checkpoints"
+MAX_STEPS = 800  # past this a face LoRA over-trains: plastic skin, one fixed expression
+
+
+def default_steps(n_images: int) -> int:
+    """~150 steps per photo, capped where over-training starts."""
+    return max(1, min(MAX_STEPS, 150 * n_images))
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    steps: int = 0  # 0: default_steps(number of images)
+    rank: int = 16  # LoRA rank (4-32 is the usual range for a face)
+    learning_rate: float = 1e-4
+    text_encoder_learning_rate: float = 5e-5
+    train_text_encoder: bool = False
+    seed: int = 0
+    checkpoint_every: int = 50  # steps; at most this many are lost if the process dies
+    keep_checkpoints: int = 2
+    max_grad_norm: float = 1.0
+
+    def resolved(self, n_images: int) -> TrainingConfig:
+        from dataclasses import replace
+
+        return self if self.steps else replace(self, steps=default_steps(n_images))
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    lora_path: Path
+    steps: int
+    final_loss: float
+    resumed_from_step: int
+    seconds: float
+
+
+# --- 1. check inputs before touching the GPU -------------------------------------------
+
+
+def find_training_images(dataset_dir: Path) -> list[tuple[Path, str]]:
+    """(image, caption) pairs: every image needs a same-named .txt caption."""
+    if not dataset_dir.is_dir():
+        raise InputError(f"The training folder “{dataset_dir}” does not exist.")
+    images = sorted(p for p in dataset_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not images:
+        raise InputError(f"The training folder “{dataset_dir.name}” has no images.")
+    pairs = []
+    for image in images:
+        caption_file = image.with_suffix(".txt")
+        if not caption_file.is_file():
+            raise InputError(
+                f"The training image “{image.name}” has no caption file ({caption_file.name}). "
+                "Prepare the training set again."
+            )
+        caption = caption_file.read_text(encoding="utf-8").strip()
+        if not caption:
+            raise InputError(f"The caption of “{image.name}” is empty. Prepare the training set again.")
+        pairs.append((image, caption))
+    return pairs
+
+
+def check_config(config: TrainingConfig) -> None:
+    if not 1 <= config.steps <= 10_000:
+        raise InputError(f"Training steps must be between 1 and 10000 (got {config.steps}).")
+    if not 1 <= config.rank <= 128:
+        raise InputError(f"The LoRA rank must be between 1 and 128 (got {config.rank}).")
+    for label, lr in (("learning rate", config.learning_rate), ("text encoder learning rate", config.text_encoder_learning_rate)):
+        if not 0 < lr <= 1e-2:
+            raise InputError(f"The {label} must be above 0 and at most 0.01 (got {lr}).")
+    if config.checkpoint_every < 1 or config.keep_checkpoints < 1:
+        raise InputError("Checkpoint interval and number of kept checkpoints must be at least 1.")
+
+
+def _fingerprint(model: ModelInfo, pairs: list[tuple[Path, str]], config: TrainingConfig) -> dict:
+    """What a checkpoint must share with the current run for resuming to make sense."""
+    return {
+        "model_id": model.id,
+        "images": [[p.name, p.stat().st_size, caption] for p, caption in pairs],
+        "rank": config.rank,
+        "train_text_encoder": config.train_text_encoder,
+        "seed": config.seed,
+    }
+
+
+# --- checkpoints ------------------------------------------------------------------------
+
+
+def latest_checkpoint(output_dir: Path) -> Path | None:
+    root = output_dir / CHECKPOINTS_DIR
+    found = sorted(p for p in root.glob("step-*") if (p / "state.json").is_file()) if root.is_dir() else []
+    return found[-1] if found else None
+
+
+def _save_checkpoint(output_dir, step, trainable, optimizer, fingerprint, keep) -> None:
+    """Write LoRA weights, optimizer state and step into checkpoints/step-N atomically."""
+    from safetensors.torch import save_file
+
+    root = output_dir / CHECKPOINTS_DIR
+    final = root / f"step-{step:06d}"
+    if final.exists():
+        return
+    staging = root / f".step-{step:06d}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    save_file({name: p.detach().float().cpu().contiguous() for name, p in trainable.items()}, staging / "lora.safetensors")
+    opt_state = optimizer.state_dict()
+    tensors = {
+        f"{index}.{key}": value.detach().cpu().contiguous()
+        for index, state in opt_state["state"].items()
+        for key, value in state.items()
+    }
+    save_file(tensors, staging / "optimizer.safetensors")
+    write_json_atomic(
+        staging / "state.json",
+        {"step": step, "fingerprint": fingerprint, "param_groups": opt_state["param_groups"]},
+    )
+    staging.rename(final)
+    for old in sorted(p for p in root.glob("step-*") if p.is_dir())[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _load_checkpoint(checkpoint: Path, trainable, optimizer, fingerprint) -> int:
+    import torch
+    from safetensors.torch import load_file
+
+    state = json.loads((checkpoint / "state.json").read_text(encoding="utf-8"))
+    if state.get("fingerprint") != fingerprint:
+        raise InputError(
+            "The saved training progress belongs to different photos or settings, so it cannot be "
+            "continued. Start the training again without resuming.",
+            details=f"checkpoint {checkpoint}",
+        )
+    weights = load_file(checkpoint / "lora.safetensors")
+    with torch.no_grad():
+        for name, param in trainable.items():
+            param.copy_(weights[name].to(param.device, param.dtype))
+    tensors = load_file(checkpoint / "optimizer.safetensors")
+    opt_state: dict = {"state": {}, "param_groups": state["param_groups"]}
+    for key, value in tensors.items():
+        index, name = key.split(".", 1)
+        opt_state["state"].setdefault(int(index), {})[name] = value
+    optimizer.load_state_dict(opt_state)
+    return int(state["step"])
+
+
+# --- the trainer --------------------------------------------------------------------------
+
+
+def train_lora(
+    model: ModelInfo,
+    plan: RunPlan,
+    dataset_dir: Path,
+    output_dir: Path,
+    config: TrainingConfig = TrainingConfig(),
+    *,
+    resume: bool = True,
+    on_event: EventCallback = ignore_events,
+    cancel: CancelToken | None = None,
+) -> TrainingResult:
+    """Train a face LoRA on ``dataset_dir`` (images + .txt captions) into ``output_dir``.
+
+    Raises :class:`Cancelled` after saving a checkpoint when ``cancel`` is set; the
+    next call with ``resume=True`` continues from it.
+    """
+    import torch
+    import torch.nn.functional as F
+    from diffusers import DDPMScheduler
+    from diffusers.training_utils import cast_training_params
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    cancel = cancel or CancelToken()
+    started = time.perf_counter()
+
+    # 1. Check inputs: the dataset, the settings, and whether a finished LoRA exists.
+    pairs = find_training_images(dataset_dir)
+    config = config.resolved(len(pairs))
+    check_config(config)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    fingerprint = _fingerprint(model, pairs, config)
+    checkpoint = latest_checkpoint(output_dir) if resume else None
+    if not resume:
+        shutil.rmtree(output_dir / CHECKPOINTS_DIR, ignore_errors=True)
+
+    # 2. Load the base model through the same loader generation uses.
+    on_event(JobEvent(Stage.LOAD, 0, 1, f"Loading {model.name}"))
+    pipe = load_base_pipeline(model, plan)
+    device, weight_dtype = torch.device(plan.device), plan.torch_dtype
+    unet, vae = pipe.unet, pipe.vae
+    text_encoders = [te for te in (pipe.text_encoder, getattr(pipe, "text_encoder_2", None)) if te is not None]
+    is_sdxl = model.architecture == SDXL
+    # The training noise schedule is the model's own (betas, prediction type).
+    noise_scheduler = DDPMScheduler.from_config(pipe.scheduler.config)
+    on_event(JobEvent(Stage.LOAD, 1, 1, f"Loaded {model.name}"))
+    cancel.raise_if_cancelled()
+
+    # 3. Freeze the base model; add LoRA adapters. Only the adapters learn, in fp32
+    #    (half-precision optimizer updates underflow), while the base stays in plan dtype.
+    #    The adapters' random start is seeded too, so a run is repeatable end to end.
+    for module in [unet, vae, *text_encoders]:
+        module.requires_grad_(False)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(config.seed)
+        unet.add_adapter(
+            LoraConfig(r=config.rank, lora_alpha=config.rank, init_lora_weights="gaussian", target_modules=UNET_TARGETS)
+        )
+        if config.train_text_encoder:
+            for te in text_encoders:
+                te.add_adapter(
+                    LoraConfig(
+                        r=config.rank,
+                        lora_alpha=config.rank,
+                        init_lora_weights="gaussian",
+                        target_modules=TEXT_ENCODER_TARGETS,
+                    )
+                )
+    trained_modules = {"unet": unet}
+    if config.train_text_encoder:
+        trained_modules["text_encoder"] = text_encoders[0]
+        if is_sdxl:
+            trained_modules["text_encoder_2"] = text_encoders[1]
+    unet.to(device)
+    for te in text_encoders:
+        te.to(device)
+    if weight_dtype != torch.float32:
+        cast_training_params(list(trained_modules.values()), dtype=torch.float32)
+    if plan.gradient_checkpointing:
+        unet.enable_gradient_checkpointing()
+        if config.train_text_encoder:
+            for te in text_encoders:
+                te.gradient_checkpointing_enable()
+    trainable = {
+        f"{prefix}.{name}": p
+        for prefix, module in trained_modules.items()
+        for name, p in module.named_parameters()
+        if p.requires_grad
+    }
+
+    # 4. Load and encode the training images. With caching, every image is encoded by the
+    #    VAE once; its latent distribution (mean, std) is kept and sampled each step, and
+    #    the VAE leaves the GPU. The SDXL VAE overflows in fp16, so it encodes in fp32.
+    from PIL import Image
+
+    resolution = plan.resolution
+
+    def image_tensor(path: Path) -> torch.Tensor:
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            if im.size != (resolution, resolution):
+                im = center_square(im).resize((resolution, resolution), Image.Resampling.LANCZOS)
+            data = torch.frombuffer(bytearray(im.tobytes()), dtype=torch.uint8)
+        return data.view(resolution, resolution, 3).permute(2, 0, 1).float() / 127.5 - 1.0
+
+    vae_dtype = torch.float32 if getattr(vae.config, "force_upcast", False) else weight_dtype
+    vae.to(device)
+    if vae.dtype != vae_dtype:
+        vae.to(dtype=vae_dtype)
+
+    def encode_images(indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        pixels = torch.stack([image_tensor(pairs[i][0]) for i in indices]).to(device, vae_dtype)
+        with torch.no_grad():
+            dist = vae.encode(pixels).latent_dist
+        return dist.mean.float(), dist.std.float()
+
+    latent_cache = None
+    if plan.cache_latents:
+        means, stds = zip(*(encode_images([i]) for i in range(len(pairs))))
+        latent_cache = (torch.cat(means), torch.cat(stds))
+        vae.to("cpu")
+    cancel.raise_if_cancelled()
+
+    # 5. Encode the captions with the pipeline's own prompt encoder (the exact text
+    #    conditioning generation will use). Cached unless the text encoder is trained.
+    def encode_captions(captions: list[str]) -> tuple[torch.Tensor, torch.Tensor | None]:
+        if is_sdxl:
+            embeds, _, pooled, _ = pipe.encode_prompt(
+                captions, device=device, num_images_per_prompt=1, do_classifier_free_guidance=False
+            )
+            return embeds, pooled
+        embeds, _ = pipe.encode_prompt(captions, device, 1, False)
+        return embeds, None
+
+    text_cache = None
+    if plan.cache_text_embeddings and not config.train_text_encoder:
+        with torch.no_grad():
+            text_cache = encode_captions([caption for _, caption in pairs])
+        for te in text_encoders:
+            te.to("cpu")
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+    # SDXL micro-conditioning: original size, crop origin, target size (all square crops).
+    add_time_ids = torch.tensor([[resolution, resolution, 0, 0, resolution, resolution]], dtype=weight_dtype, device=device)
+
+    # 6. Optimizer over the adapters only; text encoders get their own (lower) rate.
+    groups = [{"params": [p for n, p in trainable.items() if n.startswith("unet.")], "lr": config.learning_rate}]
+    te_params = [p for n, p in trainable.items() if not n.startswith("unet.")]
+    if te_params:
+        groups.append({"params": te_params, "lr": config.text_encoder_learning_rate})
+    optimizer = torch.optim.AdamW(groups, betas=(0.9, 0.999), weight_decay=1e-2, eps=1e-8)
+    scaler = torch.amp.GradScaler("cuda") if plan.precision == "fp16" and device.type == "cuda" else None
+
+    # 7. Resume from the latest checkpoint, if any.
+    start_step = 0
+    if checkpoint is not None:
+        start_step = min(_load_checkpoint(checkpoint, trainable, optimizer, fingerprint), config.steps)
+
+    # 8. The loop. Step k draws its images, timesteps and noise from a generator seeded
+    #    with (seed, k) alone, so resuming reproduces the uninterrupted run.
+    unet.train()
+    n_images, batch_size = len(pairs), plan.train_batch_size
+    eta = EtaClock(config.steps)
+    loss_value = float("nan")
+    autocast = torch.autocast(device.type, dtype=weight_dtype, enabled=weight_dtype != torch.float32)
+    for step in range(start_step, config.steps):
+        if cancel.cancelled:
+            if step > start_step:
+                _save_checkpoint(output_dir, step, trainable, optimizer, fingerprint, config.keep_checkpoints)
+            raise Cancelled()
+        rng = torch.Generator().manual_seed(config.seed * 1_000_003 + step)
+        indices = [_sample_index(config.seed, step * batch_size + k, n_images) for k in range(batch_size)]
+        if latent_cache is not None:
+            mean, std = latent_cache[0][indices], latent_cache[1][indices]
+        else:
+            mean, std = encode_images(indices)
+        sample = torch.randn(mean.shape, generator=rng).to(device)
+        latents = ((mean + std * sample) * vae.config.scaling_factor).to(weight_dtype)
+        noise = torch.randn(latents.shape, generator=rng).to(device, weight_dtype)
+        timesteps = torch.randint(0, noise_scheduler.config.num_train_timesteps, (batch_size,), generator=rng).to(device)
+        noisy = noise_scheduler.add_noise(latents, noise, timesteps)
+
+        with autocast:
+            if text_cache is not None:
+                embeds = text_cache[0][indices]
+                pooled = text_cache[1][indices] if text_cache[1] is not None else None
+            else:
+                embeds, pooled = encode_captions([pairs[i][1] for i in indices])
+            extra = {}
+            if is_sdxl:
+                extra["added_cond_kwargs"] = {"text_embeds": pooled, "time_ids": add_time_ids.repeat(batch_size, 1)}
+            prediction = unet(noisy, timesteps, embeds, **extra).sample
+
+        if noise_scheduler.config.prediction_type == "v_prediction":
+            target = noise_scheduler.get_velocity(latents, noise, timesteps)
+        else:
+            target = noise
+        loss = F.mse_loss(prediction.float(), target.float(), reduction="mean")
+
+        optimizer.zero_grad(set_to_none=True)
+        params = list(trainable.values())
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.unscale_(optimizer)
+            torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
+            optimizer.step()
+
+        done = step + 1
+        loss_value = float(loss.detach())
+        on_event(
+            JobEvent(
+                Stage.TRAIN, done, config.steps, f"Learning the face: step {done} of {config.steps}",
+                loss=loss_value, eta_s=eta.tick(done),
+            )
+        )
+        if done % config.checkpoint_every == 0 and done < config.steps:
+            _save_checkpoint(output_dir, done, trainable, optimizer, fingerprint, config.keep_checkpoints)
+
+    # 9. Save the LoRA in diffusers' format, then add our settings to its metadata.
+    lora_layers = {
+        f"{name}_lora_layers": get_peft_model_state_dict(module) for name, module in trained_modules.items()
+    }
+    staging = output_dir / ".lora-staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    type(pipe).save_lora_weights(staging, weight_name=LORA_FILE, safe_serialization=True, **lora_layers)
+    settings = {
+        "config": asdict(config),
+        "plan": asdict(plan),
+        "model_id": model.id,
+        "architecture": model.architecture,
+        "images": [p.name for p, _ in pairs],
+        "steps_done": config.steps,
+        "resumed_from_step": start_step,
+        "final_loss": loss_value,
+        "app_version": __version__,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    lora_path = output_dir / LORA_FILE
+    _write_with_metadata(staging / LORA_FILE, lora_path, {"headshot_studio": json.dumps(settings)})
+    shutil.rmtree(staging, ignore_errors=True)
+    write_json_atomic(output_dir / SETTINGS_FILE, settings | {"lora_sha256": sha256_file(lora_path)})
+    shutil.rmtree(output_dir / CHECKPOINTS_DIR, ignore_errors=True)
+
+    del pipe, unet, vae, text_encoders, optimizer
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+    return TrainingResult(
+        lora_path=lora_path,
+        steps=config.steps,
+        final_loss=loss_value,
+        resumed_from_step=start_step,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _sample_index(seed: int, position: int, n_images: int) -> int:
+    """Image for the ``position``-th draw: a fresh shuffle each epoch, fixed by seed."""
+    import torch
+
+    epoch, offset = divmod(position, n_images)
+    order = torch.randperm(n_images, generator=torch.Generator().manual_seed(seed * 7919 + epoch))
+    return int(order[offset])
+
+
+def _write_with_metadata(source: Path, target: Path, extra: dict[str, str]) -> None:
+    """Copy a safetensors file, adding string metadata next to what it already has."""
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    with safe_open(str(source), framework="pt") as fh:
+        metadata = dict(fh.metadata() or {})
+        tensors = {key: fh.get_tensor(key) for key in fh.keys()}
+    tmp = target.with_name(f".{target.name}.tmp")
+    save_file(tensors, str(tmp), metadata=metadata | extra)
+    tmp.replace(target)

@@ -1,0 +1,29 @@
+"""Offline by construction: switch every model library off the network.
+
+The app never downloads anything (models are bundled or imported from local files),
+so any attempt to reach a hub is a bug. These variables make huggingface_hub,
+transformers and diffusers fail fast instead of trying, and turn off their telemetry.
+Loading code also passes ``local_files_only=True`` so a library imported before these
+switches were set still stays offline.
+"""
+
+from __future__ import annotations
+
+import os
+
+OFFLINE_SWITCHES = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "DIFFUSERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
+    "HF_HUB_DISABLE_UPDATE_CHECK": "1",
+    "DO_NOT_TRACK": "1",
+    "DISABLE_TELEMETRY": "1",
+}
+
+
+def enable_offline_mode() -> None:
+    """Set the offline switches (overriding any value the environment had)."""
+    os.environ.update(OFFLINE_SWITCHES)

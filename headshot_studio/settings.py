@@ -1,0 +1,86 @@
+"""The app's settings: declared once, typed, versioned, stored as JSON in the config dir.
+
+A value that is missing, of the wrong type or out of range falls back to its default
+with a log line; a corrupt file never stops the app from starting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from headshot_studio import paths
+from headshot_studio.core.files import write_json_atomic
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+
+def _setting(default: Any, description: str, **limits: Any) -> Any:
+    return field(default=default, metadata={"description": description, **limits})
+
+
+@dataclass
+class Settings:
+    models_folder: str = _setting(
+        "", "An extra folder to look for models in (empty: only the app's own folders)."
+    )
+    default_model: str = _setting("", "Model id used when none is chosen (empty: the first found).")
+    images_per_style: int = _setting(4, "How many headshots to make per style.", min=1, max=100)
+    checkpoint_every: int = _setting(
+        50, "Save training progress every this many steps, so a stop loses little.", min=1, max=10_000
+    )
+    allow_cpu: bool = _setting(
+        False,
+        "Experts only: allow full-size models without an NVIDIA GPU (takes hours).",
+    )
+    schema_version: int = _setting(SCHEMA_VERSION, "Version of this file's layout.")
+
+    @classmethod
+    def describe(cls) -> dict[str, str]:
+        return {f.name: f.metadata["description"] for f in dataclasses.fields(cls)}
+
+
+def _valid(f: dataclasses.Field, value: Any) -> bool:
+    expected = type(f.default)
+    if expected is int and isinstance(value, bool):
+        return False
+    if not isinstance(value, expected):
+        return False
+    if "min" in f.metadata and value < f.metadata["min"]:
+        return False
+    if "max" in f.metadata and value > f.metadata["max"]:
+        return False
+    return True
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or paths.settings_file()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as exc:
+        log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+        return Settings()
+    if not isinstance(raw, dict):
+        log.warning("settings file %s is not an object; using defaults", path)
+        return Settings()
+    values = {}
+    for f in dataclasses.fields(Settings):
+        if f.name == "schema_version" or f.name not in raw:
+            continue
+        if _valid(f, raw[f.name]):
+            values[f.name] = raw[f.name]
+        else:
+            log.warning("setting %s=%r is invalid; using default %r", f.name, raw[f.name], f.default)
+    return Settings(**values)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    write_json_atomic(path or paths.settings_file(), dataclasses.asdict(settings) | {"schema_version": SCHEMA_VERSION})

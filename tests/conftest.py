@@ -1,0 +1,85 @@
+"""Shared fixtures. Every test runs with its own app home (data, config, cache, logs
+under tmp), its own temp folder that must be empty again at the end, and a check that
+no thread is left running."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from headshot_studio.testing.synthetic import make_photo  # noqa: E402
+from headshot_studio.testing.tiny_model import TINY_RESOLUTION, build_tiny_sd15, build_tiny_sdxl  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Never touch the real user folders, and never see the developer's model folder."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HEADSHOT_STUDIO_HOME", str(home))
+    monkeypatch.delenv("HEADSHOT_STUDIO_MODELS", raising=False)
+    monkeypatch.delenv("HEADSHOT_STUDIO_RESOURCES", raising=False)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_temp_files(tmp_path, monkeypatch):
+    """Code under test gets a private temp folder, which must be empty afterwards."""
+    private = tmp_path / "system-temp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    yield
+    leftovers = sorted(p.name for p in private.iterdir())
+    assert not leftovers, f"test left temporary files behind: {leftovers}"
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_threads():
+    before = set(threading.enumerate())
+    yield
+    leftover = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for thread in leftover:
+        thread.join(timeout=5)
+    still = [t.name for t in leftover if t.is_alive()]
+    assert not still, f"test left threads running: {still}"
+
+
+@pytest.fixture(scope="session")
+def _tiny_models(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiny-models")
+    return {"sd15": build_tiny_sd15(root / "tiny-sd15"), "sdxl": build_tiny_sdxl(root / "tiny-sdxl")}
+
+
+@pytest.fixture
+def tiny_sd15(_tiny_models, tmp_path) -> Path:
+    """A private copy of the tiny SD1.5-architecture model (tests may damage it)."""
+    return Path(shutil.copytree(_tiny_models["sd15"], tmp_path / "models" / "tiny-sd15"))
+
+
+@pytest.fixture
+def tiny_sdxl(_tiny_models, tmp_path) -> Path:
+    return Path(shutil.copytree(_tiny_models["sdxl"], tmp_path / "models" / "tiny-sdxl"))
+
+
+@pytest.fixture
+def photos_dir(tmp_path) -> Path:
+    folder = tmp_path / "photos"
+    for i in range(3):
+        make_photo(folder / f"selfie-{i}.jpg", i)
+    return folder
+
+
+@pytest.fixture
+def training_set(tmp_path) -> Path:
+    """Images + captions at the tiny model's resolution, as the dataset stage writes them."""
+    folder = tmp_path / "training"
+    for i in range(3):
+        make_photo(folder / f"{i:03d}.png", i, (TINY_RESOLUTION, TINY_RESOLUTION))
+        (folder / f"{i:03d}.txt").write_text("a photo of ohwx person", encoding="utf-8")
+    return folder

@@ -1,0 +1,160 @@
+"""LoRA training on the tiny models: events, cancel, checkpoints, resume, output format."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file
+
+from headshot_studio.core import models
+from headshot_studio.core.events import CancelToken, Cancelled, InputError, Stage
+from headshot_studio.core.hardware import DeviceInfo, plan_run
+from headshot_studio.core.training import (
+    CHECKPOINTS_DIR,
+    MAX_STEPS,
+    TrainingConfig,
+    default_steps,
+    latest_checkpoint,
+    train_lora,
+)
+
+CPU = DeviceInfo(kind="cpu", name="test cpu")
+
+
+def setup(model_dir):
+    info = models.model_info(model_dir, "path")
+    return info, plan_run(info, CPU)
+
+
+def test_training_emits_events_and_writes_a_lora_with_only_lora_keys(tiny_sd15, training_set, tmp_path):
+    info, plan = setup(tiny_sd15)
+    events = []
+    result = train_lora(info, plan, training_set, tmp_path / "lora", TrainingConfig(steps=6, rank=4), on_event=events.append)
+
+    train_events = [e for e in events if e.stage == Stage.TRAIN]
+    assert [e.step for e in train_events] == [1, 2, 3, 4, 5, 6]
+    assert all(e.total == 6 and e.loss is not None and e.loss > 0 for e in train_events)
+    assert train_events[-1].eta_s == 0.0 and train_events[0].eta_s is None
+    assert result.steps == 6 and result.resumed_from_step == 0
+
+    with safe_open(str(result.lora_path), framework="pt") as fh:
+        keys = list(fh.keys())
+        metadata = fh.metadata()
+    assert keys and all(".lora_A." in k or ".lora_B." in k for k in keys)
+    assert all(k.startswith("unet.") for k in keys)  # text encoder not trained by default
+    assert any(".to_q." in k for k in keys) and any(".to_out.0." in k for k in keys)
+    assert all(k.endswith(".weight") for k in keys)
+    stored = json.loads(metadata["headshot_studio"])
+    assert stored["config"]["rank"] == 4 and stored["steps_done"] == 6 and stored["model_id"] == info.id
+    sidecar = json.loads((tmp_path / "lora" / "training.json").read_text())
+    assert sidecar["plan"]["precision"] == "fp32" and len(sidecar["lora_sha256"]) == 64
+    # rank 4: every lora_A is 4 x in_features
+    tensors = load_file(result.lora_path)
+    assert all(t.shape[0] == 4 for k, t in tensors.items() if ".lora_A." in k)
+    assert not (tmp_path / "lora" / CHECKPOINTS_DIR).exists()  # checkpoints go once finished
+
+
+def test_text_encoder_training_adds_text_encoder_lora_keys(tiny_sd15, training_set, tmp_path):
+    info = models.model_info(tiny_sd15, "path")
+    plan = plan_run(info, CPU, train_text_encoder=True)
+    result = train_lora(info, plan, training_set, tmp_path / "lora", TrainingConfig(steps=2, train_text_encoder=True))
+    keys = load_file(result.lora_path).keys()
+    assert any(k.startswith("text_encoder.") and ".q_proj.lora_A." in k for k in keys)
+    assert any(k.startswith("unet.") for k in keys)
+
+
+def test_sdxl_training(tiny_sdxl, training_set, tmp_path):
+    info, plan = setup(tiny_sdxl)
+    result = train_lora(info, plan, training_set, tmp_path / "lora", TrainingConfig(steps=3, train_text_encoder=True))
+    keys = load_file(result.lora_path).keys()
+    prefixes = {k.split(".")[0] for k in keys}
+    assert prefixes == {"unet", "text_encoder", "text_encoder_2"}
+
+
+def test_cancel_mid_training_checkpoints_and_resume_finishes_like_an_uninterrupted_run(tiny_sd15, training_set, tmp_path):
+    info, plan = setup(tiny_sd15)
+    config = TrainingConfig(steps=12, checkpoint_every=4, learning_rate=1e-3)
+
+    reference = train_lora(info, plan, training_set, tmp_path / "reference", config)
+
+    token = CancelToken()
+    seen = []
+
+    def cancel_at_step_7(event):
+        if event.stage == Stage.TRAIN:
+            seen.append(event.step)
+            if event.step == 7:
+                token.cancel()
+
+    out = tmp_path / "interrupted"
+    with pytest.raises(Cancelled):
+        train_lora(info, plan, training_set, out, config, on_event=cancel_at_step_7, cancel=token)
+    assert seen[-1] == 7  # stopped before running step 8
+    assert latest_checkpoint(out).name == "step-000007"  # the cancel saved its progress
+    assert not (out / "lora.safetensors").exists()
+
+    resumed_events = []
+    resumed = train_lora(info, plan, training_set, out, config, on_event=resumed_events.append)
+    assert resumed.resumed_from_step == 7 and resumed.steps == 12
+    assert [e.step for e in resumed_events if e.stage == Stage.TRAIN] == [8, 9, 10, 11, 12]
+
+    expected, actual = load_file(reference.lora_path), load_file(resumed.lora_path)
+    assert expected.keys() == actual.keys()
+    for key in expected:
+        torch.testing.assert_close(actual[key], expected[key], rtol=1e-5, atol=1e-6)
+
+
+def test_checkpoints_are_kept_every_n_steps_and_pruned(tiny_sd15, training_set, tmp_path):
+    info, plan = setup(tiny_sd15)
+    token = CancelToken()
+
+    def cancel_at_9(event):
+        if event.stage == Stage.TRAIN and event.step == 9:
+            token.cancel()
+
+    out = tmp_path / "lora"
+    with pytest.raises(Cancelled):
+        train_lora(info, plan, training_set, out, TrainingConfig(steps=20, checkpoint_every=2, keep_checkpoints=2), on_event=cancel_at_9, cancel=token)
+    kept = sorted(p.name for p in (out / CHECKPOINTS_DIR).glob("step-*"))
+    assert kept == ["step-000008", "step-000009"]
+
+
+def test_resume_refuses_a_checkpoint_from_other_settings(tiny_sd15, training_set, tmp_path):
+    info, plan = setup(tiny_sd15)
+    token = CancelToken()
+
+    def cancel_at_3(event):
+        if event.stage == Stage.TRAIN and event.step == 3:
+            token.cancel()
+
+    out = tmp_path / "lora"
+    with pytest.raises(Cancelled):
+        train_lora(info, plan, training_set, out, TrainingConfig(steps=8, rank=4), on_event=cancel_at_3, cancel=token)
+    with pytest.raises(InputError, match="different photos or settings"):
+        train_lora(info, plan, training_set, out, TrainingConfig(steps=8, rank=8))
+    # Starting over (no resume) discards the old checkpoints and works.
+    result = train_lora(info, plan, training_set, out, TrainingConfig(steps=2, rank=8), resume=False)
+    assert result.resumed_from_step == 0
+
+
+def test_bad_inputs_are_refused_before_loading(tiny_sd15, training_set, tmp_path):
+    info, plan = setup(tiny_sd15)
+    with pytest.raises(InputError, match="rank must be between 1 and 128 \\(got 0\\)"):
+        train_lora(info, plan, training_set, tmp_path / "a", TrainingConfig(steps=2, rank=0))
+    (training_set / "001.txt").unlink()
+    with pytest.raises(InputError, match="“001.png” has no caption"):
+        train_lora(info, plan, training_set, tmp_path / "b", TrainingConfig(steps=2))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="has no images"):
+        train_lora(info, plan, empty, tmp_path / "c", TrainingConfig(steps=2))
+    with pytest.raises(InputError, match="does not exist"):
+        train_lora(info, plan, tmp_path / "missing", tmp_path / "c", TrainingConfig(steps=2))
+
+
+def test_default_steps_scale_with_photos_and_stop_before_over_training():
+    assert default_steps(3) == 450
+    assert default_steps(12) == MAX_STEPS == 800

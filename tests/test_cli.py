@@ -1,0 +1,187 @@
+"""The command line, end to end on the tiny model: run, Ctrl-C + --resume, models, selftest,
+and the whole run with the network made to fail."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from headshot_studio import __version__, cli, paths
+from headshot_studio.core import models
+
+
+def run_cli(*args: str) -> int:
+    return cli.main(list(args))
+
+
+@pytest.fixture
+def installed_tiny(tiny_sd15):
+    """The tiny model imported into the user's models folder, as a user would."""
+    return models.import_model(tiny_sd15, name="Tiny SD15")
+
+
+def test_version_and_help_from_a_fresh_process():
+    result = subprocess.run(
+        [sys.executable, "-m", "headshot_studio", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and __version__ in result.stdout
+    usage = subprocess.run([sys.executable, "-m", "headshot_studio", "run"], capture_output=True, text=True, timeout=60)
+    assert usage.returncode == 2 and "--photos" in usage.stderr
+
+
+def test_run_trains_and_generates_the_requested_count(installed_tiny, photos_dir, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = run_cli("run", "--photos", str(photos_dir), "--out", str(out), "--count", "3", "--seed", "40",
+                   "--train-steps", "4", "--steps", "3")
+    assert code == 0
+    images = sorted(p.name for p in (out / "images").glob("*.png"))
+    assert images == ["0000-s40.png", "0001-s41.png", "0002-s42.png"]
+    assert sorted(p.name for p in (out / "training").glob("*.png")) == ["001.png", "002.png", "003.png"]
+    assert (out / "training" / "001.txt").read_text() == "a photo of ohwx person"
+    assert json.loads((out / "lora" / "training.json").read_text())["steps_done"] == 4
+    sidecar = json.loads((out / "images" / "0000-s40.json").read_text())
+    assert "ohwx person" in sidecar["prompt"] and sidecar["model_id"] == "tiny-sd15"
+    err = capsys.readouterr().err
+    assert "Plan: cpu, fp32, 64 px" in err and "Done in" in err
+
+    # Running into the same folder again without --resume is refused, not overwritten.
+    assert run_cli("run", "--photos", str(photos_dir), "--out", str(out)) == 1
+    assert "already holds a run" in capsys.readouterr().err
+
+
+def test_ctrl_c_during_training_cancels_cleanly_and_resume_finishes(installed_tiny, photos_dir, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    real_call = cli.ProgressPrinter.__call__
+    interrupted = []
+
+    def press_ctrl_c_at_step_5(self, event):
+        real_call(self, event)
+        if event.stage.value == "train" and event.step == 5 and not interrupted:
+            interrupted.append(True)
+            os.kill(os.getpid(), signal.SIGINT)  # what the terminal sends on Ctrl-C
+
+    monkeypatch.setattr(cli.ProgressPrinter, "__call__", press_ctrl_c_at_step_5)
+    args = ["run", "--photos", str(photos_dir), "--out", str(out), "--count", "2", "--train-steps", "9",
+            "--steps", "2", "--checkpoint-every", "3"]
+    assert run_cli(*args) == cli.EXIT_CANCELLED
+    err = capsys.readouterr().err
+    assert "Stopping after the current step" in err and "--resume" in err
+    assert (out / "lora" / "checkpoints" / "step-000005").is_dir()
+    assert not (out / "images").exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+
+    # --resume alone continues with the settings the run was started with.
+    assert run_cli("run", "--photos", str(photos_dir), "--out", str(out), "--resume") == 0
+    settings = json.loads((out / "lora" / "training.json").read_text())
+    assert settings["steps_done"] == 9 and settings["resumed_from_step"] == 5
+    assert len(list((out / "images").glob("*.png"))) == 2
+
+    # A further --resume reuses the finished face and the finished images.
+    lora_mtime = (out / "lora" / "lora.safetensors").stat().st_mtime_ns
+    image_mtimes = {p.name: p.stat().st_mtime_ns for p in (out / "images").glob("*.png")}
+    assert run_cli("run", "--photos", str(photos_dir), "--out", str(out), "--resume", "--count", "3") == 0
+    assert (out / "lora" / "lora.safetensors").stat().st_mtime_ns == lora_mtime
+    assert "reused the face learned earlier" in capsys.readouterr().err
+    after = {p.name: p.stat().st_mtime_ns for p in (out / "images").glob("*.png")}
+    assert len(after) == 3 and all(after[name] == mtime for name, mtime in image_mtimes.items())
+
+    # Other photos cannot continue this run.
+    (photos_dir / "selfie-0.jpg").rename(photos_dir / "someone-else.jpg")
+    assert run_cli("run", "--photos", str(photos_dir), "--out", str(out), "--resume") == 1
+    assert "not the ones this run started with" in capsys.readouterr().err
+
+
+def test_whole_run_with_every_network_access_failing(tiny_sd15, photos_dir, tmp_path, monkeypatch):
+    """Offline by construction: nothing in a full run even tries the network."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args[:2])
+        raise OSError("network access is forbidden in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "gethostbyname", refuse)
+
+    assert run_cli("models", "import", str(tiny_sd15), "--name", "Offline") == 0
+    code = run_cli("run", "--photos", str(photos_dir), "--out", str(tmp_path / "out"), "--model", "offline",
+                   "--count", "2", "--train-steps", "3", "--steps", "2")
+    assert code == 0
+    assert len(list((tmp_path / "out" / "images").glob("*.png"))) == 2
+    assert attempts == []
+    for switch in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY"):
+        assert os.environ[switch] == "1"
+
+
+def test_offline_switches_are_set_before_model_libraries_load():
+    """A fresh interpreter that imports our package first sees the libraries offline."""
+    code = (
+        "import os\n"
+        "for k in ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'): os.environ.pop(k, None)\n"
+        "import headshot_studio\n"
+        "import huggingface_hub.constants as c\n"
+        "print(c.HF_HUB_OFFLINE)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_models_list_verify_import(tiny_sd15, tmp_path, capsys):
+    assert run_cli("models", "list") == 0
+    assert "No models installed" in capsys.readouterr().err
+    assert run_cli("models", "import", str(tiny_sd15), "--name", "Listed") == 0
+    assert "Imported “Listed” as listed" in capsys.readouterr().err
+    assert run_cli("models", "list") == 0
+    listing = capsys.readouterr().out
+    assert "listed\tSD1.5-class\tuser\tchecksums recorded" in listing
+    assert run_cli("models", "verify") == 0
+    assert "OK      listed" in capsys.readouterr().err
+
+    weights = paths.user_models_dir() / "listed" / "unet" / "diffusion_pytorch_model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    assert run_cli("models", "verify", "listed") == 1
+    assert "DAMAGED listed" in capsys.readouterr().err
+
+
+def test_run_with_a_damaged_model_fails_with_the_clear_message(installed_tiny, photos_dir, tmp_path, capsys):
+    weights = installed_tiny.path / "unet" / "diffusion_pytorch_model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-4096])
+    code = run_cli("run", "--photos", str(photos_dir), "--out", str(tmp_path / "out"), "--train-steps", "2")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "Error: The model “Tiny SD15” has a damaged or incomplete file" in err
+    assert "Traceback" not in err
+
+
+def test_importing_a_pickle_checkpoint_is_refused(tmp_path, capsys):
+    ckpt = tmp_path / "model.ckpt"
+    ckpt.write_bytes(b"PK\x03\x04")
+    assert run_cli("models", "import", str(ckpt)) == 1
+    assert "will not load it" in capsys.readouterr().err
+
+
+def test_run_without_any_model_says_how_to_get_one(photos_dir, tmp_path, capsys):
+    assert run_cli("run", "--photos", str(photos_dir), "--out", str(tmp_path / "out")) == 1
+    assert "No base model is installed yet" in capsys.readouterr().err
+
+
+def test_selftest_passes_quickly(capsys):
+    import time
+
+    started = time.perf_counter()
+    assert run_cli("selftest") == 0
+    assert time.perf_counter() - started < 60
+    out = capsys.readouterr().out
+    for stage in ("build tiny model", "verify model", "train face (LoRA)", "generate images"):
+        assert f"PASS  {stage}" in out
+    assert "FAIL" not in out
