@@ -23,10 +23,17 @@ QUIET_LIBRARIES = {
 }
 
 
+_handler: logging.Handler | None = None  # ours, replaced when logging is set up again
+
+
 def setup_logging(verbose: bool = False) -> None:
+    global _handler
     for key, value in QUIET_LIBRARIES.items():
         os.environ.setdefault(key, value)
     root = logging.getLogger()
+    if _handler is not None:
+        root.removeHandler(_handler)
+        _handler.close()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     try:
         paths.log_dir().mkdir(parents=True, exist_ok=True)
@@ -37,6 +44,7 @@ def setup_logging(verbose: bool = False) -> None:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
+    _handler = handler
 
     def log_uncaught(exc_type, exc, tb):
         if not issubclass(exc_type, KeyboardInterrupt):

@@ -12,8 +12,6 @@ components from the same call, so tiny test models and real ones share all code.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -30,7 +28,7 @@ from headshot_studio.core.events import (
     Stage,
     ignore_events,
 )
-from headshot_studio.core.files import sha256_file, write_json_atomic
+from headshot_studio.core.files import sha256_file, write_atomic, write_json_atomic
 from headshot_studio.core.hardware import RunPlan
 from headshot_studio.logs import quiet_model_libraries
 from headshot_studio.core.models import PIPELINE_CLASSES, SD15, ModelInfo, check_model_folder
@@ -318,16 +316,7 @@ def _save_image(image, png: Path, settings: dict) -> GeneratedImage:
     info = PngInfo()
     info.add_text("parameters", parameters_text(settings))
     info.add_text("headshot_studio", json.dumps(settings, ensure_ascii=False))
-    fd, tmp = tempfile.mkstemp(dir=png.parent, prefix=f".{png.stem}-", suffix=".png")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            image.save(fh, format="PNG", pnginfo=info)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, png)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(png, lambda fh: image.save(fh, format="PNG", pnginfo=info))
     sidecar = png.with_suffix(".json")
     write_json_atomic(sidecar, settings)
     return GeneratedImage(path=png, sidecar=sidecar, seed=settings["seed"], settings=settings)

@@ -39,7 +39,10 @@ def detect_device() -> DeviceInfo:
 
     if not torch.cuda.is_available():
         return DeviceInfo(kind="cpu", name=platform.processor() or platform.machine() or "CPU")
-    free, total = torch.cuda.mem_get_info(0)
+    try:
+        free, total = torch.cuda.mem_get_info(0)
+    except RuntimeError as exc:  # driver present but not answering (after a crash or update)
+        return DeviceInfo(kind="cpu", name=f"{platform.machine()}; the NVIDIA driver did not respond: {exc}")
     return DeviceInfo(
         kind="cuda",
         name=torch.cuda.get_device_name(0),

@@ -114,6 +114,21 @@ class ModelInfo:
         return int(unet_config.get("sample_size", 64)) * vae_scale
 
 
+class _ByteProgress:
+    """Reports bytes processed as JobEvents counted in MB, and polls the cancel token."""
+
+    def __init__(self, stage: Stage, total_bytes: int, on_event: EventCallback, cancel: CancelToken) -> None:
+        self.stage, self.on_event, self.cancel = stage, on_event, cancel
+        self.total_mb = max(1, total_bytes // 2**20)
+        self.done_bytes = 0
+        self.message = ""
+
+    def __call__(self, n_bytes: int) -> None:
+        self.done_bytes += n_bytes
+        self.cancel.raise_if_cancelled()
+        self.on_event(JobEvent(self.stage, min(self.total_mb, self.done_bytes // 2**20), self.total_mb, self.message))
+
+
 # --- manifest -------------------------------------------------------------------------
 
 
@@ -276,6 +291,14 @@ def check_model_folder(folder: Path, model_name: str = "") -> str:
                 f"The model “{name}” is missing its {component} part. {FIX_REIMPORT}",
                 details=f"missing folder {sub}",
             )
+        if component.startswith("tokenizer") and not any(
+            (sub / name).is_file() for name in ("tokenizer.json", "vocab.json")
+        ):
+            # transformers quietly builds a useless 2-token tokenizer from an empty folder
+            raise ModelDamagedError(
+                f"The model “{name}” is missing the files of its {component} part. {FIX_REIMPORT}",
+                details=f"no tokenizer.json or vocab.json in {sub}",
+            )
         if component in WEIGHTED_COMPONENTS:
             weights = _component_weights(sub)
             if not weights:
@@ -363,19 +386,19 @@ def find_models(extra_dirs: Iterable[Path] = ()) -> list[ModelInfo]:
 
 
 def resolve_model(id_or_path: str | Path, extra_dirs: Iterable[Path] = ()) -> ModelInfo:
-    """A model by id (searching the roots) or by the path of a diffusers folder."""
+    """A model by id (searching the roots; ids win) or by the path of a diffusers folder."""
+    for info in find_models(extra_dirs):
+        if info.id == str(id_or_path):
+            return info
     candidate = Path(id_or_path).expanduser()
     if candidate.is_dir():
         check_model_folder(candidate)
         return model_info(candidate, "path")
-    if candidate.suffix.lower() in PICKLE_SUFFIXES | {".safetensors"} or candidate.is_file():
+    if candidate.is_file():
         raise ModelNotFoundError(
             f"“{candidate.name}” is a single model file. Import it first "
             f"(`headshot-studio models import {candidate}`), then use the model id it prints."
         )
-    for info in find_models(extra_dirs):
-        if info.id == str(id_or_path):
-            return info
     raise ModelNotFoundError(
         f"No model called “{id_or_path}” is installed. See the installed ones with "
         "`headshot-studio models list`, or import one with `headshot-studio models import PATH`."
@@ -426,15 +449,8 @@ def verify_model(
                 f"({file.stat().st_size:,} of {entry.size:,} bytes). {FIX_REIMPORT}",
                 details=str(file),
             )
-    total_mb = max(1, sum(f.size for f in info.files) // 2**20)
-    done_bytes = 0
-
-    def progress(n: int) -> None:
-        nonlocal done_bytes
-        done_bytes += n
-        cancel.raise_if_cancelled()
-        on_event(JobEvent(Stage.VERIFY, min(total_mb, done_bytes // 2**20), total_mb, f"Checking {info.name}"))
-
+    progress = _ByteProgress(Stage.VERIFY, sum(f.size for f in info.files), on_event, cancel)
+    progress.message = f"Checking {info.name}"
     for entry in info.files:
         actual = sha256_file(info.path / entry.path, progress)
         if actual != entry.sha256:
@@ -443,7 +459,7 @@ def verify_model(
                 f"{FIX_REIMPORT}",
                 details=f"{info.path / entry.path}: sha256 {actual}, expected {entry.sha256}",
             )
-    on_event(JobEvent(Stage.VERIFY, total_mb, total_mb, f"{info.name} is intact"))
+    on_event(JobEvent(Stage.VERIFY, progress.total_mb, progress.total_mb, f"{info.name} is intact"))
 
 
 def _file_states(info: ModelInfo) -> dict[str, list[int]]:
@@ -540,16 +556,9 @@ def import_model(
     known = None
     if source.is_file():
         architecture = detect_checkpoint_architecture(source)
-        total_mb = max(1, source.stat().st_size // 2**20)
-        hashed = 0
-
-        def hash_progress(n: int) -> None:
-            nonlocal hashed
-            hashed += n
-            cancel.raise_if_cancelled()
-            on_event(JobEvent(Stage.IMPORT, min(total_mb, hashed // 2**20), total_mb, f"Checking {source.name}"))
-
-        known = known_model_for_checkpoint(sha256_file(source, hash_progress))
+        progress = _ByteProgress(Stage.IMPORT, source.stat().st_size, on_event, cancel)
+        progress.message = f"Checking {source.name}"
+        known = known_model_for_checkpoint(sha256_file(source, progress))
     else:
         architecture = check_model_folder(source)
 
@@ -592,15 +601,13 @@ def _copy_model_folder(source: Path, dest: Path, on_event: EventCallback, cancel
         for file in sorted((source / component).iterdir()):
             if file.is_file() and file.suffix.lower() in IMPORTED_SUFFIXES:
                 wanted.add(f"{component}/{file.name}")
-    total_mb = max(1, sum((source / rel).stat().st_size for rel in wanted) // 2**20)
-    copied = 0
+    progress = _ByteProgress(Stage.IMPORT, sum((source / rel).stat().st_size for rel in wanted), on_event, cancel)
     for rel in sorted(wanted):
-        cancel.raise_if_cancelled()
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / rel, target)
-        copied += (source / rel).stat().st_size
-        on_event(JobEvent(Stage.IMPORT, min(total_mb, copied // 2**20), total_mb, f"Copying {rel}"))
+        progress.message = f"Copying {rel}"
+        progress(target.stat().st_size)
     _drop_unused_components(dest)
 
 
@@ -645,15 +652,8 @@ def hash_model_files(
     """{relative path: {size, sha256}} for every file of a model folder (its record excluded)."""
     cancel = cancel or CancelToken()
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != RECORD_NAME)
-    total_mb = max(1, sum(p.stat().st_size for p in files) // 2**20)
-    hashed = 0
-
-    def progress(n: int) -> None:
-        nonlocal hashed
-        hashed += n
-        cancel.raise_if_cancelled()
-        on_event(JobEvent(Stage.VERIFY, min(total_mb, hashed // 2**20), total_mb, "Recording checksums"))
-
+    progress = _ByteProgress(Stage.VERIFY, sum(p.stat().st_size for p in files), on_event, cancel)
+    progress.message = "Recording checksums"
     return {
         p.relative_to(folder).as_posix(): {"size": p.stat().st_size, "sha256": sha256_file(p, progress)}
         for p in files

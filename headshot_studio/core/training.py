@@ -218,7 +218,7 @@ def train_lora(
     cancel = cancel or CancelToken()
     started = time.perf_counter()
 
-    # 1. Check inputs: the dataset, the settings, and whether a finished LoRA exists.
+    # 1. Check inputs: the dataset, the settings, and the checkpoint to resume from.
     pairs = find_training_images(dataset_dir)
     config = config.resolved(len(pairs))
     check_config(config)
@@ -440,7 +440,9 @@ def train_lora(
     write_json_atomic(output_dir / SETTINGS_FILE, settings | {"lora_sha256": sha256_file(lora_path)})
     shutil.rmtree(output_dir / CHECKPOINTS_DIR, ignore_errors=True)
 
-    del pipe, unet, vae, text_encoders, optimizer
+    # Let go of the models before returning so the GPU memory is free for generation.
+    pipe = unet = vae = optimizer = latent_cache = text_cache = None
+    text_encoders, trainable, trained_modules = [], {}, {}
     if device.type == "cuda":
         torch.cuda.empty_cache()
     return TrainingResult(

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import torch
 
-SD15, SDXL = "sd15", "sdxl"
+from headshot_studio.core.models import SD15, SDXL
 
 # model_index.json "_class_name" -> architecture
 _PIPELINE_ARCHITECTURES = {

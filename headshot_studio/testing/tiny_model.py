@@ -18,22 +18,10 @@ from pathlib import Path
 
 import torch
 
+from headshot_studio.testing.clip_tokenizer import write_vocab_files
+
 TINY_RESOLUTION = 64  # pixels; the VAE downsamples x2, the UNet works on 32x32 latents
 _MERGE_WORDS = ("photo", "portrait", "person", "headshot", "studio", "light", "professional")
-
-
-def _bytes_to_unicode() -> dict[int, str]:
-    """CLIP/GPT-2's reversible byte -> printable-character table."""
-    printable = list(range(ord("!"), ord("~") + 1))
-    printable += list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    chars = printable[:]
-    extra = 0
-    for b in range(256):
-        if b not in printable:
-            printable.append(b)
-            chars.append(256 + extra)
-            extra += 1
-    return dict(zip(printable, (chr(c) for c in chars)))
 
 
 def _merges_for(word: str) -> list[tuple[str, str]]:
@@ -48,20 +36,10 @@ def _merges_for(word: str) -> list[tuple[str, str]]:
 
 def write_tiny_tokenizer(folder: Path, pad_token: str = "<|endoftext|>") -> int:
     """Write a CLIP BPE tokenizer (vocab.json, merges.txt, configs); return its size."""
-    folder.mkdir(parents=True, exist_ok=True)
-    base = list(_bytes_to_unicode().values())
-    vocab_list = base + [b + "</w>" for b in base]
     merges: list[tuple[str, str]] = []
     for word in _MERGE_WORDS:
-        for merge in _merges_for(word):
-            if merge not in merges:
-                merges.append(merge)
-                vocab_list.append("".join(merge))
-    vocab_list += ["<|startoftext|>", "<|endoftext|>"]
-    vocab = {token: index for index, token in enumerate(dict.fromkeys(vocab_list))}
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    merge_lines = ["#version: 0.2"] + [f"{a} {b}" for a, b in merges]
-    (folder / "merges.txt").write_text("\n".join(merge_lines) + "\n", encoding="utf-8")
+        merges += [m for m in _merges_for(word) if m not in merges]
+    vocab_size = write_vocab_files(folder, merges)
     special = {
         "bos_token": "<|startoftext|>",
         "eos_token": "<|endoftext|>",
@@ -76,7 +54,7 @@ def write_tiny_tokenizer(folder: Path, pad_token: str = "<|endoftext|>") -> int:
         "clean_up_tokenization_spaces": True,
     }
     (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-    return len(vocab)
+    return vocab_size
 
 
 def _text_encoder_config(vocab_size: int, with_projection: bool, hidden_size: int = 32, layers: int = 2):

@@ -193,10 +193,17 @@ def test_missing_component_is_named(tiny_sd15):
         models.check_model_folder(tiny_sd15)
 
 
+def test_empty_tokenizer_folder_is_caught(tiny_sdxl):
+    for file in (tiny_sdxl / "tokenizer_2").iterdir():
+        file.unlink()
+    with pytest.raises(ModelDamagedError, match="missing the files of its tokenizer_2 part"):
+        models.check_model_folder(tiny_sdxl)
+
+
 def test_missing_recorded_file_is_named(tiny_sd15):
     info = models.import_model(tiny_sd15, name="Gappy")
-    (info.path / "tokenizer" / "tokenizer.json").unlink()
-    with pytest.raises(ModelDamagedError, match="tokenizer/tokenizer.json"):
+    (info.path / "tokenizer" / "tokenizer_config.json").unlink()
+    with pytest.raises(ModelDamagedError, match="tokenizer/tokenizer_config.json"):
         models.verify_model(info)
 
 
@@ -215,3 +222,15 @@ def test_ensure_verified_hashes_once_then_rehashes_after_a_change(tiny_sd15, mon
     with pytest.raises(ModelDamagedError):
         models.ensure_verified(info)
     assert len(calls) == 2
+
+
+def test_shipped_tokenizers_are_clips():
+    from transformers import CLIPTokenizer
+
+    for architecture, folders in ((models.SD15, ["tokenizer"]), (models.SDXL, ["tokenizer", "tokenizer_2"])):
+        for folder in folders:
+            tokenizer = CLIPTokenizer.from_pretrained(paths.model_configs_dir() / architecture / folder, local_files_only=True)
+            assert len(tokenizer) == 49408 and tokenizer.model_max_length == 77
+            assert tokenizer("a photo of a cat").input_ids == [49406, 320, 1125, 539, 320, 2368, 49407]
+    second = CLIPTokenizer.from_pretrained(paths.model_configs_dir() / models.SDXL / "tokenizer_2", local_files_only=True)
+    assert second.pad_token == "!" and second.pad_token_id == 0

@@ -24,6 +24,16 @@ from headshot_studio.core.training import (
 CPU = DeviceInfo(kind="cpu", name="test cpu")
 
 
+def cancel_at_train_step(token: CancelToken, step: int):
+    """An on_event callback that cancels once training reports ``step``."""
+
+    def on_event(event):
+        if event.stage == Stage.TRAIN and event.step == step:
+            token.cancel()
+
+    return on_event
+
+
 def setup(model_dir):
     info = models.model_info(model_dir, "path")
     return info, plan_run(info, CPU)
@@ -110,14 +120,10 @@ def test_cancel_mid_training_checkpoints_and_resume_finishes_like_an_uninterrupt
 def test_checkpoints_are_kept_every_n_steps_and_pruned(tiny_sd15, training_set, tmp_path):
     info, plan = setup(tiny_sd15)
     token = CancelToken()
-
-    def cancel_at_9(event):
-        if event.stage == Stage.TRAIN and event.step == 9:
-            token.cancel()
-
     out = tmp_path / "lora"
+    config = TrainingConfig(steps=20, checkpoint_every=2, keep_checkpoints=2)
     with pytest.raises(Cancelled):
-        train_lora(info, plan, training_set, out, TrainingConfig(steps=20, checkpoint_every=2, keep_checkpoints=2), on_event=cancel_at_9, cancel=token)
+        train_lora(info, plan, training_set, out, config, on_event=cancel_at_train_step(token, 9), cancel=token)
     kept = sorted(p.name for p in (out / CHECKPOINTS_DIR).glob("step-*"))
     assert kept == ["step-000008", "step-000009"]
 
@@ -125,14 +131,9 @@ def test_checkpoints_are_kept_every_n_steps_and_pruned(tiny_sd15, training_set, 
 def test_resume_refuses_a_checkpoint_from_other_settings(tiny_sd15, training_set, tmp_path):
     info, plan = setup(tiny_sd15)
     token = CancelToken()
-
-    def cancel_at_3(event):
-        if event.stage == Stage.TRAIN and event.step == 3:
-            token.cancel()
-
     out = tmp_path / "lora"
     with pytest.raises(Cancelled):
-        train_lora(info, plan, training_set, out, TrainingConfig(steps=8, rank=4), on_event=cancel_at_3, cancel=token)
+        train_lora(info, plan, training_set, out, TrainingConfig(steps=8, rank=4), on_event=cancel_at_train_step(token, 3), cancel=token)
     with pytest.raises(InputError, match="different photos or settings"):
         train_lora(info, plan, training_set, out, TrainingConfig(steps=8, rank=8))
     # Starting over (no resume) discards the old checkpoints and works.
