@@ -2,6 +2,7 @@
 
     headshot-studio                      open the app
     headshot-studio run --photos D --out D [options]
+    headshot-studio check PATH... [--json]
     headshot-studio models list | verify [ID...] | import PATH [--name NAME]
     headshot-studio selftest
 
@@ -227,6 +228,41 @@ def cmd_models(args: argparse.Namespace) -> int:
     raise AssertionError(args.models_command)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """The photo report is the result: exit 0 even when photos are rejected."""
+    import json
+
+    from headshot_studio.core.events import InputError
+    from headshot_studio.core.faces import load_face_analyzer
+    from headshot_studio.core.images import list_photos
+    from headshot_studio.core.models import model_roots
+    from headshot_studio.core.quality import check_photos, default_cache
+
+    try:
+        photos = list_photos([Path(p) for p in args.paths])
+    except InputError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    analyzer = load_face_analyzer(root for root, _ in model_roots(_extra_model_dirs()))
+    printer = None if args.json else ProgressPrinter()
+    result = check_photos(photos, analyzer, default_cache(), on_event=printer)
+    if args.json:
+        print(json.dumps({"photos": [r.to_dict() for r in result.photos], "set": result.to_dict()}, indent=2))
+        return EXIT_OK
+    printer.finish_line()
+    labels = {"ok": "OK    ", "warn": "WARN  ", "reject": "REJECT"}
+    for report in result.photos:
+        print(f"{labels[report.verdict.value]} {report.file.name}: {report.message}")
+        for issue in report.issues[1:] if len(report.issues) > 1 else []:
+            print(f"{'':7} also: {issue.message}")
+    print(f"\n{result.message}")
+    for issue in result.issues:
+        if issue.message not in result.message:
+            print(f"  - {issue.message}")
+    print(f"Face analysis: {analyzer.name} ({analyzer.licence})")
+    return EXIT_OK
+
+
 def cmd_selftest(args: argparse.Namespace) -> int:
     from headshot_studio.testing.selftest import run_selftest
 
@@ -281,6 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("path", metavar="PATH")
     imp.add_argument("--name", help="display name for the model")
     models.set_defaults(handler=cmd_models)
+
+    check = sub.add_parser("check", help="check selfies: a verdict and a fix for every photo, and for the set")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="photos or folders of photos")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.set_defaults(handler=cmd_check)
 
     selftest = sub.add_parser("selftest", help="check this installation with a tiny built-in model")
     selftest.set_defaults(handler=cmd_selftest)

@@ -67,12 +67,21 @@ def tiny_sdxl(_tiny_models, tmp_path) -> Path:
     return Path(shutil.copytree(_tiny_models["sdxl"], tmp_path / "models" / "tiny-sdxl"))
 
 
-@pytest.fixture
-def photos_dir(tmp_path) -> Path:
-    folder = tmp_path / "photos"
-    for i in range(3):
-        make_photo(folder / f"selfie-{i}.jpg", i)
+@pytest.fixture(scope="session")
+def _face_photos(tmp_path_factory):
+    """Five different shots of one real person (from insightface's t1.jpg), once."""
+    from headshot_studio.testing import face_photos
+
+    folder = tmp_path_factory.mktemp("face-photos")
+    for i, photo in enumerate(face_photos.variants_of("chandler", 5)):
+        photo.save(folder / f"selfie-{i}.jpg", quality=92)
     return folder
+
+
+@pytest.fixture
+def photos_dir(_face_photos, tmp_path) -> Path:
+    """A private copy of five usable selfies of one person (tests may change it)."""
+    return Path(shutil.copytree(_face_photos, tmp_path / "photos"))
 
 
 @pytest.fixture

@@ -42,8 +42,10 @@ def test_run_trains_and_generates_the_requested_count(installed_tiny, photos_dir
     assert code == 0
     images = sorted(p.name for p in (out / "images").glob("*.png"))
     assert images == ["0000-s40.png", "0001-s41.png", "0002-s42.png"]
-    assert sorted(p.name for p in (out / "training").glob("*.png")) == ["001.png", "002.png", "003.png"]
+    assert sorted(p.name for p in (out / "training").glob("*.png")) == [f"{i:03d}.png" for i in range(1, 6)]
     assert (out / "training" / "001.txt").read_text() == "a photo of ohwx person"
+    quality = json.loads((out / "quality.json").read_text())
+    assert quality["set"]["ready"] and len(quality["photos"]) == 5
     assert json.loads((out / "lora" / "training.json").read_text())["steps_done"] == 4
     sidecar = json.loads((out / "images" / "0000-s40.json").read_text())
     assert "ohwx person" in sidecar["prompt"] and sidecar["model_id"] == "tiny-sd15"
@@ -173,6 +175,48 @@ def test_importing_a_pickle_checkpoint_is_refused(tmp_path, capsys):
 def test_run_without_any_model_says_how_to_get_one(photos_dir, tmp_path, capsys):
     assert run_cli("run", "--photos", str(photos_dir), "--out", str(tmp_path / "out")) == 1
     assert "No base model is installed yet" in capsys.readouterr().err
+
+
+def test_run_refuses_a_set_that_is_not_ready_before_training(installed_tiny, photos_dir, tmp_path, capsys):
+    for extra in sorted(photos_dir.glob("*.jpg"))[2:]:
+        extra.unlink()
+    out = tmp_path / "out"
+    assert run_cli("run", "--photos", str(photos_dir), "--out", str(out), "--train-steps", "2") == 1
+    err = capsys.readouterr().err
+    assert "Not ready yet: 2 usable photos; at least 5 are needed" in err
+    assert not (out / "lora").exists()
+    assert json.loads((out / "quality.json").read_text())["set"]["ready"] is False
+
+
+def test_check_reports_every_photo_and_the_set(photos_dir, tmp_path, capsys):
+    from PIL import Image
+
+    from headshot_studio.testing import face_photos
+
+    (photos_dir / "notes.jpg").write_text("not a photo")
+    face_photos.blur(Image.open(photos_dir / "selfie-0.jpg")).save(photos_dir / "zz-blurry.jpg")
+    assert run_cli("check", str(photos_dir)) == 0  # rejected photos are a result, not a failure
+    out = capsys.readouterr().out
+    assert "OK     selfie-0.jpg: Good photo." in out
+    assert "REJECT notes.jpg:" in out and "REJECT zz-blurry.jpg: The photo is blurry." in out
+    assert "Ready, but" in out and "Face analysis: dlib" in out
+
+    assert run_cli("check", "--json", str(photos_dir / "selfie-1.jpg"), str(photos_dir / "zz-blurry.jpg")) == 0
+    report = json.loads(capsys.readouterr().out)
+    first, blurry = report["photos"]
+    assert set(first) >= {"file", "verdict", "issues", "face"} and first["verdict"] == "ok"
+    assert {"box", "yaw", "pitch", "roll", "eye_distance_px"} <= set(first["face"])
+    assert blurry["issues"][0] == {"code": "blurry", "severity": "reject", "score": blurry["issues"][0]["score"],
+                                   "message": blurry["issues"][0]["message"]}
+    assert report["set"]["ready"] is False and report["set"]["usable_count"] == 1
+
+
+def test_check_usage_errors_exit_2(tmp_path, capsys):
+    assert run_cli("check", str(tmp_path / "missing")) == 2
+    assert "does not exist" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as caught:
+        run_cli("check")
+    assert caught.value.code == 2
 
 
 def test_selftest_passes_quickly(capsys):

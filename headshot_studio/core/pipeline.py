@@ -1,4 +1,4 @@
-"""The whole job, in order: photos -> training set -> learned face -> headshots.
+"""The whole job, in order: photo checks -> training set -> learned face -> headshots.
 
 Every step emits JobEvents and honours the CancelToken, and every step's result is
 kept on disk as soon as it is finished, so a cancelled or killed run continues with
@@ -8,7 +8,8 @@ from the first image not yet written.
 Run folder layout::
 
     <out>/run.json          what was asked for (for humans and for resuming)
-    <out>/training/         square crops + captions
+    <out>/quality.json      the verdict on every photo and on the set
+    <out>/training/         face-aligned crops + captions
     <out>/lora/             lora.safetensors, training.json (checkpoints/ while training)
     <out>/images/           NNNN-s<seed>.png + .json sidecars
 """
@@ -20,7 +21,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from headshot_studio.core.dataset import caption_for, identity_phrase, list_photos, prepare_training_set
+from headshot_studio.core.dataset import caption_for, identity_phrase, prepare_training_set
 from headshot_studio.core.events import CancelToken, EventCallback, InputError, ignore_events
 from headshot_studio.core.files import write_json_atomic
 from headshot_studio.core.generation import (
@@ -31,7 +32,10 @@ from headshot_studio.core.generation import (
     check_request,
 )
 from headshot_studio.core.hardware import RunPlan
-from headshot_studio.core.models import ModelInfo, ensure_verified
+from headshot_studio.core.faces import load_face_analyzer
+from headshot_studio.core.images import list_photos
+from headshot_studio.core.models import ModelInfo, ensure_verified, model_roots
+from headshot_studio.core.quality import check_photos, default_cache
 from headshot_studio.core.training import LORA_FILE, SETTINGS_FILE, TrainingConfig, train_lora
 
 DEFAULT_PROMPT = (
@@ -126,7 +130,7 @@ def run_job(
 
     # 1. Check the request and the run folder before any heavy work.
     check_run(request)
-    photos = list_photos(request.photos_dir)
+    photos = list_photos([request.photos_dir])
     recorded_photos = recorded_run(request.out_dir).get("photos") if request.resume else None
     if recorded_photos is not None and recorded_photos != [p.name for p in photos]:
         raise InputError(
@@ -157,15 +161,27 @@ def run_job(
     # 2. Make sure the model files are intact before loading them.
     ensure_verified(request.model, on_event, cancel)
 
-    # 3. Training set: square crops + captions.
+    # 3. Check the photos, one by one and as a set; a set that is not ready stops here
+    #    with the reason, before any training time is spent.
+    analyzer = load_face_analyzer(root for root, _ in model_roots())
+    set_report = check_photos(photos, analyzer, default_cache(), on_event=on_event, cancel=cancel)
+    write_json_atomic(
+        request.out_dir / "quality.json",
+        {"set": set_report.to_dict(), "photos": [report.to_dict() for report in set_report.photos]},
+    )
+    if not set_report.ready:
+        rejected = [f"{r.file.name}: {r.message}" for r in set_report.photos if not r.usable]
+        raise InputError(set_report.message, details="\n".join(rejected))
+
+    # 4. Training set: face-aligned crops + captions of the usable photos.
     training_dir = request.out_dir / "training"
     prepare_training_set(
-        photos, training_dir, request.plan.resolution, caption=caption_for(), on_event=on_event, cancel=cancel
+        set_report.photos, training_dir, request.plan.resolution, caption=caption_for(), on_event=on_event, cancel=cancel
     )
 
-    # 4. Learn the face, or reuse the finished LoRA of the same training.
+    # 5. Learn the face, or reuse the finished LoRA of the same training.
     lora_dir = request.out_dir / "lora"
-    lora_path = _finished_lora(lora_dir, request.training, len(photos)) if request.resume else None
+    lora_path = _finished_lora(lora_dir, request.training, len(set_report.usable)) if request.resume else None
     trained = lora_path is None
     if lora_path is None:
         result = train_lora(
@@ -180,7 +196,7 @@ def run_job(
         )
         lora_path = result.lora_path
 
-    # 5. Generate; images already on disk with the same settings are kept.
+    # 6. Generate; images already on disk with the same settings are kept.
     generator = Generator(request.model, request.plan, lora_path)
     images = generator.generate(requests, request.out_dir / "images", on_event, cancel)
     return RunResult(lora_path=lora_path, images=images, trained=trained, seconds=time.perf_counter() - started)

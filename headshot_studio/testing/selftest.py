@@ -75,7 +75,18 @@ def run_selftest(say: Callable[[str], None] = print) -> bool:
                     raise RuntimeError("the same seed gave different images")
             return "same seed, same pixels"
 
+        def faces():
+            import numpy as np
+
+            from headshot_studio.core.faces import load_face_analyzer
+            from headshot_studio.core.models import model_roots
+
+            analyzer = load_face_analyzer(root for root, _ in model_roots())
+            analyzer.detect(np.zeros((256, 256, 3), np.uint8))  # the models load and run
+            return analyzer.name
+
         stages = [
+            ("face analysis", faces),
             ("build tiny model", build),
             ("verify model", verify),
             ("prepare photos", dataset),

@@ -1,50 +1,67 @@
-"""Photos -> square crops + captions."""
+"""Accepted photos -> face-aligned square crops + captions."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image
 
-from headshot_studio.core.dataset import caption_for, list_photos, prepare_training_set
+from headshot_studio.core.dataset import (
+    CROP_EYE_DISTANCES,
+    EYE_LINE,
+    aligned_crop,
+    caption_for,
+    prepare_training_set,
+)
 from headshot_studio.core.events import InputError
+from headshot_studio.core.faces.dlib_backend import DlibAnalyzer
+from headshot_studio.core.quality import check_photo, check_photos
+from headshot_studio.testing import face_photos as fp
 
 
-def test_crops_are_square_at_the_resolution_with_captions(photos_dir, tmp_path):
-    before = {p: p.read_bytes() for p in photos_dir.iterdir()}
-    crops = prepare_training_set(list_photos(photos_dir), tmp_path / "set", 64)
-    assert [c.name for c in crops] == ["001.png", "002.png", "003.png"]
-    for crop in crops:
-        with Image.open(crop) as image:
-            assert image.size == (64, 64) and image.mode == "RGB"
-        assert crop.with_suffix(".txt").read_text() == caption_for() == "a photo of ohwx person"
-    assert {p: p.read_bytes() for p in photos_dir.iterdir()} == before  # originals untouched
+@pytest.fixture(scope="module")
+def analyzer():
+    return DlibAnalyzer()
 
 
-def test_exif_orientation_is_applied(tmp_path):
-    photos = tmp_path / "photos"
-    photos.mkdir()
-    image = Image.new("RGB", (120, 60), "white")
-    image.paste((255, 0, 0), (0, 0, 60, 60))  # red on the left half
-    exif = Image.Exif()
-    exif[0x0112] = 6  # "rotate 90 clockwise to display"
-    image.save(photos / "rotated.jpg", exif=exif)
-    crop = prepare_training_set(list_photos(photos), tmp_path / "set", 64)[0]
-    with Image.open(crop) as result:
-        # displayed upright the photo is 60x120 with red at the top: the crop is centred on the
-        # middle, so it shows the boundary; its top row must be red, its bottom row white.
-        top, bottom = result.getpixel((32, 0)), result.getpixel((32, 63))
-    assert top[0] > 200 and top[1] < 60 and min(bottom) > 200
+@pytest.mark.parametrize("resolution", [512, 1024])
+def test_crops_put_the_eyes_level_at_the_headshot_position(analyzer, tmp_path, resolution):
+    photo = tmp_path / "tilted.jpg"
+    fp.person_photo("ross").rotate(-14, resample=Image.Resampling.BICUBIC).save(photo, quality=92)
+    report = check_photo(photo, analyzer)
+    assert abs(report.face.roll) > 5
+    crop = prepare_training_set([report], tmp_path / "set", resolution)[0]
+    with Image.open(crop) as image:
+        assert image.size == (resolution, resolution) and image.mode == "RGB"
+        face = analyzer.detect(np.asarray(image.convert("RGB")))[0]
+    assert abs(face.roll) < 3  # levelled
+    assert face.eye_distance == pytest.approx(resolution / CROP_EYE_DISTANCES, rel=0.1)
+    eye_y = (face.left_eye[1] + face.right_eye[1]) / 2
+    assert eye_y == pytest.approx(EYE_LINE * resolution, abs=0.04 * resolution)
+    assert (face.left_eye[0] + face.right_eye[0]) / 2 == pytest.approx(resolution / 2, abs=0.04 * resolution)
+    assert crop.with_suffix(".txt").read_text() == caption_for() == "a photo of ohwx person"
 
 
-def test_unreadable_photo_is_named(photos_dir, tmp_path):
-    (photos_dir / "broken.jpg").write_bytes(b"not an image")
-    with pytest.raises(InputError, match="“broken.jpg” could not be read"):
-        prepare_training_set(list_photos(photos_dir), tmp_path / "set", 64)
+def test_only_usable_photos_are_prepared_and_originals_are_untouched(photos_dir, analyzer, tmp_path):
+    blurry = tmp_path / "blurry.jpg"
+    fp.blur(fp.person_photo("chandler")).save(blurry)
+    paths = [*sorted(photos_dir.glob("*.jpg")), blurry]
+    before = {p: p.read_bytes() for p in paths}
+    result = check_photos(paths, analyzer)
+    crops = prepare_training_set(result.photos, tmp_path / "set", 512)
+    assert len(crops) == 5 and [c.name for c in crops] == [f"{i:03d}.png" for i in range(1, 6)]
+    assert {p: p.read_bytes() for p in paths} == before
 
 
-def test_empty_or_missing_folder(tmp_path):
-    with pytest.raises(InputError, match="does not exist"):
-        list_photos(tmp_path / "nope")
-    (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="No photos found"):
-        list_photos(tmp_path / "empty")
+def test_crop_near_the_edge_is_filled_not_black(analyzer):
+    photo = fp.person_photo("ross").crop((0, 150, 1024, 1024))  # little room above the head
+    face = analyzer.detect(np.asarray(photo))[0]
+    crop = np.asarray(aligned_crop(photo, face, 512))
+    assert crop[:10].mean() > 40  # the missing top is filled with the photo's border colour
+
+
+def test_nothing_usable_is_refused(tmp_path, analyzer):
+    path = tmp_path / "notes.jpg"
+    path.write_text("not a photo")
+    with pytest.raises(InputError, match="None of the photos can be used"):
+        prepare_training_set([check_photo(path, analyzer)], tmp_path / "set", 512)
