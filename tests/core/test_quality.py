@@ -248,3 +248,22 @@ def test_check_set_keeps_order_and_unreadable_photos(photos_dir, analyzer, tmp_p
     result = check_set([check_photo(p, analyzer) for p in paths], analyzer)
     assert [r.file for r in result.photos] == paths
     assert result.photos[0].verdict == Verdict.REJECT and result.ready
+
+
+def test_tiny_aligned_face_is_low_resolution_but_its_upscale_is_not(analyzer, tmp_path):
+    small = save(fp.tom_hanks(), tmp_path / "tom.png")  # 112 x 112
+    report = check_photo(small, analyzer)
+    assert codes(report).get("low_resolution") == "reject" and "112x112" in report.message
+    bigger = save(fp.tom_hanks().resize((640, 640), Image.Resampling.LANCZOS), tmp_path / "tom-640.png")
+    assert "low_resolution" not in codes(check_photo(bigger, analyzer))
+
+
+def test_heic_selfie_is_checked_like_a_jpeg(clean, analyzer, tmp_path):
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    path = tmp_path / "iphone.heic"
+    fp.person_photo("ross").save(path)
+    report = check_photo(path, analyzer)
+    assert report.verdict == Verdict.OK, codes(report)
+    assert report.face.eye_distance == pytest.approx(clean["ross"][1].face.eye_distance, rel=0.05)
