@@ -1,7 +1,9 @@
 """The one entry point: the app window by default, subcommands for headless work.
 
     headshot-studio                      open the app
-    headshot-studio run --photos D --out D [options]
+    headshot-studio run --photos DIR [--styles ...] [--count N] [--out DIR]
+    headshot-studio run --resume [--session ID] | --session ID (more headshots)
+    headshot-studio sessions | wipe SESSION|--all | styles
     headshot-studio check PATH... [--json]
     headshot-studio models list | verify [ID...] | import PATH [--name NAME]
     headshot-studio selftest
@@ -24,6 +26,10 @@ from headshot_studio import __version__
 log = logging.getLogger("headshot_studio")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """Options that do not go together: exit code 2, like argparse's own errors."""
 
 
 # --- progress display -------------------------------------------------------------------
@@ -115,78 +121,164 @@ def _extra_model_dirs() -> list[Path]:
     return [Path(folder)] if folder else []
 
 
-# CLI option -> (RunRequest field, TrainingConfig field); exactly one is set.
+# CLI option -> (settings section, field). Sections: "run" (RunRequest), "training"
+# (TrainingConfig), "postprocess" (PostprocessOptions).
 RUN_OPTIONS = {
-    "count": ("count", None),
-    "seed": ("seed", None),
-    "prompt": ("prompt", None),
-    "negative": ("negative_prompt", None),
-    "steps": ("steps", None),
-    "guidance": ("guidance_scale", None),
-    "sampler": ("scheduler", None),
-    "train_steps": (None, "steps"),
-    "rank": (None, "rank"),
-    "learning_rate": (None, "learning_rate"),
-    "train_text_encoder": (None, "train_text_encoder"),
-    "checkpoint_every": (None, "checkpoint_every"),
+    "styles": ("run", "styles"),
+    "count": ("run", "count"),
+    "seed": ("run", "seed"),
+    "avoid": ("run", "avoid"),
+    "steps": ("run", "steps"),
+    "train_steps": ("training", "steps"),
+    "rank": ("training", "rank"),
+    "learning_rate": ("training", "learning_rate"),
+    "train_text_encoder": ("training", "train_text_encoder"),
+    "checkpoint_every": ("training", "checkpoint_every"),
+    "upscale": ("postprocess", "upscale"),
+    "face_detail": ("postprocess", "face_detail"),
+    "colour": ("postprocess", "colour"),
 }
 
 
-def _run_settings(args: argparse.Namespace, recorded: dict, settings) -> tuple[dict, dict]:
-    """RunRequest and TrainingConfig values: options given now, else the ones recorded
-    by the run being resumed, else the user's settings; the dataclass defaults do the rest."""
-    run_values: dict = {"count": settings.images_per_style}
-    training_values: dict = {"checkpoint_every": settings.checkpoint_every}
-    for key in ("count", "seed", "prompt", "negative_prompt", "steps", "guidance_scale", "scheduler"):
-        if key in recorded:
-            run_values[key] = recorded[key]
-    training_values |= recorded.get("training", {})
-    for option, (run_field, training_field) in RUN_OPTIONS.items():
+def _run_settings(args: argparse.Namespace, recorded: dict, settings) -> dict[str, dict]:
+    """Values for each section: options given now, else the ones the session recorded,
+    else the user's settings; the dataclass defaults do the rest."""
+    values = {
+        "run": {"count": settings.images_per_style},
+        "training": {"checkpoint_every": settings.checkpoint_every},
+        "postprocess": {},
+    }
+    for key in ("styles", "count", "seed", "avoid", "steps"):
+        if recorded.get(key) is not None:
+            values["run"][key] = recorded[key]
+    values["training"] |= recorded.get("training", {})
+    values["postprocess"] |= recorded.get("postprocess", {})
+    for option, (section, name) in RUN_OPTIONS.items():
         value = getattr(args, option)
-        if value is None:
-            continue
-        if run_field:
-            run_values[run_field] = value
-        else:
-            training_values[training_field] = value
-    training_values.setdefault("seed", run_values.get("seed", 0))
-    return run_values, training_values
+        if value is not None:
+            values[section][name] = value
+    if "styles" in values["run"]:
+        values["run"]["styles"] = tuple(values["run"]["styles"])
+    values["training"].setdefault("seed", values["run"].get("seed", 0))
+    return values
+
+
+def _pick_session(args: argparse.Namespace):
+    """The session a run works on: new (--photos), named (--session), or the latest
+    unfinished one (--resume alone)."""
+    from headshot_studio.core.events import InputError
+    from headshot_studio.core.images import list_photos
+    from headshot_studio.core.session import create_session, list_sessions, open_session
+
+    if args.photos and args.session:
+        raise UsageError("Give either --photos (a new session) or --session (an existing one), not both.")
+    if args.photos:
+        if args.resume:
+            raise UsageError("--resume continues an existing session: use it with --session, or alone.")
+        photos = list_photos([Path(args.photos)])
+        name = args.name or Path(args.photos).resolve().name
+        return create_session(name, photos, copy_photos=not args.reference_photos), False
+    if args.session:
+        return open_session(args.session), not args.resume
+    if args.resume:
+        unfinished = [s for s in list_sessions() if s.state != "finished"]
+        if not unfinished:
+            raise InputError("There is no unfinished session to continue. Start one with --photos.")
+        return unfinished[0], False
+    raise UsageError("Say which photos to use (--photos DIR), or which session to continue (--session ID).")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from headshot_studio.core.events import CancelToken
+    from headshot_studio.core.events import CancelToken, Cancelled
     from headshot_studio.core.hardware import detect_device, plan_run
     from headshot_studio.core.models import default_model, resolve_model
-    from headshot_studio.core.pipeline import RunRequest, recorded_run, run_job
+    from headshot_studio.core.pipeline import RunRequest, run_session
+    from headshot_studio.core.postprocess import PostprocessOptions
     from headshot_studio.core.training import TrainingConfig
     from headshot_studio.settings import load_settings
 
     settings = load_settings()
     printer = ProgressPrinter()
-    out = Path(args.out)
-    recorded = recorded_run(out) if args.resume else {}
-    run_values, training_values = _run_settings(args, recorded, settings)
-    training = TrainingConfig(**training_values)
+    session, reuse_face = _pick_session(args)
+    recorded = session.manifest.get("settings", {})
+    if reuse_face and args.seed is None and recorded:  # more images: new seeds by default
+        recorded = recorded | {"seed": recorded.get("seed", 0) + recorded.get("count", 0)}
+    values = _run_settings(args, recorded, settings)
+    training = TrainingConfig(**values["training"])
 
     extra = _extra_model_dirs()
     model_choice = args.model or recorded.get("model_id")
     model = resolve_model(model_choice, extra) if model_choice else default_model(extra, settings.default_model)
     device = detect_device()
     plan = plan_run(model, device, train_text_encoder=training.train_text_encoder, allow_cpu=args.allow_cpu or settings.allow_cpu)
+    printer.say(f"Session: {session.name} ({session.id})")
     printer.say(f"Model: {model.name} ({model.architecture_name})")
     printer.say(f"Device: {device.describe()}")
     printer.say(f"Plan: {plan.describe()}")
-    log.info("run: model=%s device=%s plan=%s", model.id, device.describe(), plan.describe())
+    log.info("run: session=%s model=%s device=%s plan=%s", session.id, model.id, device.describe(), plan.describe())
     request = RunRequest(
-        photos_dir=Path(args.photos), out_dir=out, model=model, plan=plan, training=training, resume=args.resume, **run_values
+        model=model,
+        plan=plan,
+        training=training,
+        postprocess=PostprocessOptions(**values["postprocess"]),
+        reuse_face=reuse_face,
+        **values["run"],
     )
     token = CancelToken()
-    with CancelOnInterrupt(token, printer):
-        result = run_job(request, on_event=printer, cancel=token)
+    try:
+        with CancelOnInterrupt(token, printer):
+            result = run_session(session, request, on_event=printer, cancel=token)
+    except Cancelled:
+        printer.say(f"Continue later with: headshot-studio run --resume --session {session.id}")
+        raise
     printer.say(
-        f"Done in {_clock(result.seconds)}: {len(result.images)} images in {out / 'images'}"
-        + ("" if result.trained else " (reused the face learned earlier)")
+        f"Done in {_clock(result.seconds)}: {len(result.gallery)} headshots, best first, in {session.final_dir}"
+        + ("" if result.trained else " (the face learned earlier was reused)")
     )
+    if args.out:
+        exported = export_gallery(session, Path(args.out))
+        printer.say(f"Exported {exported} images to {args.out}")
+    return EXIT_OK
+
+
+def export_gallery(session, folder: Path) -> int:
+    """Copy the finished images into ``folder`` best first (01-..., 02-...) with the gallery."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    gallery = session.gallery()
+    for rank, item in enumerate(gallery, start=1):
+        shutil.copy2(session.final_dir / item["file"], folder / f"{rank:02d}-{item['file']}")
+    shutil.copy2(session.gallery_file, folder / "gallery.json")
+    return len(gallery)
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from headshot_studio.core.session import list_sessions
+
+    sessions = list_sessions()
+    if not sessions:
+        print("No sessions yet. Start one with: headshot-studio run --photos DIR")
+    for session in sessions:
+        images = len(session.gallery())
+        print(f"{session.id}\t{session.name}\t{session.state}\t{len(session.manifest['photos'])} photos\t"
+              f"{images} headshots\t{session.manifest.get('updated_at', '')}")
+    return EXIT_OK
+
+
+def cmd_wipe(args: argparse.Namespace) -> int:
+    from headshot_studio.core.session import wipe_all, wipe_session
+
+    if bool(args.all) == bool(args.session):
+        print("Error: name one session to wipe, or --all.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.all and sys.stdin.isatty() and not args.yes:
+        answer = input("Delete every session: all photos copied into the app, learned faces and headshots? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was deleted.")
+            return EXIT_OK
+    report = wipe_all() if args.all else wipe_session(args.session)
+    print(report.describe())
     return EXIT_OK
 
 
@@ -263,6 +355,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_styles(args: argparse.Namespace) -> int:
+    from headshot_studio.core.styles import load_styles
+
+    styles, errors = load_styles()
+    for style in styles.values():
+        print(f"{style.id}\t{style.name}\t{style.source}\t{style.description}")
+    for error in errors:
+        print(f"Error: {error.message}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_selftest(args: argparse.Namespace) -> int:
     from headshot_studio.testing.selftest import run_selftest
 
@@ -286,27 +389,45 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command")
 
-    run = sub.add_parser("run", help="learn a face from photos and generate headshots, without the window")
-    run.add_argument("--photos", required=True, metavar="DIR", help="folder of selfies")
-    run.add_argument("--out", required=True, metavar="DIR", help="folder for the results")
-    run.add_argument("--model", metavar="ID|PATH", help="model id (see `models list`) or a diffusers folder")
-    run.add_argument("--count", type=int, metavar="N", help="number of headshots (default from settings)")
-    run.add_argument("--seed", type=int, help="first seed; image i uses seed+i (default 0)")
-    run.add_argument("--prompt", help="prompt; {subject} stands for the person")
-    run.add_argument("--negative", help="negative prompt (what to avoid)")
-    run.add_argument("--steps", type=int, help="denoising steps per image (default 30)")
-    run.add_argument("--guidance", type=float, help="guidance scale (default 6.5)")
-    run.add_argument("--sampler", help="sampler: dpmpp_2m, dpmpp_2m_karras, euler, euler_a, ddim, unipc")
-    run.add_argument("--train-steps", type=int, metavar="N", help="training steps (default: 150 per photo, at most 800)")
-    run.add_argument("--rank", type=int, help="LoRA rank (default 16)")
-    run.add_argument("--learning-rate", type=float, help="LoRA learning rate (default 1e-4)")
-    run.add_argument("--train-text-encoder", action="store_true", default=None, help="also train the text encoder(s)")
-    run.add_argument("--checkpoint-every", type=int, metavar="N", help="save training progress every N steps")
-    run.add_argument(
-        "--resume", action="store_true", help="continue the run in --out where it stopped (with its recorded settings)"
-    )
-    run.add_argument("--allow-cpu", action="store_true", help="experts: run a full-size model without a GPU (hours)")
+    run = sub.add_parser("run", help="from selfies to a ranked gallery of headshots, without the window")
+    source = run.add_argument_group("photos and session")
+    source.add_argument("--photos", metavar="DIR", help="folder of selfies: starts a new session")
+    source.add_argument("--name", help="name of the new session (default: the folder's name)")
+    source.add_argument("--reference-photos", action="store_true", help="refer to the photos where they are instead of copying them")
+    source.add_argument("--session", metavar="ID", help="an existing session: make more headshots with its learned face")
+    source.add_argument("--resume", action="store_true", help="continue a session where it stopped (--session, or the latest)")
+    source.add_argument("--out", metavar="DIR", help="also copy the finished headshots there, best first")
+    images = run.add_argument_group("headshots")
+    images.add_argument("--styles", type=lambda text: tuple(s.strip() for s in text.split(",") if s.strip()),
+                        help="comma-separated style ids (see `headshot-studio styles`)")
+    images.add_argument("--count", type=int, metavar="N", help="headshots per style (default from settings)")
+    images.add_argument("--seed", type=int, help="first seed; image i of a style uses seed+i (default 0)")
+    images.add_argument("--avoid", help='what to avoid, e.g. "no glasses, no tie"')
+    images.add_argument("--steps", type=int, help="denoising steps per image (default: the style's)")
+    images.add_argument("--model", metavar="ID|PATH", help="model id (see `models list`) or a diffusers folder")
+    images.add_argument("--upscale", type=int, choices=(2, 4), help="upscale factor (default 2)")
+    images.add_argument("--no-upscale", dest="upscale", action="store_const", const=1, help="keep the generated size")
+    images.add_argument("--no-face-detail", dest="face_detail", action="store_const", const=False, help="skip the face detail pass")
+    images.add_argument("--no-colour", dest="colour", action="store_const", const=False, help="skip the colour correction")
+    training = run.add_argument_group("learning the face")
+    training.add_argument("--train-steps", type=int, metavar="N", help="training steps (default: 150 per photo, at most 800)")
+    training.add_argument("--rank", type=int, help="LoRA rank (default 16)")
+    training.add_argument("--learning-rate", type=float, help="LoRA learning rate (default 1e-4)")
+    training.add_argument("--train-text-encoder", action="store_true", default=None, help="also train the text encoder(s)")
+    training.add_argument("--checkpoint-every", type=int, metavar="N", help="save training progress every N steps")
+    training.add_argument("--allow-cpu", action="store_true", help="experts: run a full-size model without a GPU (hours)")
     run.set_defaults(handler=cmd_run)
+
+    sessions = sub.add_parser("sessions", help="list sessions")
+    sessions.set_defaults(handler=cmd_sessions)
+    wipe = sub.add_parser("wipe", help="delete a session (photos, learned face, headshots) or all of them")
+    wipe.add_argument("session", nargs="?", metavar="SESSION")
+    wipe.add_argument("--all", action="store_true", help="every session and every cached photo analysis")
+    wipe.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    wipe.set_defaults(handler=cmd_wipe)
+
+    styles = sub.add_parser("styles", help="list the style templates")
+    styles.set_defaults(handler=cmd_styles)
 
     models = sub.add_parser("models", help="list, verify or import base models")
     models_sub = models.add_subparsers(dest="models_command", required=True)
@@ -338,8 +459,11 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(verbose=args.verbose)
     try:
         return args.handler(args)
+    except UsageError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except Cancelled:
-        print("\nCancelled. Everything finished so far is kept; run again with --resume to continue.", file=sys.stderr)
+        print("\nCancelled. Everything finished so far is kept.", file=sys.stderr)
         return EXIT_CANCELLED
     except HeadshotError as exc:
         kind, message, details = describe_error(exc)

@@ -35,30 +35,48 @@ def test_version_and_help_from_a_fresh_process():
     assert usage.returncode == 2 and "--photos" in usage.stderr
 
 
-def test_run_trains_and_generates_the_requested_count(installed_tiny, photos_dir, tmp_path, capsys):
-    out = tmp_path / "out"
-    code = run_cli("run", "--photos", str(photos_dir), "--out", str(out), "--count", "3", "--seed", "40",
-                   "--train-steps", "4", "--steps", "3")
-    assert code == 0
-    images = sorted(p.name for p in (out / "images").glob("*.png"))
-    assert images == ["0000-s40.png", "0001-s41.png", "0002-s42.png"]
-    assert sorted(p.name for p in (out / "training").glob("*.png")) == [f"{i:03d}.png" for i in range(1, 6)]
-    assert (out / "training" / "001.txt").read_text() == "a photo of ohwx person"
-    quality = json.loads((out / "quality.json").read_text())
-    assert quality["set"]["ready"] and len(quality["photos"]) == 5
-    assert json.loads((out / "lora" / "training.json").read_text())["steps_done"] == 4
-    sidecar = json.loads((out / "images" / "0000-s40.json").read_text())
-    assert "ohwx person" in sidecar["prompt"] and sidecar["model_id"] == "tiny-sd15"
-    err = capsys.readouterr().err
-    assert "Plan: cpu, fp32, 64 px" in err and "Done in" in err
+QUICK = ["--styles", "corporate-executive,legal", "--count", "2", "--steps", "2", "--train-steps", "4", "--no-upscale"]
 
-    # Running into the same folder again without --resume is refused, not overwritten.
-    assert run_cli("run", "--photos", str(photos_dir), "--out", str(out)) == 1
-    assert "already holds a run" in capsys.readouterr().err
+
+def only_session():
+    from headshot_studio.core.session import list_sessions
+
+    sessions = list_sessions()
+    assert len(sessions) == 1
+    return sessions[0]
+
+
+def test_run_makes_a_ranked_gallery_and_exports_it(installed_tiny, photos_dir, tmp_path, capsys):
+    out = tmp_path / "export"
+    code = run_cli("run", "--photos", str(photos_dir), "--name", "Client A", *QUICK, "--seed", "40", "--out", str(out))
+    assert code == 0
+    session = only_session()
+    assert session.name == "Client A" and session.state == "finished"
+    assert len(list(session.final_dir.glob("*.png"))) == 4
+    exported = sorted(p.name for p in out.glob("*.png"))
+    assert len(exported) == 4 and exported[0].startswith("01-") and (out / "gallery.json").is_file()
+    gallery = json.loads((out / "gallery.json").read_text())["images"]
+    assert f"01-{gallery[0]['file']}" in exported
+    sidecar = json.loads((session.raw_dir / "legal-0000-s40.json").read_text())
+    assert "ohwx person" in sidecar["prompt"] and sidecar["model_id"] == "tiny-sd15"
+    assert len(list(session.training_dir.glob("*.png"))) == 5
+    err = capsys.readouterr().err
+    assert "Plan: cpu, fp32, 64 px" in err and "Done in" in err and "Exported 4 images" in err
+
+    assert run_cli("sessions") == 0
+    assert f"{session.id}\tClient A\tfinished\t5 photos\t4 headshots" in capsys.readouterr().out
+    assert run_cli("styles") == 0
+    assert "corporate-executive\tCorporate executive\tbuiltin" in capsys.readouterr().out
+
+    # More headshots with the learned face: new seeds, no new training.
+    lora_mtime = (session.lora_dir / "lora.safetensors").stat().st_mtime_ns
+    assert run_cli("run", "--session", session.id, "--count", "1") == 0
+    assert (session.lora_dir / "lora.safetensors").stat().st_mtime_ns == lora_mtime
+    assert "the face learned earlier was reused" in capsys.readouterr().err
+    assert len(list(session.final_dir.glob("*.png"))) == 6  # seed 42 for each style
 
 
 def test_ctrl_c_during_training_cancels_cleanly_and_resume_finishes(installed_tiny, photos_dir, tmp_path, monkeypatch, capsys):
-    out = tmp_path / "out"
     real_call = cli.ProgressPrinter.__call__
     interrupted = []
 
@@ -69,34 +87,39 @@ def test_ctrl_c_during_training_cancels_cleanly_and_resume_finishes(installed_ti
             os.kill(os.getpid(), signal.SIGINT)  # what the terminal sends on Ctrl-C
 
     monkeypatch.setattr(cli.ProgressPrinter, "__call__", press_ctrl_c_at_step_5)
-    args = ["run", "--photos", str(photos_dir), "--out", str(out), "--count", "2", "--train-steps", "9",
-            "--steps", "2", "--checkpoint-every", "3"]
+    args = ["run", "--photos", str(photos_dir), "--styles", "legal", "--count", "2", "--steps", "2", "--no-upscale",
+            "--train-steps", "9", "--checkpoint-every", "3"]
     assert run_cli(*args) == cli.EXIT_CANCELLED
     err = capsys.readouterr().err
-    assert "Stopping after the current step" in err and "--resume" in err
-    assert (out / "lora" / "checkpoints" / "step-000005").is_dir()
-    assert not (out / "images").exists()
+    session = only_session()
+    assert "Stopping after the current step" in err and f"run --resume --session {session.id}" in err
+    assert session.state == "cancelled"
+    assert (session.lora_dir / "checkpoints" / "step-000005").is_dir()
+    assert not session.final_dir.exists()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
 
-    # --resume alone continues with the settings the run was started with.
-    assert run_cli("run", "--photos", str(photos_dir), "--out", str(out), "--resume") == 0
-    settings = json.loads((out / "lora" / "training.json").read_text())
+    # --resume alone continues the latest unfinished session with its recorded settings.
+    assert run_cli("run", "--resume") == 0
+    settings = json.loads((session.lora_dir / "training.json").read_text())
     assert settings["steps_done"] == 9 and settings["resumed_from_step"] == 5
-    assert len(list((out / "images").glob("*.png"))) == 2
+    assert len(list(session.final_dir.glob("*.png"))) == 2
+    assert only_session().state == "finished"
 
-    # A further --resume reuses the finished face and the finished images.
-    lora_mtime = (out / "lora" / "lora.safetensors").stat().st_mtime_ns
-    image_mtimes = {p.name: p.stat().st_mtime_ns for p in (out / "images").glob("*.png")}
-    assert run_cli("run", "--photos", str(photos_dir), "--out", str(out), "--resume", "--count", "3") == 0
-    assert (out / "lora" / "lora.safetensors").stat().st_mtime_ns == lora_mtime
-    assert "reused the face learned earlier" in capsys.readouterr().err
-    after = {p.name: p.stat().st_mtime_ns for p in (out / "images").glob("*.png")}
-    assert len(after) == 3 and all(after[name] == mtime for name, mtime in image_mtimes.items())
 
-    # Other photos cannot continue this run.
-    (photos_dir / "selfie-0.jpg").rename(photos_dir / "someone-else.jpg")
-    assert run_cli("run", "--photos", str(photos_dir), "--out", str(out), "--resume") == 1
-    assert "not the ones this run started with" in capsys.readouterr().err
+def test_wipe_one_and_all(installed_tiny, photos_dir, capsys):
+    assert run_cli("run", "--photos", str(photos_dir), "--name", "One", *QUICK) == 0
+    assert run_cli("run", "--photos", str(photos_dir), "--name", "Two", *QUICK, "--train-steps", "2") == 0
+    from headshot_studio.core.session import list_sessions
+
+    first, second = list_sessions()
+    capsys.readouterr()
+    assert run_cli("wipe", second.id) == 0
+    assert "Removed 1 session" in capsys.readouterr().out and not second.path.exists() and first.path.exists()
+    assert run_cli("wipe", "--all", "--yes") == 0
+    assert list_sessions() == [] and not first.path.exists()
+    assert run_cli("wipe") == cli.EXIT_USAGE
+    assert run_cli("wipe", "no-such-session") == 1
+    assert all(p.is_file() for p in photos_dir.glob("*.jpg"))  # the user's own photos are untouched
 
 
 def test_whole_run_with_every_network_access_failing(tiny_sd15, photos_dir, tmp_path, monkeypatch):
@@ -114,10 +137,9 @@ def test_whole_run_with_every_network_access_failing(tiny_sd15, photos_dir, tmp_
     monkeypatch.setattr(socket, "gethostbyname", refuse)
 
     assert run_cli("models", "import", str(tiny_sd15), "--name", "Offline") == 0
-    code = run_cli("run", "--photos", str(photos_dir), "--out", str(tmp_path / "out"), "--model", "offline",
-                   "--count", "2", "--train-steps", "3", "--steps", "2")
+    code = run_cli("run", "--photos", str(photos_dir), "--model", "offline", *QUICK, "--upscale", "2")
     assert code == 0
-    assert len(list((tmp_path / "out" / "images").glob("*.png"))) == 2
+    assert len(list(only_session().final_dir.glob("*.png"))) == 4
     assert attempts == []
     for switch in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY"):
         assert os.environ[switch] == "1"
@@ -158,7 +180,7 @@ def test_models_list_verify_import(tiny_sd15, tmp_path, capsys):
 def test_run_with_a_damaged_model_fails_with_the_clear_message(installed_tiny, photos_dir, tmp_path, capsys):
     weights = installed_tiny.path / "unet" / "diffusion_pytorch_model.safetensors"
     weights.write_bytes(weights.read_bytes()[:-4096])
-    code = run_cli("run", "--photos", str(photos_dir), "--out", str(tmp_path / "out"), "--train-steps", "2")
+    code = run_cli("run", "--photos", str(photos_dir), *QUICK)
     assert code == 1
     err = capsys.readouterr().err
     assert "Error: The model “Tiny SD15” has a damaged or incomplete file" in err
@@ -173,19 +195,21 @@ def test_importing_a_pickle_checkpoint_is_refused(tmp_path, capsys):
 
 
 def test_run_without_any_model_says_how_to_get_one(photos_dir, tmp_path, capsys):
-    assert run_cli("run", "--photos", str(photos_dir), "--out", str(tmp_path / "out")) == 1
+    assert run_cli("run", "--photos", str(photos_dir)) == 1
     assert "No base model is installed yet" in capsys.readouterr().err
+    assert run_cli("run") == cli.EXIT_USAGE
+    assert "Say which photos to use" in capsys.readouterr().err
 
 
 def test_run_refuses_a_set_that_is_not_ready_before_training(installed_tiny, photos_dir, tmp_path, capsys):
     for extra in sorted(photos_dir.glob("*.jpg"))[2:]:
         extra.unlink()
-    out = tmp_path / "out"
-    assert run_cli("run", "--photos", str(photos_dir), "--out", str(out), "--train-steps", "2") == 1
+    assert run_cli("run", "--photos", str(photos_dir), *QUICK) == 1
     err = capsys.readouterr().err
     assert "Not ready yet: 2 usable photos; at least 5 are needed" in err
-    assert not (out / "lora").exists()
-    assert json.loads((out / "quality.json").read_text())["set"]["ready"] is False
+    session = only_session()
+    assert session.state == "failed" and not session.lora_dir.exists()
+    assert json.loads(session.reports_file.read_text())["set"]["ready"] is False
 
 
 def test_check_reports_every_photo_and_the_set(photos_dir, tmp_path, capsys):

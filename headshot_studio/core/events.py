@@ -39,7 +39,8 @@ class JobEvent:
 
     ``loss`` is set by training steps; ``eta_s`` is the estimated seconds left in the
     stage (None until there is enough history); ``preview`` is an optional small
-    PIL image of the latest result.
+    PIL image of the latest result. ``overall`` (0-1) and ``overall_eta_s`` describe
+    the whole run; the pipeline fills them in.
     """
 
     stage: Stage
@@ -49,6 +50,8 @@ class JobEvent:
     preview: Any = None
     loss: float | None = None
     eta_s: float | None = None
+    overall: float | None = None
+    overall_eta_s: float | None = None
 
     @property
     def fraction(self) -> float:

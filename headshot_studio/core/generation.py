@@ -138,6 +138,7 @@ class Generator:
         if lora_path is not None:
             self._load_lora(lora_path)
         self._default_scheduler_config = dict(self.pipe.scheduler.config)
+        self._img2img = None
         if plan.vae_slicing:
             self.pipe.vae.enable_slicing()
         if plan.vae_tiling:
@@ -167,6 +168,40 @@ class Generator:
         class_name, extra = SCHEDULERS[key]
         scheduler_class = getattr(diffusers, class_name)
         self.pipe.scheduler = scheduler_class.from_config(self._default_scheduler_config, **extra)
+
+    def refine(self, image, request: GenerationRequest, strength: float, cancel: CancelToken | None = None):
+        """Re-render ``image`` (img2img at ``strength``) with the request's prompt, face
+        LoRA and seed: the face-detail pass. Deterministic for the same inputs."""
+        import torch
+        from diffusers import AutoPipelineForImage2Image
+
+        cancel = cancel or CancelToken()
+        if self._img2img is None:  # shares every component (and the LoRA) with self.pipe
+            self._img2img = AutoPipelineForImage2Image.from_pipe(self.pipe)
+            self._img2img.set_progress_bar_config(disable=True)
+        self._set_scheduler(request.scheduler)
+        self._img2img.scheduler = self.pipe.scheduler
+        if self.lora_path is not None:
+            self.pipe.set_adapters(["face"], adapter_weights=[request.lora_scale])
+
+        def on_step_end(pipe, step_index, timestep, callback_kwargs):
+            if cancel.cancelled:
+                pipe._interrupt = True
+            return callback_kwargs
+
+        with torch.inference_mode():
+            result = self._img2img(
+                prompt=request.prompt,
+                negative_prompt=request.negative_prompt,
+                image=image,
+                strength=strength,
+                num_inference_steps=request.steps,
+                guidance_scale=request.guidance_scale,
+                generator=torch.Generator(device="cpu").manual_seed(request.seed),
+                callback_on_step_end=on_step_end,
+            ).images[0]
+        cancel.raise_if_cancelled()
+        return result
 
     def settings_for(self, request: GenerationRequest, batch_size: int) -> dict:
         """Everything needed to reproduce an image, as stored in its metadata."""

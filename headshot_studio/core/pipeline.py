@@ -1,202 +1,356 @@
-"""The whole job, in order: photo checks -> training set -> learned face -> headshots.
+"""The whole job for one session, in order:
 
-Every step emits JobEvents and honours the CancelToken, and every step's result is
-kept on disk as soon as it is finished, so a cancelled or killed run continues with
-``resume=True`` where it stopped: the training from its last checkpoint, generation
-from the first image not yet written.
+    check photos -> prepare training set -> learn the face -> generate per style
+    -> finish (face detail, colour, upscale) -> rank into the gallery
 
-Run folder layout::
-
-    <out>/run.json          what was asked for (for humans and for resuming)
-    <out>/quality.json      the verdict on every photo and on the set
-    <out>/training/         face-aligned crops + captions
-    <out>/lora/             lora.safetensors, training.json (checkpoints/ while training)
-    <out>/images/           NNNN-s<seed>.png + .json sidecars
+Every stage emits JobEvents (with whole-run progress and ETA added here) and honours
+the CancelToken, and keeps its results on disk as soon as they exist, so a cancelled
+or killed run continues where it stopped when run again: the photo analyses come from
+the cache, training from its last checkpoint, generation and finishing from the first
+image not yet written. The session's manifest records the state after each stage.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
+
 from headshot_studio.core.dataset import caption_for, identity_phrase, prepare_training_set
-from headshot_studio.core.events import CancelToken, EventCallback, InputError, ignore_events
-from headshot_studio.core.files import write_json_atomic
-from headshot_studio.core.generation import (
-    DEFAULT_NEGATIVE,
-    GeneratedImage,
-    GenerationRequest,
-    Generator,
-    check_request,
+from headshot_studio.core.events import (
+    CancelToken,
+    Cancelled,
+    EventCallback,
+    HeadshotError,
+    InputError,
+    JobEvent,
+    Stage,
+    ignore_events,
 )
-from headshot_studio.core.hardware import RunPlan
 from headshot_studio.core.faces import load_face_analyzer
-from headshot_studio.core.images import list_photos
+from headshot_studio.core.files import write_json_atomic
+from headshot_studio.core.generation import GenerationRequest, Generator, check_request
+from headshot_studio.core.hardware import RunPlan
 from headshot_studio.core.models import ModelInfo, ensure_verified, model_roots
+from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, finish_image
 from headshot_studio.core.quality import check_photos, default_cache
+from headshot_studio.core.ranking import rank_images, reference_embedding
+from headshot_studio.core.session import Session
+from headshot_studio.core.styles import compose_prompt, get_style
 from headshot_studio.core.training import LORA_FILE, SETTINGS_FILE, TrainingConfig, train_lora
 
-DEFAULT_PROMPT = (
-    "professional corporate headshot photo of {subject}, wearing business attire, "
-    "neutral grey studio backdrop, soft key light, sharp focus, 85mm portrait lens"
-)
+MAX_PER_STYLE = 100
+# Share of a typical run's time per stage, for the whole-run progress bar and ETA.
+STAGE_WEIGHTS = {
+    Stage.VERIFY: 0.02,
+    Stage.CHECK: 0.04,
+    Stage.PREPARE: 0.02,
+    Stage.LOAD: 0.02,
+    Stage.TRAIN: 0.50,
+    Stage.GENERATE: 0.28,
+    Stage.POSTPROCESS: 0.09,
+    Stage.RANK: 0.03,
+}
+PIPELINE_ORDER = list(STAGE_WEIGHTS)
 
 
 @dataclass(frozen=True)
 class RunRequest:
-    photos_dir: Path
-    out_dir: Path
     model: ModelInfo
     plan: RunPlan
-    count: int = 4
-    seed: int = 0
-    prompt: str = DEFAULT_PROMPT  # "{subject}" becomes the identity phrase
-    negative_prompt: str = DEFAULT_NEGATIVE
-    steps: int = 30
-    guidance_scale: float = 6.5
-    scheduler: str = "dpmpp_2m"
+    styles: tuple[str, ...] = ("corporate-executive",)
+    count: int = 4  # images per style
+    seed: int = 0  # image i of a style uses seed + i
+    avoid: str = ""  # the user's free-text negatives ("no glasses")
+    steps: int | None = None  # overrides the styles' denoising steps (quick previews)
     training: TrainingConfig = field(default_factory=TrainingConfig)
-    resume: bool = False
+    postprocess: PostprocessOptions = field(default_factory=PostprocessOptions)
+    reuse_face: bool = False  # generate with the session's learned face; no checks, no training
+
+    def settings(self) -> dict:
+        """What the session records, so a resumed run does the same work."""
+        return {
+            "model_id": self.model.id,
+            "styles": list(self.styles),
+            "count": self.count,
+            "seed": self.seed,
+            "avoid": self.avoid,
+            "steps": self.steps,
+            "training": asdict(self.training),
+            "postprocess": asdict(self.postprocess),
+        }
 
 
 @dataclass(frozen=True)
 class RunResult:
-    lora_path: Path
-    images: list[GeneratedImage]
-    trained: bool  # False when a finished LoRA from an earlier run was reused
+    gallery: list[dict]  # best first
+    trained: bool  # False when the face learned earlier was reused
     seconds: float
 
 
-def generation_requests(request: RunRequest) -> list[GenerationRequest]:
-    """One request per image; image i gets seed ``seed + i``."""
-    prompt = request.prompt.replace("{subject}", identity_phrase())
-    return [
-        GenerationRequest(
-            prompt=prompt,
-            seed=request.seed + i,
-            negative_prompt=request.negative_prompt,
-            steps=request.steps,
-            guidance_scale=request.guidance_scale,
-            scheduler=request.scheduler,
+class _RunProgress:
+    """Adds whole-run progress and ETA to each stage's events."""
+
+    def __init__(self, on_event: EventCallback, stages: list[Stage]) -> None:
+        self.on_event = on_event
+        total = sum(STAGE_WEIGHTS[s] for s in stages)
+        self.weights = {s: STAGE_WEIGHTS[s] / total for s in stages}
+        self.order = stages
+        self.started = time.perf_counter()
+
+    def __call__(self, event: JobEvent) -> None:
+        if event.stage not in self.weights:
+            self.on_event(event)
+            return
+        before = sum(self.weights[s] for s in self.order[: self.order.index(event.stage)])
+        overall = min(1.0, before + self.weights[event.stage] * event.fraction)
+        elapsed = time.perf_counter() - self.started
+        eta = elapsed * (1 - overall) / overall if overall > 0.02 else None
+        self.on_event(replace(event, overall=overall, overall_eta_s=eta))
+
+
+def generation_requests(request: RunRequest) -> list[tuple[str, list[GenerationRequest]]]:
+    """Per style, one request per image; image i gets seed ``seed + i``."""
+    batches = []
+    for style_id in request.styles:
+        style = get_style(style_id)
+        prompt, negative = compose_prompt(style, identity_phrase(), request.avoid)
+        batches.append(
+            (
+                style_id,
+                [
+                    GenerationRequest(
+                        prompt=prompt,
+                        negative_prompt=negative,
+                        seed=request.seed + i,
+                        steps=request.steps or style.steps,
+                        guidance_scale=style.guidance,
+                        width=style.width,
+                        height=style.height,
+                        scheduler=style.sampler,
+                    )
+                    for i in range(request.count)
+                ],
+            )
         )
-        for i in range(request.count)
-    ]
+    return batches
 
 
-def check_run(request: RunRequest) -> None:
-    if not 1 <= request.count <= 500:
-        raise InputError(f"The number of images must be between 1 and 500 (got {request.count}).")
-    out = request.out_dir
-    has_run = (out / "run.json").exists() or (out / "lora").exists() or (out / "images").exists()
-    if has_run and not request.resume:
+def check_run(session: Session, request: RunRequest) -> list[tuple[str, list[GenerationRequest]]]:
+    """Refuse a bad request before any heavy work; return the generation requests."""
+    if not request.styles:
+        raise InputError("Choose at least one style.")
+    if not 1 <= request.count <= MAX_PER_STYLE:
+        raise InputError(f"The number of images per style must be between 1 and {MAX_PER_STYLE} (got {request.count}).")
+    if request.postprocess.upscale not in (1, 2, 4):
+        raise InputError(f"Upscaling must be 1 (off), 2 or 4 (got {request.postprocess.upscale}).")
+    if request.reuse_face and not _finished_lora(session, request.training):
         raise InputError(
-            f"The folder “{out}” already holds a run. Continue it with --resume, or choose an empty folder."
+            f"The session “{session.name}” has no finished learned face to reuse. Run it without reusing, "
+            "or continue it."
         )
-    if request.resume and not has_run:
-        raise InputError(f"There is no run to continue in “{out}”. Start one without --resume.")
+    batches = generation_requests(request)
+    for _, requests in batches:
+        for generation_request in requests:
+            check_request(generation_request)
+    return batches
 
 
-def recorded_run(out_dir: Path) -> dict:
-    """What an earlier run in ``out_dir`` was asked to do (empty if none or unreadable)."""
-    try:
-        recorded = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return recorded if isinstance(recorded, dict) else {}
-
-
-def _finished_lora(lora_dir: Path, training: TrainingConfig, n_images: int) -> Path | None:
-    """The LoRA of an earlier, completed training with the same settings, if any."""
-    lora, settings_file = lora_dir / LORA_FILE, lora_dir / SETTINGS_FILE
-    if not (lora.is_file() and settings_file.is_file()):
-        return None
+def _finished_lora(session: Session, training: TrainingConfig) -> Path | None:
+    """The session's LoRA, when its training finished with these settings."""
+    lora, settings_file = session.lora_dir / LORA_FILE, session.lora_dir / SETTINGS_FILE
     try:
         settings = json.loads(settings_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    wanted = asdict(training.resolved(n_images))
-    return lora if settings.get("config") == wanted else None
+    if not lora.is_file():
+        return None
+    recorded = settings.get("config", {})
+    wanted = asdict(training)
+    # steps=0 means "the default for this many photos": compare the rest in that case
+    same = all(recorded.get(k) == v for k, v in wanted.items() if not (k == "steps" and v == 0))
+    return lora if same else None
 
 
-def run_job(
+def _load_identity(session: Session) -> np.ndarray | None:
+    try:
+        data = json.loads(session.identity_file.read_text(encoding="utf-8"))
+        return np.asarray(data["embedding"], dtype=np.float32)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def run_session(
+    session: Session,
     request: RunRequest,
     on_event: EventCallback = ignore_events,
     cancel: CancelToken | None = None,
 ) -> RunResult:
+    """Run (or continue) the whole job for ``session``. On cancel the session is marked
+    "cancelled" and :class:`Cancelled` is raised; on an error it is marked "failed"."""
     cancel = cancel or CancelToken()
     started = time.perf_counter()
+    batches = check_run(session, request)
+    stages = [s for s in PIPELINE_ORDER if not (request.reuse_face and s in (Stage.CHECK, Stage.PREPARE, Stage.TRAIN))]
+    progress = _RunProgress(on_event, stages)
+    session.manifest["settings"] = request.settings()
+    session.save()
+    try:
+        result = _run(session, request, batches, progress, cancel)
+    except Cancelled:
+        session.set_state("cancelled", last_error=None)
+        raise
+    except HeadshotError as exc:
+        session.set_state("failed", last_error=exc.message)
+        raise
+    except Exception as exc:
+        session.set_state("failed", last_error=f"{type(exc).__name__}: {exc}")
+        raise
+    session.set_state("finished", last_error=None)
+    return replace(result, seconds=time.perf_counter() - started)
 
-    # 1. Check the request and the run folder before any heavy work.
-    check_run(request)
-    photos = list_photos([request.photos_dir])
-    recorded_photos = recorded_run(request.out_dir).get("photos") if request.resume else None
-    if recorded_photos is not None and recorded_photos != [p.name for p in photos]:
-        raise InputError(
-            "The photos are not the ones this run started with, so it cannot be continued. "
-            "Start a new run in an empty folder."
-        )
-    requests = generation_requests(request)
-    for generation_request in requests:
-        check_request(generation_request)
-    request.out_dir.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(
-        request.out_dir / "run.json",
-        {
-            "photos": [p.name for p in photos],
-            "model_id": request.model.id,
-            "plan": asdict(request.plan),
-            "count": request.count,
-            "seed": request.seed,
-            "prompt": request.prompt,
-            "negative_prompt": request.negative_prompt,
-            "steps": request.steps,
-            "guidance_scale": request.guidance_scale,
-            "scheduler": request.scheduler,
-            "training": asdict(request.training),
-        },
-    )
 
-    # 2. Make sure the model files are intact before loading them.
+def _run(session: Session, request: RunRequest, batches, on_event: EventCallback, cancel: CancelToken) -> RunResult:
+    plan = request.plan
+    # 1. The model files are intact (hashed once per state of the files).
     ensure_verified(request.model, on_event, cancel)
-
-    # 3. Check the photos, one by one and as a set; a set that is not ready stops here
-    #    with the reason, before any training time is spent.
     analyzer = load_face_analyzer(root for root, _ in model_roots())
-    set_report = check_photos(photos, analyzer, default_cache(), on_event=on_event, cancel=cancel)
-    write_json_atomic(
-        request.out_dir / "quality.json",
-        {"set": set_report.to_dict(), "photos": [report.to_dict() for report in set_report.photos]},
-    )
-    if not set_report.ready:
-        rejected = [f"{r.file.name}: {r.message}" for r in set_report.photos if not r.usable]
-        raise InputError(set_report.message, details="\n".join(rejected))
 
-    # 4. Training set: face-aligned crops + captions of the usable photos.
-    training_dir = request.out_dir / "training"
-    prepare_training_set(
-        set_report.photos, training_dir, request.plan.resolution, caption=caption_for(), on_event=on_event, cancel=cancel
-    )
-
-    # 5. Learn the face, or reuse the finished LoRA of the same training.
-    lora_dir = request.out_dir / "lora"
-    lora_path = _finished_lora(lora_dir, request.training, len(set_report.usable)) if request.resume else None
-    trained = lora_path is None
-    if lora_path is None:
-        result = train_lora(
-            request.model,
-            request.plan,
-            training_dir,
-            lora_dir,
-            request.training,
-            resume=request.resume,
-            on_event=on_event,
-            cancel=cancel,
+    trained = False
+    lora_path = _finished_lora(session, request.training)
+    if not request.reuse_face:
+        # 2. Check the photos; a set that is not ready stops here, before training time.
+        set_report = check_photos(session.photo_paths(), analyzer, default_cache(), on_event=on_event, cancel=cancel)
+        write_json_atomic(
+            session.reports_file,
+            {"set": set_report.to_dict(), "photos": [report.to_dict() for report in set_report.photos]},
         )
-        lora_path = result.lora_path
+        if not set_report.ready:
+            rejected = [f"{r.file.name}: {r.message}" for r in set_report.photos if not r.usable]
+            raise InputError(set_report.message, details="\n".join(rejected))
+        embeddings = [r.face.embedding for r in set_report.photos if r.usable and r.face is not None]
+        write_json_atomic(
+            session.identity_file,
+            {"analyzer": analyzer.name, "embedding": [float(v) for v in reference_embedding(embeddings)]},
+        )
+        session.set_state("checked")
 
-    # 6. Generate; images already on disk with the same settings are kept.
-    generator = Generator(request.model, request.plan, lora_path)
-    images = generator.generate(requests, request.out_dir / "images", on_event, cancel)
-    return RunResult(lora_path=lora_path, images=images, trained=trained, seconds=time.perf_counter() - started)
+        # 3. Training set: face-aligned crops + captions of the usable photos.
+        prepare_training_set(
+            set_report.photos, session.training_dir, plan.resolution, caption=caption_for(), on_event=on_event, cancel=cancel
+        )
+        session.set_state("prepared")
+
+        # 4. Learn the face (continuing from a checkpoint), unless it is already learned.
+        if lora_path is None:
+            result = train_lora(
+                request.model, plan, session.training_dir, session.lora_dir, request.training,
+                resume=True, on_event=on_event, cancel=cancel,
+            )
+            lora_path, trained = result.lora_path, True
+        session.set_state("trained")
+
+    # 5. Generate every style's images; images already on disk with the same settings stay.
+    generator = Generator(request.model, plan, lora_path)
+    raw: list[tuple[str, GenerationRequest, object]] = []
+    all_steps = sum(r.steps for _, requests in batches for r in requests)
+    done_steps = 0
+    for style_id, requests in batches:
+        offset = done_steps
+
+        def style_progress(event: JobEvent, offset: int = offset) -> None:
+            # each style counts its own steps; the run shows one count across all styles
+            on_event(replace(event, step=min(all_steps, offset + event.step), total=all_steps))
+
+        images = generator.generate(requests, session.raw_dir, style_progress, cancel, name_prefix=f"{style_id}-")
+        raw += [(style_id, r, image) for r, image in zip(requests, images)]
+        done_steps += sum(r.steps for r in requests)
+    session.set_state("generated")
+
+    # 6. Finish each image (skipping those finished earlier with the same options).
+    upscaler = Upscaler(use_gpu=plan.device.startswith("cuda"))
+    session.final_dir.mkdir(parents=True, exist_ok=True)
+    for index, (style_id, generation_request, image) in enumerate(raw, start=1):
+        cancel.raise_if_cancelled()
+        final = session.final_dir / image.path.name
+        options = asdict(request.postprocess)
+        if _already_finished(final, image.settings, options):
+            continue
+        _finish_one(image, final, style_id, generator, generation_request, request.postprocess, analyzer, upscaler,
+                    cancel, plan)
+        on_event(JobEvent(Stage.POSTPROCESS, index, len(raw), f"Finished {final.name}", preview=_preview(final)))
+
+    # 7. Rank every finished image of the session (earlier batches too) against the
+    #    person's identity, and write the gallery, best first.
+    reference = _load_identity(session)
+    finals, extras = [], []
+    for final in sorted(session.final_dir.glob("*.png")):
+        try:
+            recorded = json.loads(final.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # half-written by a killed run: it is redone on the next run
+        finals.append(final)
+        extras.append({"style": recorded.get("style"), "seed": recorded.get("seed"), "raw": recorded.get("raw_file"),
+                       "settings": final.with_suffix(".json").name})
+    ranked = rank_images(
+        finals, analyzer, reference, extras,
+        on_progress=lambda done, total: on_event(JobEvent(Stage.RANK, done, total, "Ranking")),
+        cancel=cancel,
+    )
+    gallery = [item.to_dict() for item in ranked]
+    write_json_atomic(session.gallery_file, {"analyzer": analyzer.name, "images": gallery})
+    return RunResult(gallery=gallery, trained=trained, seconds=0.0)
+
+
+def _already_finished(final: Path, raw_settings: dict, options: dict) -> bool:
+    try:
+        recorded = json.loads(final.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return final.is_file() and recorded.get("raw_seed") == raw_settings["seed"] and recorded.get("options") == options and \
+        recorded.get("raw_created_at") == raw_settings.get("created_at")
+
+
+def _finish_one(image, final: Path, style_id: str, generator: Generator, generation_request, options: PostprocessOptions,
+                analyzer, upscaler: Upscaler, cancel: CancelToken, plan: RunPlan) -> None:
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    from headshot_studio.core.files import write_atomic
+
+    with Image.open(image.path) as opened:
+        raw_image = opened.convert("RGB")
+    faces = analyzer.detect(np.asarray(raw_image)) if options.face_detail else []
+    detail_request = replace(generation_request, seed=image.seed)
+    finished, done = finish_image(
+        raw_image,
+        faces[0] if faces else None,
+        options,
+        refine=lambda crop: generator.refine(crop, detail_request, options.face_detail_strength, cancel),
+        resolution=plan.resolution,
+        upscaler=upscaler,
+    )
+    settings = image.settings | {
+        "style": style_id,
+        "raw_file": image.path.name,
+        "raw_seed": image.settings["seed"],
+        "raw_created_at": image.settings.get("created_at"),
+        "options": asdict(options),
+        "postprocess": done,
+    }
+    info = PngInfo()
+    info.add_text("headshot_studio", json.dumps(settings, ensure_ascii=False))
+    write_atomic(final, lambda fh: finished.save(fh, format="PNG", pnginfo=info))
+    write_json_atomic(final.with_suffix(".json"), settings)
+
+
+def _preview(path: Path):
+    from PIL import Image
+
+    with Image.open(path) as image:
+        preview = image.convert("RGB")
+    preview.thumbnail((160, 160))
+    return preview

@@ -1,0 +1,173 @@
+"""The whole job on the tiny model and real face photos: sessions, styles, finishing,
+ranking, reproducibility, cancel at every stage, resume, reuse, wipe."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from headshot_studio import paths
+from headshot_studio.core import models
+from headshot_studio.core.events import CancelToken, Cancelled, InputError, Stage
+from headshot_studio.core.generation import GenerationRequest, Generator
+from headshot_studio.core.hardware import DeviceInfo, plan_run
+from headshot_studio.core.pipeline import RunRequest, run_session
+from headshot_studio.core.postprocess import PostprocessOptions, finish_image
+from headshot_studio.core.session import create_session, list_sessions, open_session, wipe_session
+from headshot_studio.core.styles import StyleError, get_style, save_user_style
+from headshot_studio.core.training import TrainingConfig
+
+STYLES = ("corporate-executive", "tech-casual")
+QUICK = PostprocessOptions(upscale=1)
+
+
+@pytest.fixture
+def model(tiny_sd15):
+    return models.import_model(tiny_sd15, name="Tiny")
+
+
+def request_for(model, **changes) -> RunRequest:
+    plan = plan_run(model, DeviceInfo(kind="cpu", name="test"))
+    defaults = {"styles": STYLES, "count": 2, "steps": 2, "training": TrainingConfig(steps=4, checkpoint_every=2), "postprocess": QUICK}
+    return RunRequest(model=model, plan=plan, **(defaults | changes))
+
+
+def pixels(path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def test_full_run_makes_a_ranked_gallery_per_style(model, photos_dir):
+    session = create_session("Client A", sorted(photos_dir.glob("*.jpg")))
+    events = []
+    result = run_session(session, request_for(model, postprocess=PostprocessOptions(upscale=2)), on_event=events.append)
+
+    session = open_session(session.id)
+    assert session.state == "finished" and result.trained
+    finals = sorted(p.name for p in session.final_dir.glob("*.png"))
+    assert len(finals) == 4 and sum(name.startswith("corporate-executive-") for name in finals) == 2
+    for name in finals:
+        assert Image.open(session.final_dir / name).size == (128, 128)  # 64 px, upscaled x2
+        assert Image.open(session.raw_dir / name).size == (64, 64)
+    gallery = json.loads(session.gallery_file.read_text())["images"]
+    combined = [item["scores"]["combined"] for item in gallery]
+    assert combined == sorted(combined, reverse=True)
+    assert {item["style"] for item in gallery} == set(STYLES)
+    assert all("no_face" in item["flags"] for item in gallery)  # random tiny-model pixels: marked, kept
+    # events: every stage reported, with whole-run progress that only moves forward
+    stages = {e.stage for e in events}
+    assert {Stage.CHECK, Stage.PREPARE, Stage.TRAIN, Stage.GENERATE, Stage.POSTPROCESS, Stage.RANK} <= stages
+    overall = [e.overall for e in events if e.overall is not None]
+    assert overall == sorted(overall) and overall[-1] == pytest.approx(1.0)
+    assert any(e.preview is not None for e in events if e.stage == Stage.GENERATE)
+    # recorded settings and reports
+    assert session.manifest["settings"]["styles"] == list(STYLES)
+    assert json.loads(session.reports_file.read_text())["set"]["ready"] is True
+    assert len(json.loads(session.identity_file.read_text())["embedding"]) == 128
+
+
+def test_every_image_is_reproducible_from_its_recorded_seed_and_settings(model, photos_dir):
+    session = create_session("Repro", sorted(photos_dir.glob("*.jpg")))
+    request = request_for(model, styles=("legal",), count=2, postprocess=PostprocessOptions(upscale=1, face_detail=True))
+    run_session(session, request)
+    generator = Generator(model, request.plan, session.lora_dir / "lora.safetensors")
+    for final in sorted(session.final_dir.glob("*.png")):
+        settings = json.loads(final.with_suffix(".json").read_text())
+        fields = {k: settings[k] for k in GenerationRequest.__dataclass_fields__}
+        again = generator.generate([GenerationRequest(**fields)], session.path / "again", name_prefix=final.stem)[0]
+        assert np.array_equal(pixels(again.path), pixels(session.raw_dir / final.name))
+        finished, done = finish_image(Image.open(again.path).convert("RGB"), None, PostprocessOptions(**settings["options"]))
+        assert done == settings["postprocess"]
+        assert np.array_equal(np.asarray(finished), pixels(final))
+
+
+def test_custom_style_works_and_a_broken_one_is_refused_by_name(model, photos_dir):
+    custom = get_style("healthcare").__class__(**(get_style("healthcare").__dict__ | {"id": "our-clinic", "name": "Our clinic", "source": "user"}))
+    save_user_style(custom)
+    session = create_session("Custom", sorted(photos_dir.glob("*.jpg")))
+    run_session(session, request_for(model, styles=("our-clinic",), count=1))
+    assert [p.name for p in session.final_dir.glob("*.png")] == ["our-clinic-0000-s0.png"]
+
+    broken = paths.data_dir() / "styles" / "broken.toml"
+    valid = (paths.resources_dir() / "styles" / "legal.toml").read_text()
+    broken.write_text(valid.replace("steps = 30", 'steps = "many"').replace("steps = 32", 'steps = "many"'))
+    with pytest.raises(StyleError) as caught:
+        run_session(session, request_for(model, styles=("broken",), count=1))
+    assert "broken.toml" in caught.value.message and "steps" in caught.value.message
+
+
+@pytest.mark.parametrize("stage", [Stage.CHECK, Stage.PREPARE, Stage.TRAIN, Stage.GENERATE, Stage.POSTPROCESS, Stage.RANK])
+def test_cancel_at_each_stage_leaves_a_session_that_reopens_and_resumes(model, photos_dir, stage):
+    session = create_session("Cancel", sorted(photos_dir.glob("*.jpg")))
+    token = CancelToken()
+
+    def cancel_in(event):
+        if event.stage == stage:
+            token.cancel()
+
+    request = request_for(model, count=1)
+    with pytest.raises(Cancelled):
+        run_session(session, request, on_event=cancel_in, cancel=token)
+    reopened = open_session(session.id)
+    assert reopened.state == "cancelled"
+    assert [s.id for s in list_sessions()] == [session.id]
+
+    result = run_session(reopened, request)
+    assert open_session(session.id).state == "finished"
+    assert len(result.gallery) == 2 and len(list(reopened.final_dir.glob("*.png"))) == 2
+    training = json.loads((reopened.lora_dir / "training.json").read_text())
+    assert training["steps_done"] == 4
+
+
+def test_more_images_reuse_the_learned_face(model, photos_dir):
+    session = create_session("Reuse", sorted(photos_dir.glob("*.jpg")))
+    run_session(session, request_for(model, count=1))
+    lora = session.lora_dir / "lora.safetensors"
+    learned_at = lora.stat().st_mtime_ns
+    events = []
+    result = run_session(session, request_for(model, count=3, seed=1, reuse_face=True), on_event=events.append)
+    assert not result.trained and lora.stat().st_mtime_ns == learned_at
+    assert Stage.TRAIN not in {e.stage for e in events} and Stage.CHECK not in {e.stage for e in events}
+    assert len(list(session.final_dir.glob("*.png"))) == 2 + 6  # seed 0, then seeds 1-3, per style
+    assert len(result.gallery) == 8  # the gallery holds every batch of the session
+
+
+def test_reuse_without_a_learned_face_is_refused(model, photos_dir):
+    session = create_session("Fresh", sorted(photos_dir.glob("*.jpg")))
+    with pytest.raises(InputError, match="no finished learned face"):
+        run_session(session, request_for(model, reuse_face=True))
+
+
+def test_not_ready_set_stops_before_training(model, photos_dir):
+    session = create_session("Too few", sorted(photos_dir.glob("*.jpg"))[:3])
+    with pytest.raises(InputError, match="at least 5"):
+        run_session(session, request_for(model))
+    assert open_session(session.id).state == "failed" and not session.lora_dir.exists()
+
+
+def test_wipe_leaves_nothing_derived_behind(model, photos_dir):
+    originals = {p: p.read_bytes() for p in photos_dir.glob("*.jpg")}
+    session = create_session("Wipe me", sorted(originals))
+    run_session(session, request_for(model, count=1))
+    cache = paths.cache_dir() / "photo-reports"
+    assert len(list(cache.glob("*.json"))) == 5
+
+    report = wipe_session(session.id)
+    assert not session.path.exists()
+    assert report.files_removed > 20 and report.bytes_removed > 0 and report.cached_analyses_removed == 5
+    assert not list(cache.glob("*.json"))
+    leftovers = [p for p in paths.data_dir().rglob("*") if session.id in str(p)]
+    assert leftovers == []
+    assert {p: p.read_bytes() for p in originals} == originals  # the user's own photos stay
+    assert "Removed 1 session" in report.describe()
+
+
+def test_referenced_photos_are_never_deleted(model, photos_dir):
+    session = create_session("By reference", sorted(photos_dir.glob("*.jpg")), copy_photos=False)
+    assert not session.photos_dir.exists()
+    report = wipe_session(session)
+    assert len(report.originals_kept) == 5 and all(p.is_file() for p in photos_dir.glob("*.jpg"))
+    assert "never copied" in report.describe()

@@ -1,0 +1,434 @@
+"""Style templates: the built-in files, user overrides, refusal of broken files with a
+message naming the file and the field, avoid-text parsing and saving."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from headshot_studio.core import styles
+from headshot_studio.core.events import InputError
+from headshot_studio.core.styles import (
+    SAMPLERS,
+    Style,
+    StyleError,
+    builtin_styles_dir,
+    compose_prompt,
+    get_style,
+    load_style,
+    load_styles,
+    parse_avoid_terms,
+    save_user_style,
+    user_styles_dir,
+)
+
+SUBJECT = "ohwx person"
+REQUIRED_BUILTINS = {
+    "corporate-executive",
+    "creative-professional",
+    "healthcare",
+    "legal",
+    "tech-casual",
+    "real-estate",
+    "academic",
+    "outdoor-natural-light",
+}
+# Words that would tie a built-in style to a gender or an age.
+GENDERED_OR_AGED = re.compile(
+    r"\b(man|men|woman|women|male|female|he|she|his|her|him|girl|boy|guy|lady|gentleman|"
+    r"young|old|older|elderly|aged|beard|makeup)\b",
+    re.IGNORECASE,
+)
+# Names of real brands or people a photographer's jargon tends to borrow.
+BRAND_OR_PERSON = re.compile(
+    r"\b(canon|nikon|sony|fuji\w*|kodak|portra|leica|hasselblad|zeiss|linkedin|rembrandt|"
+    r"apple|google|patagonia)\b",
+    re.IGNORECASE,
+)
+
+GOOD_STYLE = """\
+name = "Studio test"
+description = "A test style."
+swatch = "#112233"
+
+[prompt]
+subject = "headshot photo of {subject}"
+attire = "navy blazer"
+background = "grey backdrop"
+lighting = "soft light"
+composition = "head and shoulders, 85mm portrait lens"
+negative = "blurry"
+
+[settings]
+guidance = 6.0
+steps = 28
+width = 832
+height = 1024
+sampler = "euler_a"
+"""
+
+
+def write_style(folder: Path, style_id: str, text: str = GOOD_STYLE) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{style_id}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- built-in styles -------------------------------------------------------------------
+
+
+def test_builtin_styles_are_all_there_and_load():
+    found, errors = load_styles(include_user=False)
+    assert errors == []
+    assert len(found) >= 8
+    assert REQUIRED_BUILTINS <= set(found)
+    assert {p.stem for p in builtin_styles_dir().glob("*.toml")} == set(found)
+    for style in found.values():
+        assert style.source == "builtin"
+        assert style.name and style.description
+        assert 5 <= style.guidance <= 8 and 25 <= style.steps <= 40  # the field's usual range
+
+
+@pytest.mark.parametrize("style_id", sorted(REQUIRED_BUILTINS))
+def test_builtin_style_composes_a_neutral_prompt_with_the_subject(style_id):
+    style = get_style(style_id)
+    prompt, negative = compose_prompt(style, SUBJECT)
+    assert SUBJECT in prompt and "{subject}" not in prompt
+    assert prompt.startswith(style.subject.replace("{subject}", SUBJECT))
+    for part in (style.attire, style.background, style.lighting, style.composition):
+        assert part in prompt
+    assert negative
+    for text in (prompt, negative, style.name, style.description):
+        assert not GENDERED_OR_AGED.search(text), f"{style_id}: {GENDERED_OR_AGED.search(text)[0]!r} in {text!r}"
+        assert not BRAND_OR_PERSON.search(text), f"{style_id}: {BRAND_OR_PERSON.search(text)[0]!r} in {text!r}"
+
+
+def test_builtin_prompts_fit_the_text_encoder_with_room_to_spare():
+    """CLIP reads 77 tokens (start and end included) and silently drops the rest, so a
+    long style would lose its composition words; leave room for a longer identity phrase
+    and for the user's own negative terms."""
+    from transformers import CLIPTokenizer
+
+    from headshot_studio.paths import model_configs_dir
+
+    tokenizer = CLIPTokenizer.from_pretrained(model_configs_dir() / "sd15" / "tokenizer")
+    for style in load_styles(include_user=False)[0].values():
+        prompt, negative = compose_prompt(style, SUBJECT)
+        assert len(tokenizer(prompt).input_ids) <= 72, style.id
+        assert len(tokenizer(negative).input_ids) <= 60, style.id
+
+
+# --- user styles -----------------------------------------------------------------------
+
+
+def test_user_style_is_loaded_next_to_the_builtin_ones():
+    write_style(user_styles_dir(), "studio-test")
+    found, errors = load_styles()
+    assert errors == []
+    style = found["studio-test"]
+    assert style == Style(
+        id="studio-test",
+        name="Studio test",
+        description="A test style.",
+        swatch="#112233",
+        subject="headshot photo of {subject}",
+        attire="navy blazer",
+        background="grey backdrop",
+        lighting="soft light",
+        composition="head and shoulders, 85mm portrait lens",
+        negative="blurry",
+        guidance=6.0,
+        steps=28,
+        width=832,
+        height=1024,
+        sampler="euler_a",
+        source="user",
+        path=user_styles_dir() / "studio-test.toml",
+    )
+    assert REQUIRED_BUILTINS <= set(found)
+    assert load_styles(include_user=False)[0].keys() == found.keys() - {"studio-test"}
+    assert compose_prompt(style, SUBJECT) == (
+        "headshot photo of ohwx person, navy blazer, grey backdrop, soft light, head and shoulders, 85mm portrait lens",
+        "blurry",
+    )
+
+
+def test_user_style_overrides_the_builtin_one_with_the_same_id():
+    write_style(user_styles_dir(), "legal", GOOD_STYLE.replace("Studio test", "My legal look"))
+    style = get_style("legal")
+    assert style.name == "My legal look" and style.source == "user"
+    assert load_style(builtin_styles_dir() / "legal.toml", source="builtin").name == "Legal"
+
+
+def test_a_broken_user_file_is_reported_and_does_not_hide_the_others():
+    write_style(user_styles_dir(), "good-one")
+    write_style(user_styles_dir(), "bad-one", GOOD_STYLE.replace("steps = 28", "steps = 500"))
+    write_style(user_styles_dir(), "healthcare", "this is not toml")  # a broken override
+    found, errors = load_styles()
+    assert "good-one" in found and "bad-one" not in found
+    assert found["healthcare"].source == "builtin"  # the built-in look is still offered
+    assert sorted(e.path.name for e in errors) == ["bad-one.toml", "healthcare.toml"]
+    # Asking for the style by id explains what is wrong with the user's file.
+    with pytest.raises(StyleError, match="healthcare.toml"):
+        get_style("healthcare")
+
+
+def test_only_plain_style_files_are_read():
+    folder = user_styles_dir()
+    write_style(folder, "real")
+    (folder / ".real.toml-x1y2.tmp").write_text("half written")  # write_atomic's temp file
+    (folder / ".hidden.toml").write_text("junk")
+    (folder / "notes.txt").write_text("junk")
+    found, errors = load_styles()
+    assert errors == [] and "real" in found
+
+
+def test_minimal_style_gets_the_documented_defaults(tmp_path):
+    path = write_style(
+        tmp_path,
+        "minimal",
+        'name = "Minimal"\n[prompt]\nsubject = "photo of {subject}"\n'
+        'attire = ""\nbackground = ""\nlighting = ""\ncomposition = ""\n',
+    )
+    style = load_style(path)
+    assert (style.description, style.swatch, style.negative) == ("", styles.DEFAULT_SWATCH, "")
+    assert (style.guidance, style.steps, style.width, style.height, style.sampler) == (6.5, 30, 0, 0, "dpmpp_2m_karras")
+    assert compose_prompt(style, SUBJECT) == ("photo of ohwx person", "")
+
+
+def test_whole_number_guidance_is_accepted_as_a_number(tmp_path):
+    path = write_style(tmp_path, "whole", GOOD_STYLE.replace("guidance = 6.0", "guidance = 7"))
+    assert load_style(path).guidance == 7.0
+
+
+def test_unknown_style_id_lists_the_available_ones():
+    with pytest.raises(StyleError) as caught:
+        get_style("wedding")
+    assert "wedding" in caught.value.message
+    assert "corporate-executive" in caught.value.message and "tech-casual" in caught.value.message
+    assert isinstance(caught.value, InputError)
+
+
+# --- broken files ----------------------------------------------------------------------
+
+
+BROKEN = {
+    # name: (file text, field named in the message, a piece of the message)
+    "steps too high": (GOOD_STYLE.replace("steps = 28", "steps = 500"), "settings.steps", "(it is 500)"),
+    "steps not whole": (GOOD_STYLE.replace("steps = 28", "steps = 28.5"), "settings.steps", "whole number"),
+    "steps as text": (GOOD_STYLE.replace("steps = 28", 'steps = "30"'), "settings.steps", '(it is "30")'),
+    "guidance too low": (GOOD_STYLE.replace("guidance = 6.0", "guidance = 0.5"), "settings.guidance", "from 1 to 15"),
+    "guidance boolean": (GOOD_STYLE.replace("guidance = 6.0", "guidance = true"), "settings.guidance", "(it is true)"),
+    "guidance nan": (GOOD_STYLE.replace("guidance = 6.0", "guidance = nan"), "settings.guidance", "(it is nan)"),
+    "width not multiple of 8": (GOOD_STYLE.replace("width = 832", "width = 830"), "settings.width", "multiple of 8"),
+    "height too large": (GOOD_STYLE.replace("height = 1024", "height = 4096"), "settings.height", "(it is 4096)"),
+    "height too small": (GOOD_STYLE.replace("height = 1024", "height = 128"), "settings.height", "256 to 2048"),
+    "unknown sampler": (GOOD_STYLE.replace('"euler_a"', '"karras"'), "settings.sampler", "dpmpp_2m_karras"),
+    "subject without placeholder": (
+        GOOD_STYLE.replace("headshot photo of {subject}", "headshot photo of a person"),
+        "prompt.subject",
+        "{subject}",
+    ),
+    "bad swatch": (GOOD_STYLE.replace('"#112233"', '"blue"'), "swatch", '(it is "blue")'),
+    "short swatch": (GOOD_STYLE.replace('"#112233"', '"#123"'), "swatch", "#3c4a5e"),
+    "missing name": (GOOD_STYLE.replace('name = "Studio test"\n', ""), "name", "is missing"),
+    "empty name": (GOOD_STYLE.replace('"Studio test"', '"  "'), "name", "empty"),
+    "missing attire": (GOOD_STYLE.replace('attire = "navy blazer"\n', ""), "prompt.attire", "is missing"),
+    "attire is a number": (GOOD_STYLE.replace('"navy blazer"', "5"), "prompt.attire", "text"),
+    "missing prompt section": (GOOD_STYLE.split("[prompt]")[0], "prompt", "section is missing"),
+    "prompt is not a section": (
+        'name = "x"\nprompt = "headshot of {subject}"\n',
+        "prompt",
+        "[prompt] section",
+    ),
+    "misspelt prompt key": (GOOD_STYLE.replace("attire =", "atire ="), "prompt.atire", "prompt.attire"),
+    "unknown top-level key": (GOOD_STYLE.replace("swatch =", 'colour = "#000000"\nswatch ='), "colour", "not a style setting"),
+    "unknown setting": (
+        GOOD_STYLE.replace('sampler = "euler_a"', 'sampler = "euler_a"\nseed = 42'),
+        "settings.seed",
+        "not a style setting",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(BROKEN))
+def test_broken_file_names_the_file_and_the_field(tmp_path, kind):
+    text, field, fragment = BROKEN[kind]
+    path = write_style(tmp_path, "corporate", text)
+    with pytest.raises(StyleError) as caught:
+        load_style(path)
+    error = caught.value
+    assert error.message.startswith("“corporate.toml”: ")
+    assert field in error.message and error.field == field
+    assert fragment in error.message
+    assert error.message.endswith("Fix the file or delete it.")
+    assert error.path == path
+    assert str(tmp_path) not in error.message  # the user sees the file name, not a path
+    assert str(path) in error.details
+
+
+def test_the_message_reads_as_the_house_example(tmp_path):
+    path = write_style(tmp_path, "corporate", GOOD_STYLE.replace("steps = 28", "steps = 500"))
+    with pytest.raises(StyleError) as caught:
+        load_style(path)
+    assert caught.value.message == (
+        "“corporate.toml”: settings.steps must be a whole number from 10 to 80 (it is 500). Fix the file or delete it."
+    )
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        ('name = "unterminated\n', "is not valid TOML"),
+        ("name = 'twice'\n" + GOOD_STYLE, "is not valid TOML"),
+        (b"name = \"caf\xe9\"\n", "UTF-8"),
+    ],
+    ids=["syntax error", "duplicate key", "not utf-8"],
+)
+def test_unreadable_file_names_the_file(tmp_path, content, fragment):
+    path = tmp_path / "corporate.toml"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(StyleError) as caught:
+        load_style(path)
+    assert caught.value.message.startswith("“corporate.toml”")
+    assert fragment in caught.value.message
+    if "TOML" in fragment:
+        assert "line" in caught.value.message  # where to look
+
+
+@pytest.mark.parametrize("name", ["My Style.toml", "Corporate.toml", "-dash.toml", "con.toml", "style.TOML"])
+def test_file_name_must_be_a_valid_id(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(GOOD_STYLE, encoding="utf-8")
+    with pytest.raises(StyleError, match="lowercase letters, digits and hyphens") as caught:
+        load_style(path)
+    assert name in caught.value.message
+
+
+def test_missing_file_says_so(tmp_path):
+    with pytest.raises(StyleError, match="could not be read"):
+        load_style(tmp_path / "gone.toml")
+
+
+def test_a_broken_builtin_file_is_a_bug_and_raises(tmp_path, monkeypatch):
+    resources = tmp_path / "resources"
+    write_style(resources / "styles", "legal", "not toml at all")
+    monkeypatch.setenv("HEADSHOT_STUDIO_RESOURCES", str(resources))
+    with pytest.raises(StyleError, match="legal.toml"):
+        load_styles()
+
+
+# --- negative prompts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, terms",
+    [
+        ("no glasses, no beard", ["glasses", "beard"]),
+        ("without glasses\nno  hats.\n\n", ["glasses", "hats"]),
+        ("No Glasses, glasses, GLASSES ,  ,", ["Glasses"]),
+        ("tattoos, without earrings, nose ring", ["tattoos", "earrings", "nose ring"]),
+        ("nothing shiny, notebook", ["nothing shiny", "notebook"]),  # "no" only as a word
+        ("no", []),
+        ("without", []),
+        ("", []),
+    ],
+)
+def test_avoid_text_becomes_negative_terms(text, terms):
+    assert parse_avoid_terms(text) == terms
+
+
+def test_user_negatives_follow_the_style_ones_without_repeats():
+    style = get_style("corporate-executive")
+    _, negative = compose_prompt(style, SUBJECT, "no glasses\nwithout Blurry, no watermark, hats")
+    terms = negative.split(", ")
+    assert negative.startswith(style.negative)
+    assert terms[-2:] == ["glasses", "hats"]
+    assert [t.lower() for t in terms].count("blurry") == 1 and terms.count("watermark") == 1
+
+
+def test_empty_parts_are_skipped_and_the_subject_must_be_given():
+    style = replace(get_style("legal"), attire="", lighting="   ")
+    prompt, _ = compose_prompt(style, SUBJECT)
+    assert ", ," not in prompt and not prompt.endswith(", ")
+    assert prompt == ", ".join([style.subject.replace("{subject}", SUBJECT), style.background, style.composition])
+    with pytest.raises(StyleError):
+        compose_prompt(style, "  ")
+
+
+# --- saving ----------------------------------------------------------------------------
+
+
+def test_saved_style_loads_back_exactly():
+    awkward = 'Quotes " and \\ backslash, tab\tnew line\nünïcødé — “curly”, bell\x07'
+    style = replace(
+        get_style("corporate-executive"),
+        id="my-look-2",
+        name=awkward,
+        description=awkward,
+        attire="",
+        negative="a, b, c",
+        guidance=7.25,
+        steps=40,
+        width=768,
+        height=1024,
+        sampler="unipc",
+    )
+    path = save_user_style(style)
+    assert path == user_styles_dir() / "my-look-2.toml"
+    loaded = load_style(path)
+    assert loaded == replace(style, source="user", path=path)
+    assert get_style("my-look-2") == loaded
+    assert sorted(p.name for p in path.parent.iterdir()) == ["my-look-2.toml"]  # no temp files left
+
+
+def test_every_builtin_style_survives_saving():
+    for style in load_styles(include_user=False)[0].values():
+        copy = replace(style, id=f"copy-of-{style.id}")
+        path = save_user_style(copy)
+        assert load_style(path) == replace(copy, source="user", path=path)
+
+
+def test_saving_over_a_builtin_id_overrides_it():
+    style = replace(get_style("academic"), name="My academic")
+    save_user_style(style)
+    assert get_style("academic").name == "My academic"
+    assert get_style("academic").source == "user"
+
+
+@pytest.mark.parametrize("bad_id", ["My-Style", "my style", "my_style", "../escape", "", "-x", "x-", "nul", "a" * 65])
+def test_saving_refuses_bad_ids(bad_id):
+    with pytest.raises(StyleError, match="lowercase letters, digits and hyphens"):
+        save_user_style(replace(get_style("legal"), id=bad_id))
+    assert not user_styles_dir().exists() or not any(user_styles_dir().iterdir())
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"steps": 500}, "settings.steps"),
+        ({"steps": 30.5}, "settings.steps"),
+        ({"guidance": float("nan")}, "settings.guidance"),
+        ({"sampler": "karras"}, "settings.sampler"),
+        ({"width": 100}, "settings.width"),
+        ({"subject": "photo of a person"}, "prompt.subject"),
+        ({"swatch": "grey"}, "swatch"),
+        ({"description": None}, "description"),
+    ],
+)
+def test_saving_refuses_a_bad_style_without_writing(change, field):
+    with pytest.raises(StyleError) as caught:
+        save_user_style(replace(get_style("legal"), id="bad", **change))
+    assert caught.value.field == field and field in caught.value.message
+    assert "save again" in caught.value.message
+    assert not (user_styles_dir() / "bad.toml").exists()
+
+
+def test_samplers_are_the_generators_choices():
+    from headshot_studio.core.generation import SCHEDULERS
+
+    assert set(SAMPLERS) == set(SCHEDULERS) == {"dpmpp_2m", "dpmpp_2m_karras", "euler", "euler_a", "ddim", "unipc"}
