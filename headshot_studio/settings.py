@@ -39,6 +39,11 @@ class Settings:
         False,
         "Experts only: allow full-size models without an NVIDIA GPU (takes hours).",
     )
+    preset: str = _setting("balanced", "Quality/speed preset: fast, balanced or best.", choices=("fast", "balanced", "best"))
+    copy_photos: bool = _setting(True, "Copy selfies into the session (else refer to them where they are).")
+    delete_photos_after_training: bool = _setting(False, "Delete the session's copies of the selfies once the face is learned.")
+    window_geometry: str = _setting("", "The main window's size and place (saved by the app).")
+    last_page: str = _setting("", "The page the app showed last (saved by the app).")
     schema_version: int = _setting(SCHEMA_VERSION, "Version of this file's layout.")
 
     @classmethod
@@ -55,6 +60,8 @@ def _valid(f: dataclasses.Field, value: Any) -> bool:
     if "min" in f.metadata and value < f.metadata["min"]:
         return False
     if "max" in f.metadata and value > f.metadata["max"]:
+        return False
+    if "choices" in f.metadata and value not in f.metadata["choices"]:
         return False
     return True
 

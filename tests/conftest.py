@@ -41,13 +41,26 @@ def no_leftover_temp_files(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def no_dangling_threads():
+    """Python threads must be gone, and every QThread the test made must have finished.
+
+    (Threads Qt starts show up in Python as "dummy" threads that Python never removes;
+    they are checked through Qt instead.)"""
     before = set(threading.enumerate())
     yield
-    leftover = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    leftover = [
+        t for t in threading.enumerate()
+        if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread)
+    ]
     for thread in leftover:
         thread.join(timeout=5)
     still = [t.name for t in leftover if t.is_alive()]
     assert not still, f"test left threads running: {still}"
+    from PySide6.QtCore import QCoreApplication, QThread
+
+    app = QCoreApplication.instance()
+    if app is not None:
+        running = [t for t in app.findChildren(QThread) if t.isRunning()]
+        assert not running, f"test left {len(running)} QThread(s) running"
 
 
 @pytest.fixture(scope="session")

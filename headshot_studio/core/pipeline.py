@@ -38,7 +38,7 @@ from headshot_studio.core.models import ModelInfo, ensure_verified, model_roots
 from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, finish_image
 from headshot_studio.core.quality import check_photos, default_cache
 from headshot_studio.core.ranking import rank_images, reference_embedding
-from headshot_studio.core.session import Session
+from headshot_studio.core.session import Session, delete_copied_photos
 from headshot_studio.core.styles import compose_prompt, get_style
 from headshot_studio.core.training import LORA_FILE, SETTINGS_FILE, TrainingConfig, train_lora
 
@@ -57,12 +57,21 @@ STAGE_WEIGHTS = {
 PIPELINE_ORDER = list(STAGE_WEIGHTS)
 
 
+# Quality/speed presets: training steps (cap) and denoising steps (None = the style's).
+PRESETS = {
+    "fast": {"max_train_steps": 400, "steps": 20, "upscale": 2},
+    "balanced": {"max_train_steps": 800, "steps": None, "upscale": 2},
+    "best": {"max_train_steps": 800, "steps": 40, "upscale": 4},
+}
+
+
 @dataclass(frozen=True)
 class RunRequest:
     model: ModelInfo
     plan: RunPlan
     styles: tuple[str, ...] = ("corporate-executive",)
     count: int = 4  # images per style
+    counts: tuple[int, ...] | None = None  # per style, in the order of ``styles`` (overrides count)
     seed: int = 0  # image i of a style uses seed + i
     avoid: str = ""  # the user's free-text negatives ("no glasses")
     steps: int | None = None  # overrides the styles' denoising steps (quick previews)
@@ -76,6 +85,7 @@ class RunRequest:
             "model_id": self.model.id,
             "styles": list(self.styles),
             "count": self.count,
+            "counts": list(self.counts) if self.counts else None,
             "seed": self.seed,
             "avoid": self.avoid,
             "steps": self.steps,
@@ -112,10 +122,23 @@ class _RunProgress:
         self.on_event(replace(event, overall=overall, overall_eta_s=eta))
 
 
+def preset_options(preset: str, n_photos: int) -> dict:
+    """RunRequest fields for a quality/speed preset (unknown names mean "balanced")."""
+    from headshot_studio.core.training import default_steps
+
+    values = PRESETS.get(preset, PRESETS["balanced"])
+    return {
+        "steps": values["steps"],
+        "training": TrainingConfig(steps=min(values["max_train_steps"], default_steps(max(1, n_photos)))),
+        "postprocess": PostprocessOptions(upscale=values["upscale"]),
+    }
+
+
 def generation_requests(request: RunRequest) -> list[tuple[str, list[GenerationRequest]]]:
     """Per style, one request per image; image i gets seed ``seed + i``."""
     batches = []
-    for style_id in request.styles:
+    counts = request.counts or (request.count,) * len(request.styles)
+    for style_id, count in zip(request.styles, counts):
         style = get_style(style_id)
         prompt, negative = compose_prompt(style, identity_phrase(), request.avoid)
         batches.append(
@@ -132,7 +155,7 @@ def generation_requests(request: RunRequest) -> list[tuple[str, list[GenerationR
                         height=style.height,
                         scheduler=style.sampler,
                     )
-                    for i in range(request.count)
+                    for i in range(count)
                 ],
             )
         )
@@ -143,8 +166,11 @@ def check_run(session: Session, request: RunRequest) -> list[tuple[str, list[Gen
     """Refuse a bad request before any heavy work; return the generation requests."""
     if not request.styles:
         raise InputError("Choose at least one style.")
-    if not 1 <= request.count <= MAX_PER_STYLE:
-        raise InputError(f"The number of images per style must be between 1 and {MAX_PER_STYLE} (got {request.count}).")
+    if request.counts is not None and len(request.counts) != len(request.styles):
+        raise InputError("Give one image count per style.")
+    for count in request.counts or (request.count,):
+        if not 1 <= count <= MAX_PER_STYLE:
+            raise InputError(f"The number of images per style must be between 1 and {MAX_PER_STYLE} (got {count}).")
     if request.postprocess.upscale not in (1, 2, 4):
         raise InputError(f"Upscaling must be 1 (off), 2 or 4 (got {request.postprocess.upscale}).")
     if request.reuse_face and not _finished_lora(session, request.training):
@@ -221,7 +247,9 @@ def _run(session: Session, request: RunRequest, batches, on_event: EventCallback
 
     trained = False
     lora_path = _finished_lora(session, request.training)
-    if not request.reuse_face:
+    # Selfies deleted after training (the user's choice): the learned face is all we need.
+    photos_gone = bool(session.manifest.get("photos_deleted")) and lora_path is not None
+    if not request.reuse_face and not photos_gone:
         # 2. Check the photos; a set that is not ready stops here, before training time.
         set_report = check_photos(session.photo_paths(), analyzer, default_cache(), on_event=on_event, cancel=cancel)
         write_json_atomic(
@@ -252,6 +280,8 @@ def _run(session: Session, request: RunRequest, batches, on_event: EventCallback
             )
             lora_path, trained = result.lora_path, True
         session.set_state("trained")
+        if session.manifest.get("delete_photos_after_training"):
+            delete_copied_photos(session)
 
     # 5. Generate every style's images; images already on disk with the same settings stay.
     generator = Generator(request.model, plan, lora_path)
@@ -333,7 +363,10 @@ def _finish_one(image, final: Path, style_id: str, generator: Generator, generat
         resolution=plan.resolution,
         upscaler=upscaler,
     )
+    scale = finished.width / raw_image.width
+    face_box = [round(v * scale, 1) for v in faces[0].box] if faces else None
     settings = image.settings | {
+        "face_box": face_box,  # where the face is in the finished image (profile crops)
         "style": style_id,
         "raw_file": image.path.name,
         "raw_seed": image.settings["seed"],

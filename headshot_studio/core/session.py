@@ -276,3 +276,86 @@ def wipe_all() -> WipeReport:
         cached_analyses_removed=sum(r.cached_analyses_removed for r in reports) + cached,
         originals_kept=tuple(p for r in reports for p in r.originals_kept),
     )
+
+
+# --- editing a session ------------------------------------------------------------------
+
+
+def add_photos(session: Session, photos: list[Path], *, copy_photos: bool = True) -> list[Path]:
+    """Add photos to the session (copied in, or referenced); return where each now is.
+    A photo already in the session (same file content) is not added twice."""
+    existing = {sha256_file(p) for p in session.photo_paths() if p.is_file()}
+    used = {entry["name"].lower() for entry in session.manifest["photos"]}
+    added = []
+    for photo in photos:
+        photo = Path(photo).resolve()
+        try:
+            digest = sha256_file(photo)
+        except OSError:
+            digest = None  # unreadable: added anyway, so its check can say why
+        if digest is not None and digest in existing:
+            continue
+        stored, k = photo.name, 1
+        while stored.lower() in used:
+            k += 1
+            stored = f"{photo.stem}-{k}{photo.suffix}"
+        used.add(stored.lower())
+        if copy_photos and digest is not None:
+            _private_dir(session.photos_dir)
+            shutil.copy2(photo, session.photos_dir / stored)
+            added.append(session.photos_dir / stored)
+        else:
+            added.append(photo)
+        session.manifest["photos"].append({"name": stored, "source": str(photo), "copied": copy_photos and digest is not None})
+        if digest:
+            existing.add(digest)
+    session.save()
+    return added
+
+
+def remove_photo(session: Session, photo: Path) -> None:
+    """Take a photo out of the session (its copy is deleted; a referenced original stays)."""
+    photo = Path(photo)
+    for entry, current in zip(list(session.manifest["photos"]), session.photo_paths()):
+        if current == photo:
+            session.manifest["photos"].remove(entry)
+            if entry["copied"]:
+                current.unlink(missing_ok=True)
+            session.save()
+            return
+    raise SessionError(f"“{photo.name}” is not in this session.")
+
+
+def delete_copied_photos(session: Session) -> int:
+    """Delete the session's copies of the selfies (after training, if the user asked);
+    the quality reports, identity and learned face stay. Returns the number deleted."""
+    removed = 0
+    for entry in session.manifest["photos"]:
+        if entry["copied"]:
+            (session.photos_dir / entry["name"]).unlink(missing_ok=True)
+            removed += 1
+    session.manifest["photos_deleted"] = True
+    session.save()
+    return removed
+
+
+def set_favourite(session: Session, file: str, favourite: bool) -> None:
+    favourites = set(session.manifest.get("favourites", []))
+    (favourites.add if favourite else favourites.discard)(file)
+    session.manifest["favourites"] = sorted(favourites)
+    session.save()
+
+
+def delete_output(session: Session, file: str) -> None:
+    """Delete one finished headshot (and its raw image and sidecars) from the gallery."""
+    gallery = session.gallery()
+    entry = next((item for item in gallery if item["file"] == file), None)
+    if entry is None:
+        raise SessionError(f"“{file}” is not in this session's gallery.")
+    for folder in (session.final_dir, session.raw_dir):
+        (folder / file).unlink(missing_ok=True)
+        (folder / file).with_suffix(".json").unlink(missing_ok=True)
+    remaining = [item for item in gallery if item["file"] != file]
+    data = json.loads(session.gallery_file.read_text(encoding="utf-8"))
+    write_json_atomic(session.gallery_file, data | {"images": remaining})
+    set_favourite(session, file, False)

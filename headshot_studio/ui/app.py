@@ -1,69 +1,197 @@
-"""App bootstrap and the main window.
+"""App bootstrap and the main window: a wizard from selfies to exported headshots.
 
-The window appears at once; the slow parts (importing torch to find the GPU, looking
-for models) run in a worker thread and fill the window in when they finish.
+The window appears at once: torch, the models and the face analysis load in background
+workers, and each page fills in when its data arrives. Steps are listed on the left
+(Welcome, Session, Photos, Styles, Create, Gallery, and Privacy); Back/Next below
+(Alt+Left / Alt+Right, Ctrl+Enter for Next). Size, place and last page are remembered.
 """
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from headshot_studio import __version__
-from headshot_studio.ui.workers import CallWorker, start_in_thread
-
-
-def inspect_setup() -> dict:
-    """Runs in a worker: the GPU and the installed models."""
-    from headshot_studio.core.hardware import detect_device
-    from headshot_studio.core.models import find_models
-
-    return {"device": detect_device().describe(), "models": [m.name for m in find_models()]}
+from headshot_studio.settings import Settings, load_settings, save_settings
+from headshot_studio.ui.controller import AppController
+from headshot_studio.ui.widgets import show_error
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
+        from headshot_studio.ui.pages.create import CreatePage
+        from headshot_studio.ui.pages.gallery import GalleryPage
+        from headshot_studio.ui.pages.photos import PhotosPage
+        from headshot_studio.ui.pages.privacy import PrivacyPage
+        from headshot_studio.ui.pages.sessions import SessionsPage
+        from headshot_studio.ui.pages.styles import StylesPage
+        from headshot_studio.ui.pages.welcome import WelcomePage
+
+        self.settings = settings or load_settings()
+        self.controller = AppController(self.settings, self)
         self.setWindowTitle("Headshot Studio")
-        self.resize(720, 480)
-        title = QLabel("<h1>Headshot Studio</h1><p>Professional headshots from your selfies, made on this PC.</p>")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status_label = QLabel("Checking this computer…")
-        self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout()
-        layout.addStretch()
-        layout.addWidget(title)
-        layout.addWidget(self.status_label)
-        layout.addStretch()
-        version = QLabel(f"Version {__version__}")
-        version.setAlignment(Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(version)
+        self.resize(1200, 800)
+
+        self.pages = {
+            "welcome": WelcomePage(self.controller),
+            "session": SessionsPage(self.controller),
+            "photos": PhotosPage(self.controller),
+            "styles": StylesPage(self.controller),
+            "create": CreatePage(self.controller),
+            "gallery": GalleryPage(self.controller),
+            "privacy": PrivacyPage(self.controller),
+        }
+        labels = {
+            "welcome": "Welcome",
+            "session": "1  Session",
+            "photos": "2  Photos",
+            "styles": "3  Styles",
+            "create": "4  Create",
+            "gallery": "5  Gallery",
+            "privacy": "Privacy",
+        }
+        self.stack = QStackedWidget()
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(170)
+        for key, page in self.pages.items():
+            self.stack.addWidget(page)
+            self.nav.addItem(labels[key])
+        self.nav.currentRowChanged.connect(self._show_row)
+
+        self.back_button = QPushButton("Back")
+        self.back_button.setObjectName("backButton")
+        self.back_button.setToolTip("Previous step (Alt+Left)")
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button = QPushButton("Next")
+        self.next_button.setObjectName("nextButton")
+        self.next_button.setToolTip("Next step (Alt+Right or Ctrl+Enter)")
+        self.next_button.clicked.connect(self.go_next)
+        settings_button = QPushButton("Settings…")
+        settings_button.setObjectName("settingsButton")
+        settings_button.clicked.connect(self.open_settings)
+        self.session_label = QLabel()
+        self.session_label.setObjectName("sessionLabel")
+        footer = QHBoxLayout()
+        footer.addWidget(settings_button)
+        footer.addWidget(self.session_label, 1)
+        footer.addWidget(QLabel(f"v{__version__}"))
+        footer.addWidget(self.back_button)
+        footer.addWidget(self.next_button)
+
+        content = QVBoxLayout()
+        content.addWidget(self.stack, 1)
+        content.addLayout(footer)
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addLayout(content, 1)
         central = QWidget()
-        central.setLayout(layout)
+        central.setLayout(body)
         self.setCentralWidget(central)
 
-        self._worker = CallWorker(inspect_setup)
-        self._worker.succeeded.connect(self.show_setup)
-        self._worker.failed.connect(lambda kind, message, details: self.status_label.setText(message))
-        self.setup_thread = start_in_thread(self._worker, self)
+        QShortcut(QKeySequence("Alt+Right"), self, self.go_next)
+        QShortcut(QKeySequence("Alt+Left"), self, self.go_back)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.go_next)
+        for page in self.pages.values():
+            if hasattr(page, "next_requested"):
+                page.next_requested.connect(self.go_next)
+        if hasattr(self.pages["gallery"], "more_like_this_requested"):
+            self.pages["gallery"].more_like_this_requested.connect(lambda *_: self.show_page("create"))
+        self.controller.error.connect(lambda kind, message, details: show_error(self, message, details))
+        self.controller.session_changed.connect(self._update_chrome)
+        self.controller.run_state_changed.connect(lambda _: self._update_chrome())
 
-    def show_setup(self, setup: dict) -> None:
-        models = setup["models"]
-        model_text = (
-            "Models: " + ", ".join(models)
-            if models
-            else "No base model is installed yet. Import one with "
-            "<code>headshot-studio models import PATH</code>."
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
+        self.show_page(self.settings.last_page if self.settings.last_page in ("welcome", "session", "privacy") else "welcome")
+        self.controller.refresh_setup()
+
+    # --- navigation ------------------------------------------------------------------------
+    def page_key(self) -> str:
+        return list(self.pages)[self.stack.currentIndex()]
+
+    def show_page(self, key: str) -> None:
+        self.nav.setCurrentRow(list(self.pages).index(key))
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        self._update_chrome()
+
+    def go_next(self) -> None:
+        keys = list(self.pages)
+        index = keys.index(self.page_key())
+        if index < keys.index("gallery"):
+            self.show_page(keys[index + 1])
+
+    def go_back(self) -> None:
+        keys = list(self.pages)
+        index = keys.index(self.page_key())
+        if 0 < index <= keys.index("gallery"):
+            self.show_page(keys[index - 1])
+
+    def _update_chrome(self) -> None:
+        key = self.page_key()
+        keys = list(self.pages)
+        self.back_button.setEnabled(0 < keys.index(key) <= keys.index("gallery"))
+        self.next_button.setEnabled(keys.index(key) < keys.index("gallery"))
+        session = self.controller.session
+        self.session_label.setText(f"Session: {session.name}" if session is not None else "No session open")
+        # pages that need a session say so themselves; the list's tooltips say it too
+        for row, page_key in enumerate(keys):
+            needs_session = page_key in ("photos", "styles", "create", "gallery")
+            self.nav.item(row).setToolTip("Start or open a session first" if needs_session and session is None else "")
+
+    def open_settings(self) -> None:
+        from headshot_studio.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            self.settings = dialog.settings
+            self.controller.settings = dialog.settings
+            self.controller.refresh_setup()
+
+    # --- closing ---------------------------------------------------------------------------
+    def _confirm_close_during_run(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Stop and close?",
+            "Headshots are being created. Stop now and close? Everything finished so far is kept, "
+            "and the session can continue later.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
-        self.status_label.setText(f"<p>Graphics: {setup['device']}</p><p>{model_text}</p>")
+        return answer == QMessageBox.StandardButton.Yes
 
     def closeEvent(self, event) -> None:
-        self.setup_thread.quit()
-        self.setup_thread.wait()
+        if self.controller.run_worker.state.busy and not self._confirm_close_during_run():
+            event.ignore()
+            return
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
+        self.settings.last_page = self.page_key()
+        self.controller.settings = self.settings
+        self.controller.shutdown()  # cancels the run cleanly and waits for every thread
+        for page in self.pages.values():
+            loader = getattr(page, "thumbnails", None)
+            if loader is not None:
+                loader.wait()
+        save_settings(self.settings)
         super().closeEvent(event)
 
 

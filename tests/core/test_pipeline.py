@@ -135,6 +135,12 @@ def test_more_images_reuse_the_learned_face(model, photos_dir):
     assert len(result.gallery) == 8  # the gallery holds every batch of the session
 
 
+def test_each_style_gets_its_own_count(model, photos_dir):
+    session = create_session("Counts", sorted(photos_dir.glob("*.jpg")))
+    result = run_session(session, request_for(model, styles=("legal", "academic"), counts=(1, 2)))
+    assert sorted(item["style"] for item in result.gallery) == ["academic", "academic", "legal"]
+
+
 def test_reuse_without_a_learned_face_is_refused(model, photos_dir):
     session = create_session("Fresh", sorted(photos_dir.glob("*.jpg")))
     with pytest.raises(InputError, match="no finished learned face"):
@@ -171,3 +177,28 @@ def test_referenced_photos_are_never_deleted(model, photos_dir):
     report = wipe_session(session)
     assert len(report.originals_kept) == 5 and all(p.is_file() for p in photos_dir.glob("*.jpg"))
     assert "never copied" in report.describe()
+
+
+def test_selfies_can_be_deleted_after_training(model, photos_dir):
+    session = create_session("Private", sorted(photos_dir.glob("*.jpg")))
+    session.manifest["delete_photos_after_training"] = True
+    session.save()
+    run_session(session, request_for(model, count=1))
+    assert not list(session.photos_dir.glob("*")) and session.manifest["photos_deleted"]
+    assert (session.lora_dir / "lora.safetensors").is_file() and session.identity_file.is_file()
+    # the learned face still makes more headshots, and ranking still knows the person
+    result = run_session(session, request_for(model, count=2, seed=5, reuse_face=True))
+    assert len(result.gallery) == 6
+    assert all(p.is_file() for p in photos_dir.glob("*.jpg"))  # the user's originals stay
+
+
+def test_session_photo_editing(photos_dir):
+    from headshot_studio.core.session import add_photos, remove_photo
+
+    paths = sorted(photos_dir.glob("*.jpg"))
+    session = create_session("Edit", [])
+    added = add_photos(session, paths[:3])
+    assert [p.name for p in session.photo_paths()] == [p.name for p in paths[:3]]
+    assert add_photos(session, paths[:4]) == [session.photos_dir / paths[3].name]  # no duplicates
+    remove_photo(session, added[0])
+    assert not added[0].exists() and len(open_session(session.id).photo_paths()) == 3

@@ -1,0 +1,283 @@
+"""Exporting finished headshots: to a folder or one ZIP, in a chosen size and format,
+with the generation settings kept in the files or stripped.
+
+Sizes
+    ``"full"``       the finished image as it is.
+    ``"1024"``       the longer side scaled down to 1024 px. Images already 1024 px or
+                     smaller keep their size: scaling up adds no detail (the finishing
+                     step's upscaler is the place for that), so it is never done here.
+    ``"square400"``  a 400x400 square profile crop (for LinkedIn-style profile pictures),
+                     head and shoulders: centred on the face box the image's sidecar
+                     records (``"face_box": [left, top, right, bottom]`` in the finished
+                     image's pixels), else on the upper middle of the image, where a
+                     headshot's face is: centred horizontally, at 40% of the height.
+
+Metadata
+    ``keep_metadata=True`` writes the image's generation settings (prompt, seed, model …,
+    read from its sidecar ``<stem>.json``) into the file: PNG text chunks ``parameters``
+    (the line other Stable Diffusion tools read) and ``headshot_studio`` (the full JSON);
+    JPEG EXIF ``ImageDescription`` (the full JSON, ASCII-escaped so nothing is lost) and
+    ``UserComment`` (the ``parameters`` line). ``keep_metadata=False`` (the default:
+    privacy) writes nothing but pixels: no text chunks, no EXIF, no comment, no ICC
+    profile. Finished images are sRGB, so no colour profile is ever written.
+
+Every output is re-encoded (JPEG quality 92, RGB), even at full size, so what is
+stripped is really gone. Output names keep the caller's order (best first):
+``01-<stem>.jpg``, ``02-<stem>.jpg`` … A folder export writes each file atomically and,
+if cancelled or failing half-way, removes the files it wrote; a ZIP export writes a
+temporary file next to the destination and renames it into place at the end (an
+existing ZIP there is replaced: the save dialog has asked the user already).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from headshot_studio.core.events import CancelToken, InputError
+from headshot_studio.core.files import write_atomic
+
+SIZES = {"full": "full size", "1024": "1024 px", "square400": "square 400x400 profile"}
+FORMATS = {"jpeg": "jpg", "png": "png"}  # format -> file extension
+JPEG_QUALITY = 92
+LONG_SIDE_PX = 1024
+SQUARE_PX = 400
+# Profile crop: the square spans this many face widths (head, hair, a little shoulder)
+# and its centre sits this many face heights below the face centre.
+CROP_FACE_WIDTHS = 2.6
+CROP_FACE_DROP = 0.25
+# Without a face box: a square of this fraction of the shorter side, centred
+# horizontally with its centre at this fraction of the height.
+FALLBACK_CROP_FRACTION = 0.75
+FALLBACK_CENTRE_Y = 0.40
+
+EXIF_IMAGE_DESCRIPTION = 0x010E
+EXIF_IFD = 0x8769
+EXIF_USER_COMMENT = 0x9286
+
+
+class ExportError(InputError):
+    kind = "export"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path  # the folder, or the ZIP file
+    count: int
+    files: list[str]  # output names, in the order written (best first)
+
+    def describe(self) -> str:
+        noun = "headshot" if self.count == 1 else "headshots"
+        return f"Exported {self.count} {noun} to {self.path}."
+
+
+# --- 1. checking the request ----------------------------------------------------------
+
+
+def check_export(session, files: Sequence[str], destination: Path, *, size: str, fmt: str, as_zip: bool) -> None:
+    """Refuse a request that cannot be done, quoting what is wrong, before writing anything."""
+    if size not in SIZES:
+        raise ExportError(f"Unknown export size “{size}”. Choose one of: {', '.join(SIZES)}.")
+    if fmt not in FORMATS:
+        raise ExportError(f"Unknown export format “{fmt}”. Choose one of: {', '.join(FORMATS)}.")
+    if not files:
+        raise ExportError("Nothing to export. Select some headshots or mark favourites first.")
+    seen: set[str] = set()
+    for file in files:
+        if not isinstance(file, str) or not file or Path(file).name != file or file in (".", ".."):
+            raise ExportError(f"“{file}” is not a headshot of this session.")
+        if file in seen:
+            raise ExportError(f"“{file}” is listed twice. Export each headshot once.")
+        seen.add(file)
+        if not (session.final_dir / file).is_file():
+            raise ExportError(f"“{file}” is not a finished headshot of this session (it may have been deleted).")
+    destination = Path(destination)
+    if as_zip:
+        if destination.suffix.lower() != ".zip":
+            raise ExportError(f"“{destination.name}” is not a ZIP file name. Use a name ending in .zip.")
+        if destination.is_dir():
+            raise ExportError(f"“{destination}” is a folder. Choose a file name ending in .zip.")
+    else:
+        if destination.exists() and not destination.is_dir():
+            raise ExportError(f"“{destination}” is a file, not a folder. Choose a folder to export to.")
+        taken = [name for name in output_names(files, fmt) if (destination / name).exists()]
+        if taken:
+            raise ExportError(
+                f"The folder “{destination}” already has “{taken[0]}”. Choose an empty folder, "
+                "or move the earlier export away first."
+            )
+
+
+def output_names(files: Sequence[str], fmt: str) -> list[str]:
+    """``01-<stem>.<ext>`` in the given order (more digits when there are 100 or more)."""
+    width = max(2, len(str(len(files))))
+    return [f"{index:0{width}d}-{Path(file).stem}.{FORMATS[fmt]}" for index, file in enumerate(files, start=1)]
+
+
+# --- 2. one image ---------------------------------------------------------------------
+
+
+def read_settings(session, file: str) -> dict:
+    """The image's generation settings from its sidecar JSON ({} if it has none)."""
+    sidecar = session.final_dir / Path(file).with_suffix(".json").name
+    try:
+        settings = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def profile_crop_box(width: int, height: int, face_box: Sequence[float] | None) -> tuple[int, int, int, int]:
+    """The square (left, top, right, bottom) for a profile picture, inside the image."""
+    short = min(width, height)
+    if face_box is not None and len(face_box) == 4 and face_box[2] > face_box[0] and face_box[3] > face_box[1]:
+        left, top, right, bottom = (float(v) for v in face_box)
+        side = min(short, round(CROP_FACE_WIDTHS * (right - left)))
+        cx, cy = (left + right) / 2, (top + bottom) / 2 + CROP_FACE_DROP * (bottom - top)
+    else:
+        side = round(FALLBACK_CROP_FRACTION * short)
+        cx, cy = width / 2, FALLBACK_CENTRE_Y * height
+    side = max(1, side)
+    # keep the square inside the image: shift it rather than shrink it
+    x0 = min(max(0, round(cx - side / 2)), width - side)
+    y0 = min(max(0, round(cy - side / 2)), height - side)
+    return x0, y0, x0 + side, y0 + side
+
+
+def resize_for_export(image, size: str, face_box: Sequence[float] | None = None):
+    """The image at the export size (a new image; the input is not changed)."""
+    from PIL import Image
+
+    if size == "full":
+        return image.copy()
+    if size == "1024":
+        longer = max(image.size)
+        if longer <= LONG_SIDE_PX:
+            return image.copy()
+        scale = LONG_SIDE_PX / longer
+        target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        return image.resize(target, Image.Resampling.LANCZOS)
+    if size == "square400":
+        box = profile_crop_box(image.width, image.height, face_box)
+        return image.crop(box).resize((SQUARE_PX, SQUARE_PX), Image.Resampling.LANCZOS)
+    raise ExportError(f"Unknown export size “{size}”.")
+
+
+def parameters_line(settings: dict) -> str:
+    """The "parameters" text other Stable Diffusion tools read; tolerant of sidecars that
+    lack some settings (the generator's own writer needs them all)."""
+    from headshot_studio.core.generation import parameters_text
+
+    try:
+        return parameters_text(settings)
+    except KeyError:
+        pass
+    labels = {"steps": "Steps", "scheduler": "Sampler", "guidance_scale": "CFG scale", "seed": "Seed", "model_id": "Model"}
+    lines = [str(settings.get("prompt", ""))]
+    if settings.get("negative_prompt"):
+        lines.append(f"Negative prompt: {settings['negative_prompt']}")
+    fields = [f"{label}: {settings[key]}" for key, label in labels.items() if settings.get(key) is not None]
+    if fields:
+        lines.append(", ".join(fields))
+    return "\n".join(lines)
+
+
+def encode_image(image, fmt: str, settings: dict | None) -> bytes:
+    """The image as JPEG/PNG bytes; ``settings`` (or None: nothing but pixels) as metadata."""
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    clean = image.convert("RGB")
+    clean.info = {}  # Pillow carries ICC profiles and comments over from .info: drop them
+    out = io.BytesIO()
+    if fmt == "png":
+        options = {}
+        if settings:
+            info = PngInfo()
+            info.add_text("parameters", parameters_line(settings))
+            info.add_text("headshot_studio", json.dumps(settings, ensure_ascii=False))
+            options["pnginfo"] = info
+        clean.save(out, format="PNG", **options)
+    else:
+        options = {}
+        if settings:
+            exif = Image.Exif()
+            exif[EXIF_IMAGE_DESCRIPTION] = json.dumps(settings, ensure_ascii=True)
+            # UserComment: an 8-byte character-code prefix, then the text (as other SD tools write it)
+            exif.get_ifd(EXIF_IFD)[EXIF_USER_COMMENT] = b"UNICODE\0" + parameters_line(settings).encode("utf-16-be")
+            options["exif"] = exif.tobytes()
+        clean.save(out, format="JPEG", quality=JPEG_QUALITY, **options)
+    return out.getvalue()
+
+
+def export_one(session, file: str, *, size: str, fmt: str, keep_metadata: bool) -> bytes:
+    from headshot_studio.core.images import load_image
+
+    settings = read_settings(session, file)
+    image = load_image(session.final_dir / file).image
+    resized = resize_for_export(image, size, settings.get("face_box"))
+    return encode_image(resized, fmt, settings if keep_metadata else None)
+
+
+# --- 3. the export --------------------------------------------------------------------
+
+
+def export_images(
+    session,
+    files: Sequence[str],
+    destination: Path,
+    *,
+    size: str = "full",
+    fmt: str = "jpeg",
+    keep_metadata: bool = False,
+    as_zip: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+    cancel: CancelToken | None = None,
+) -> ExportResult:
+    """Export ``files`` (names in ``session.final_dir``, best first) to ``destination``:
+    a folder (created if needed) or, with ``as_zip``, a .zip file. ``on_progress(done,
+    total)`` is called after each image; ``cancel`` is checked before each image."""
+    destination = Path(destination)
+    files = list(files)
+    check_export(session, files, destination, size=size, fmt=fmt, as_zip=as_zip)
+    names = output_names(files, fmt)
+    total = len(files)
+
+    def images():
+        for index, (file, name) in enumerate(zip(files, names), start=1):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            yield name, export_one(session, file, size=size, fmt=fmt, keep_metadata=keep_metadata)
+            if on_progress is not None:
+                on_progress(index, total)
+
+    if as_zip:
+        # JPEG data does not compress further; PNG a little.
+        method = zipfile.ZIP_DEFLATED if fmt == "png" else zipfile.ZIP_STORED
+
+        def write_zip(fh) -> None:
+            with zipfile.ZipFile(fh, "w", compression=method) as archive:
+                for name, data in images():
+                    archive.writestr(name, data)
+
+        write_atomic(destination, write_zip)
+    else:
+        created = not destination.exists()
+        destination.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        try:
+            for name, data in images():
+                write_atomic(destination / name, lambda fh, data=data: fh.write(data))
+                written.append(destination / name)
+        except BaseException:
+            # a half export is confusing: take back what this export wrote
+            for path in written:
+                path.unlink(missing_ok=True)
+            if created and not any(destination.iterdir()):
+                destination.rmdir()
+            raise
+    return ExportResult(path=destination, count=total, files=names)

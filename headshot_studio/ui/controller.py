@@ -1,0 +1,329 @@
+"""The window's view-model: the state the pages show, and the actions they trigger.
+
+It holds no logic of its own: every decision is made in ``core`` (sessions, quality
+checks, the pipeline, styles, export); this class runs those calls in background
+workers and turns their results into Qt signals the pages listen to.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from headshot_studio.core.events import describe_error
+from headshot_studio.settings import Settings, save_settings
+from headshot_studio.ui.workers import JobState, JobWorker, PhotoAnalysisPool
+
+log = logging.getLogger(__name__)
+
+
+def _model_roots() -> list[Path]:
+    from headshot_studio.core.models import model_roots
+
+    return [root for root, _ in model_roots()]
+
+
+class AppController(QObject):
+    setup_changed = Signal()  # device and models known (or changed)
+    session_changed = Signal()  # another session opened, or the current one renamed/closed
+    photos_changed = Signal()  # photos added/removed, or a photo's report arrived
+    styles_changed = Signal()  # style selection, counts or the style files changed
+    gallery_changed = Signal()
+    run_state_changed = Signal(object)  # JobState
+    run_event = Signal(object)  # JobEvent
+    import_state_changed = Signal(object)  # JobState
+    import_event = Signal(object)  # JobEvent
+    error = Signal(str, str, str)  # kind, message, details
+
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.device = None
+        self.models: list = []
+        self.session = None
+        self.reports: dict[Path, object] = {}
+        self.failed_photos: dict[Path, str] = {}
+        self.set_report = None
+        self.style_counts: dict[str, int] = {}
+        self.avoid = ""
+        self.last_result = None
+
+        from headshot_studio.core.quality import default_cache
+
+        # dlib's Python module must be imported on the main thread: imported first from a
+        # pool thread, a later call from another thread can deadlock inside it (seen with
+        # two photo checks at once). The import is quick; the models still load lazily.
+        import dlib  # noqa: F401
+
+        self.analysis = PhotoAnalysisPool(self._load_analyzer, default_cache(), self)
+        self.analysis.photo_analyzed.connect(self._on_photo_analyzed)
+        self.analysis.analysis_failed.connect(self._on_analysis_failed)
+        self.setup_worker = JobWorker(self)
+        self.setup_worker.succeeded.connect(self._on_setup)
+        self.setup_worker.failed.connect(self.error)
+        self.run_worker = JobWorker(self)
+        self.run_worker.state_changed.connect(self.run_state_changed)
+        self.run_worker.event_emitted.connect(self.run_event)
+        self.run_worker.succeeded.connect(self._on_run_finished)
+        self.run_worker.failed.connect(self._on_run_failed)
+        self.run_worker.state_changed.connect(self._on_run_state)
+        self.import_worker = JobWorker(self)
+        self.import_worker.state_changed.connect(self.import_state_changed)
+        self.import_worker.event_emitted.connect(self.import_event)
+        self.import_worker.succeeded.connect(lambda _: self.refresh_setup())
+        self.import_worker.failed.connect(self.error)
+
+    # --- setup: the GPU and the models (slow imports: off the UI thread) -----------------
+    @staticmethod
+    def _load_analyzer():
+        from headshot_studio.core.faces import load_face_analyzer
+
+        return load_face_analyzer(_model_roots())
+
+    def refresh_setup(self) -> None:
+        def inspect(on_event, cancel):
+            from headshot_studio.core.hardware import detect_device
+            from headshot_studio.core.models import find_models
+
+            extra = [Path(self.settings.models_folder)] if self.settings.models_folder else []
+            return detect_device(), find_models(extra)
+
+        if not self.setup_worker.state.busy:
+            self.setup_worker.start(inspect)
+
+    def _on_setup(self, result) -> None:
+        self.device, self.models = result
+        self.setup_changed.emit()
+
+    def import_model(self, source: Path) -> None:
+        from headshot_studio.core.models import import_model
+
+        self.import_worker.start(lambda on_event, cancel: import_model(Path(source), on_event=on_event, cancel=cancel))
+
+    # --- sessions --------------------------------------------------------------------------
+    def new_session(self, name: str) -> None:
+        from headshot_studio.core.session import create_session
+
+        session = create_session(name, [], copy_photos=self.settings.copy_photos)
+        session.manifest["delete_photos_after_training"] = self.settings.delete_photos_after_training
+        session.save()
+        self._switch_to(session)
+
+    def open_session(self, session_id: str) -> None:
+        from headshot_studio.core.session import open_session
+
+        self._switch_to(open_session(session_id))
+
+    def _switch_to(self, session) -> None:
+        self.session = session
+        self.reports, self.failed_photos, self.set_report = {}, {}, None
+        draft = session.manifest.get("draft", {})
+        self.style_counts = dict(draft.get("styles", {}))
+        self.avoid = draft.get("avoid", "")
+        self.session_changed.emit()
+        self.photos_changed.emit()
+        self.styles_changed.emit()
+        self.gallery_changed.emit()
+        existing = [p for p in session.photo_paths() if p.is_file()]
+        if existing:
+            self.analysis.analyze(existing)
+
+    def close_session(self) -> None:
+        self.session = None
+        self.reports, self.failed_photos, self.set_report = {}, {}, None
+        self.session_changed.emit()
+        self.photos_changed.emit()
+        self.gallery_changed.emit()
+
+    def delete_session(self, session_id: str):
+        from headshot_studio.core.session import wipe_session
+
+        if self.session is not None and self.session.id == session_id:
+            self.close_session()
+        return wipe_session(session_id)
+
+    def wipe_all(self):
+        from headshot_studio.core.session import wipe_all
+
+        self.close_session()
+        return wipe_all()
+
+    # --- photos ----------------------------------------------------------------------------
+    def photo_paths(self) -> list[Path]:
+        return self.session.photo_paths() if self.session is not None else []
+
+    def add_photos(self, sources: list[Path]) -> None:
+        from headshot_studio.core.images import list_photos
+        from headshot_studio.core.session import add_photos
+
+        if self.session is None:
+            return
+        try:
+            photos = list_photos(sources)
+        except Exception as exc:
+            self.error.emit(*describe_error(exc))
+            return
+        added = add_photos(self.session, photos, copy_photos=self.session.manifest.get("copy_photos", self.settings.copy_photos))
+        self.photos_changed.emit()
+        self.analysis.analyze(added)
+
+    def remove_photo(self, path: Path) -> None:
+        from headshot_studio.core.session import remove_photo
+
+        if self.session is None:
+            return
+        remove_photo(self.session, path)
+        self.reports.pop(Path(path), None)
+        self.failed_photos.pop(Path(path), None)
+        self._update_set_report()
+        self.photos_changed.emit()
+
+    def _on_photo_analyzed(self, path: str, report) -> None:
+        if Path(path) not in self.photo_paths():
+            return  # removed while it was being checked
+        self.reports[Path(path)] = report
+        self._update_set_report()
+        self.photos_changed.emit()
+
+    def _on_analysis_failed(self, path: str, kind: str, message: str, details: str) -> None:
+        self.failed_photos[Path(path)] = message
+        log.error("photo check failed for %s: %s", Path(path).name, details)
+        self.photos_changed.emit()
+
+    def _update_set_report(self) -> None:
+        from headshot_studio.core.quality import check_set
+
+        ordered = [self.reports[p] for p in self.photo_paths() if p in self.reports]
+        self.set_report = check_set(ordered, self.analysis.analyzer) if ordered else None
+
+    def report_for(self, path: Path):
+        """The photo's report with the set's findings (duplicate, different person)."""
+        if self.set_report is not None:
+            for report in self.set_report.photos:
+                if report.file == Path(path):
+                    return report
+        return self.reports.get(Path(path))
+
+    @property
+    def analysing(self) -> bool:
+        return any(p not in self.reports and p not in self.failed_photos for p in self.photo_paths())
+
+    # --- styles ----------------------------------------------------------------------------
+    def set_style_count(self, style_id: str, count: int) -> None:
+        if count > 0:
+            self.style_counts[style_id] = count
+        else:
+            self.style_counts.pop(style_id, None)
+        self._save_draft()
+        self.styles_changed.emit()
+
+    def set_avoid(self, text: str) -> None:
+        self.avoid = text
+        self._save_draft()
+
+    def _save_draft(self) -> None:
+        if self.session is not None:
+            self.session.manifest["draft"] = {"styles": self.style_counts, "avoid": self.avoid}
+            self.session.save()
+
+    # --- the run ---------------------------------------------------------------------------
+    def can_start(self) -> tuple[bool, str]:
+        """Whether Start may be pressed, and if not, why (for the Create page)."""
+        if self.session is None:
+            return False, "Start or open a session first."
+        if not self.models:
+            return False, "No base model is installed. Import one on the Welcome page."
+        if self.device is None:
+            return False, "Still checking this computer…"
+        if self.analysing:
+            return False, "Still checking your photos…"
+        if not self.session.manifest.get("photos_deleted") and (self.set_report is None or not self.set_report.ready):
+            reason = self.set_report.message if self.set_report else "Add your photos first."
+            return False, reason
+        if not self.style_counts:
+            return False, "Choose at least one style."
+        if self.run_worker.state.busy:
+            return False, "A run is in progress."
+        return True, "Ready to create your headshots."
+
+    def build_request(self, *, reuse_face: bool = False, styles: dict[str, int] | None = None, seed: int | None = None):
+        from headshot_studio.core.hardware import plan_run
+        from headshot_studio.core.models import default_model
+        from headshot_studio.core.pipeline import RunRequest, preset_options
+
+        styles = styles or self.style_counts
+        extra = [Path(self.settings.models_folder)] if self.settings.models_folder else []
+        model = default_model(extra, self.settings.default_model)
+        plan = plan_run(model, self.device, allow_cpu=self.settings.allow_cpu)
+        usable = len(self.set_report.usable) if self.set_report is not None else 0
+        return RunRequest(
+            model=model,
+            plan=plan,
+            styles=tuple(styles),
+            counts=tuple(styles.values()),
+            seed=seed if seed is not None else 0,
+            avoid=self.avoid,
+            reuse_face=reuse_face,
+            **preset_options(self.settings.preset, usable),
+        )
+
+    def start_run(self, **request_changes) -> None:
+        from headshot_studio.core.pipeline import run_session
+
+        try:
+            request = self.build_request(**request_changes)
+        except Exception as exc:
+            self.error.emit(*describe_error(exc))
+            return
+        session = self.session
+        self.run_worker.start(lambda on_event, cancel: run_session(session, request, on_event, cancel))
+
+    def more_like_this(self, item: dict, count: int = 4) -> None:
+        """New seeds for the style of ``item``, with the face learned already."""
+        gallery = self.session.gallery() if self.session else []
+        highest = max((entry.get("seed") or 0 for entry in gallery), default=0)
+        self.start_run(reuse_face=True, styles={item["style"]: count}, seed=highest + 1)
+
+    def cancel_run(self) -> None:
+        self.run_worker.cancel()
+
+    def _on_run_state(self, state: JobState) -> None:
+        if state in (JobState.FINISHED, JobState.CANCELLED, JobState.FAILED):
+            self.gallery_changed.emit()
+
+    def _on_run_finished(self, result) -> None:
+        self.last_result = result
+
+    def _on_run_failed(self, kind: str, message: str, details: str) -> None:
+        self.error.emit(kind, message, details)
+
+    # --- gallery ---------------------------------------------------------------------------
+    def gallery(self) -> list[dict]:
+        return self.session.gallery() if self.session is not None else []
+
+    def favourites(self) -> set[str]:
+        return set(self.session.manifest.get("favourites", [])) if self.session is not None else set()
+
+    def set_favourite(self, file: str, favourite: bool) -> None:
+        from headshot_studio.core.session import set_favourite
+
+        set_favourite(self.session, file, favourite)
+        self.gallery_changed.emit()
+
+    def delete_output(self, file: str) -> None:
+        from headshot_studio.core.session import delete_output
+
+        delete_output(self.session, file)
+        self.gallery_changed.emit()
+
+    # --- shutdown --------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop background work and wait for it (the window is closing)."""
+        self.run_worker.cancel()
+        self.import_worker.cancel()
+        for worker in (self.run_worker, self.import_worker, self.setup_worker):
+            worker.wait()
+        self.analysis.wait()
+        save_settings(self.settings)

@@ -1,0 +1,224 @@
+"""Create: one Start button; every stage with its own progress bar, the whole run's
+progress and time left, a live preview of the latest image, a log to copy, and a
+Cancel that stops within seconds and says what was kept."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from headshot_studio.core.events import Stage
+from headshot_studio.ui.widgets import heading, primary_button
+from headshot_studio.ui.workers import JobState
+
+# The stages a person sees, and the pipeline stages each one covers.
+STAGE_ROWS = [
+    ("Check photos", (Stage.VERIFY, Stage.CHECK)),
+    ("Prepare", (Stage.PREPARE,)),
+    ("Learn your face", (Stage.LOAD, Stage.TRAIN)),
+    ("Generate", (Stage.GENERATE,)),
+    ("Finish", (Stage.POSTPROCESS,)),
+    ("Rank", (Stage.RANK,)),
+]
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "estimating…"
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"about {seconds // 3600} h {seconds // 60 % 60:02d} min left"
+    if seconds >= 60:
+        return f"about {seconds // 60} min {seconds % 60:02d} s left"
+    return f"about {seconds} s left"
+
+
+def pil_to_pixmap(image) -> QPixmap:
+    rgb = image.convert("RGB")
+    qimage = QImage(rgb.tobytes(), rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
+    return QPixmap.fromImage(qimage)
+
+
+class CreatePage(QWidget):
+    title = "Create"
+    next_requested = Signal()
+
+    def __init__(self, controller) -> None:
+        super().__init__()
+        self.controller = controller
+        self.setObjectName("createPage")
+        self._last_log = 0.0
+        self._last_message = ""
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Create your headshots"))
+        self.reason_label = QLabel()
+        self.reason_label.setObjectName("startReason")
+        self.reason_label.setWordWrap(True)
+        layout.addWidget(self.reason_label)
+        buttons = QHBoxLayout()
+        self.start_button = primary_button("Start")
+        self.start_button.setObjectName("startButton")
+        self.start_button.setToolTip("Learn your face and make the headshots (this takes a while)")
+        self.start_button.clicked.connect(self._start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setToolTip("Stop within seconds; everything finished so far is kept")
+        self.cancel_button.clicked.connect(controller.cancel_run)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch()
+        layout.addLayout(buttons)
+
+        body = QHBoxLayout()
+        stages = QGridLayout()
+        self.stage_bars: dict[str, QProgressBar] = {}
+        self.stage_labels: dict[str, QLabel] = {}
+        for row, (name, _) in enumerate(STAGE_ROWS):
+            label = QLabel(name)
+            bar = QProgressBar()
+            bar.setObjectName(f"stage-{name}")
+            bar.setTextVisible(True)
+            stages.addWidget(label, row, 0)
+            stages.addWidget(bar, row, 1)
+            self.stage_bars[name], self.stage_labels[name] = bar, label
+        overall_label = QLabel("Overall")
+        font = overall_label.font()
+        font.setBold(True)
+        overall_label.setFont(font)
+        self.overall_bar = QProgressBar()
+        self.overall_bar.setObjectName("overallProgress")
+        stages.addWidget(overall_label, len(STAGE_ROWS), 0)
+        stages.addWidget(self.overall_bar, len(STAGE_ROWS), 1)
+        self.eta_label = QLabel()
+        self.eta_label.setObjectName("etaLabel")
+        stages.addWidget(self.eta_label, len(STAGE_ROWS) + 1, 1)
+        stage_box = QWidget()
+        stage_box.setLayout(stages)
+        body.addWidget(stage_box, 3)
+        self.preview = QLabel("The latest image appears here.")
+        self.preview.setObjectName("preview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(220, 220)
+        self.preview.setStyleSheet("QLabel#preview { border: 1px solid palette(mid); }")
+        body.addWidget(self.preview, 2)
+        layout.addLayout(body)
+
+        log_row = QHBoxLayout()
+        log_row.addWidget(QLabel("Log"))
+        log_row.addStretch()
+        copy = QPushButton("Copy log")
+        copy.setToolTip("Copy the log, e.g. to send to support")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.log.toPlainText()))
+        log_row.addWidget(copy)
+        layout.addLayout(log_row)
+        self.log = QPlainTextEdit()
+        self.log.setObjectName("runLog")
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        layout.addWidget(self.log, 1)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("resultLabel")
+        self.result_label.setWordWrap(True)
+        layout.addWidget(self.result_label)
+        self.gallery_button = primary_button("See the gallery")
+        self.gallery_button.setObjectName("seeGalleryButton")
+        self.gallery_button.clicked.connect(self.next_requested)
+        self.gallery_button.setVisible(False)
+        gallery_row = QHBoxLayout()
+        gallery_row.addStretch()
+        gallery_row.addWidget(self.gallery_button)
+        layout.addLayout(gallery_row)
+
+        controller.run_event.connect(self._on_event)
+        controller.run_state_changed.connect(self._on_state)
+        for signal in (controller.photos_changed, controller.styles_changed, controller.setup_changed,
+                       controller.session_changed):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        ok, reason = self.controller.can_start()
+        busy = self.controller.run_worker.state.busy
+        self.start_button.setEnabled(ok and not busy)
+        self.cancel_button.setEnabled(self.controller.run_worker.state == JobState.RUNNING)
+        if not busy:
+            self.reason_label.setText(reason if not ok else self._plan_text())
+
+    def _plan_text(self) -> str:
+        counts = self.controller.style_counts
+        total = sum(counts.values())
+        return (f"Ready: {total} headshot{'s' if total != 1 else ''} in {len(counts)} "
+                f"style{'s' if len(counts) != 1 else ''}. Press Start.")
+
+    def _start(self) -> None:
+        for bar in self.stage_bars.values():
+            bar.setValue(0)
+        self.overall_bar.setValue(0)
+        self.log.clear()
+        self.result_label.clear()
+        self.gallery_button.setVisible(False)
+        self.log.appendPlainText(time.strftime("%H:%M:%S") + "  Started.")
+        self.controller.start_run()
+
+    def _on_event(self, event) -> None:
+        for name, stages in STAGE_ROWS:
+            if event.stage in stages:
+                bar = self.stage_bars[name]
+                bar.setMaximum(max(1, event.total))
+                bar.setValue(min(event.step, event.total))
+                index = [n for n, _ in STAGE_ROWS].index(name)
+                for earlier, _ in STAGE_ROWS[:index]:  # stages the run has passed are done
+                    self.stage_bars[earlier].setMaximum(max(1, self.stage_bars[earlier].maximum()))
+                    self.stage_bars[earlier].setValue(self.stage_bars[earlier].maximum())
+        if event.overall is not None:
+            self.overall_bar.setMaximum(1000)
+            self.overall_bar.setValue(round(event.overall * 1000))
+            self.eta_label.setText(clock(event.overall_eta_s))
+        if event.preview is not None:
+            self.preview.setPixmap(pil_to_pixmap(event.preview).scaled(
+                self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+        # The log keeps what a person wants to read back: each new message, and a
+        # repeated one (a step counter) at most every 10 seconds.
+        now = time.monotonic()
+        new_message = event.message != self._last_message
+        if event.message and (new_message or now - self._last_log > 10.0 or event.preview is not None):
+            self._last_log, self._last_message = now, event.message
+            loss = f" (loss {event.loss:.4f})" if event.loss is not None else ""
+            self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {event.message}{loss}")
+
+    def _on_state(self, state: JobState) -> None:
+        self.refresh()
+        stamp = time.strftime("%H:%M:%S")
+        if state == JobState.CANCELLING:
+            self.reason_label.setText("Stopping after the current step…")
+        elif state == JobState.CANCELLED:
+            kept = len(self.controller.gallery())
+            self.result_label.setText(
+                "Stopped. Everything finished so far is kept"
+                + (f" ({kept} headshots in the gallery)" if kept else "")
+                + ". Press Start to continue where it stopped."
+            )
+            self.log.appendPlainText(f"{stamp}  Cancelled.")
+        elif state == JobState.FINISHED:
+            count = len(self.controller.gallery())
+            self.result_label.setText(f"Done: {count} headshots, best first, in the gallery.")
+            self.log.appendPlainText(f"{stamp}  Finished.")
+            self.overall_bar.setValue(self.overall_bar.maximum())
+            self.eta_label.setText("Done.")
+            self.gallery_button.setVisible(True)
+        elif state == JobState.FAILED:
+            self.result_label.setText("The run stopped because of a problem (see the message). "
+                                      "Finished work is kept; press Start to try again.")
+            self.log.appendPlainText(f"{stamp}  Stopped by a problem.")

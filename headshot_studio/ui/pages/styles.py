@@ -1,0 +1,556 @@
+"""The Styles page: pick one or more style templates, how many headshots of each, and
+what to avoid; create, duplicate, edit and delete the user's own templates.
+
+The page keeps no state of its own: what is selected lives in the controller
+(``style_counts``, ``avoid``) and the templates come from ``core.styles.load_styles``.
+Every change goes to the controller, and the page redraws from it whenever
+``styles_changed`` or ``session_changed`` fires.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPainterPath, QPalette, QTextLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from headshot_studio.core.styles import Style, StyleError, load_styles, parse_avoid_terms, user_styles_dir
+from headshot_studio.ui.controller import AppController
+from headshot_studio.ui.style_editor import StyleEditorDialog
+from headshot_studio.ui.widgets import heading, show_error
+
+MIN_COUNT, MAX_COUNT = 1, 20  # headshots per style the card offers
+CARD_MIN_WIDTH = 300  # pixels; the grid fits as many columns of this width as it can
+GRID_SPACING = 12  # pixels
+SCROLLBAR_GAP = 6  # pixels between the last column and the scroll bar
+AVOID_PLACEHOLDER = "e.g. no glasses, no tie"
+
+
+class SwatchPreview(QWidget):
+    """The style's colour with a head-and-shoulders outline: a preview of the backdrop."""
+
+    def __init__(self, colour: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colour = QColor(colour)
+        self.setFixedHeight(64)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        return QSize(CARD_MIN_WIDTH - 24, 64)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect())
+        clip = QPainterPath()
+        clip.addRoundedRect(rect, 6, 6)
+        painter.setClipPath(clip)
+        painter.fillRect(rect, self.colour)
+        # The figure is a lighter or darker tone of the swatch, so it shows on any colour.
+        figure = self.colour.lighter(150) if self.colour.lightnessF() < 0.5 else self.colour.darker(135)
+        if self.colour.lightnessF() < 0.08:  # lighter() cannot lift pure black
+            figure = QColor("#555555")
+        painter.setBrush(figure)
+        painter.setPen(Qt.PenStyle.NoPen)
+        h, cx = rect.height(), rect.center().x()
+        painter.drawEllipse(QRectF(cx - h * 0.17, h * 0.16, h * 0.34, h * 0.40))  # head
+        painter.drawRoundedRect(QRectF(cx - h * 0.48, h * 0.64, h * 0.96, h * 0.6), h * 0.3, h * 0.3)  # shoulders
+        painter.end()
+
+
+class ElidedLabel(QLabel):
+    """Wrapped text cut to ``lines`` lines with "…"; the label's text() stays whole."""
+
+    def __init__(self, text: str, lines: int = 2, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.lines = lines
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.height())
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        metrics, width, text = self.fontMetrics(), self.width(), self.text()
+        layout = QTextLayout(text, self.font())
+        layout.beginLayout()
+        y = 0
+        for n in range(self.lines):
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            start, length = line.textStart(), line.textLength()
+            shown = text[start : start + length].rstrip()
+            if n == self.lines - 1 and start + length < len(text):
+                shown = metrics.elidedText(text[start:], Qt.TextElideMode.ElideRight, width)
+            painter.drawText(0, y + metrics.ascent(), shown)
+            y += metrics.lineSpacing()
+        layout.endLayout()
+        painter.end()
+
+
+class StyleCard(QFrame):
+    """One style: swatch, name, description, a tick to choose it and how many to make."""
+
+    toggled = Signal(str, bool)  # style id, chosen
+    count_changed = Signal(str, int)  # style id, headshots
+    duplicate_requested = Signal(object)  # Style
+    edit_requested = Signal(object)  # Style
+    delete_requested = Signal(object)  # Style
+
+    def __init__(self, style: Style, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.template = style
+        self.setObjectName(f"styleCard-{style.id}")
+        self.setMinimumWidth(CARD_MIN_WIDTH)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setToolTip(f"{style.name}: {style.description}" if style.description else style.name)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 10)
+        layout.setSpacing(6)
+
+        layout.addWidget(SwatchPreview(style.swatch))
+        title = QHBoxLayout()
+        self.name_label = QLabel(style.name)
+        self.name_label.setObjectName(f"styleName-{style.id}")
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.name_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.name_label.setFont(font)
+        title.addWidget(self.name_label, 1)
+        if style.source == "user":
+            own = QLabel("Your own")
+            own.setObjectName(f"styleOwn-{style.id}")
+            own.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            own.setToolTip("A style you made; it is saved in your own styles folder.")
+            title.addWidget(own)
+        layout.addLayout(title)
+        self.description_label = ElidedLabel(style.description)
+        self.description_label.setObjectName(f"styleDescription-{style.id}")
+        self.description_label.setToolTip(style.description)
+        layout.addWidget(self.description_label)
+
+        choose = QHBoxLayout()
+        self.check = QCheckBox("Use this style")
+        self.check.setObjectName(f"styleCheck-{style.id}")
+        self.check.setAccessibleName(f"Use {style.name}")
+        self.check.setToolTip(f"Tick to make “{style.name}” headshots. Space ticks or unticks it.")
+        self.check.toggled.connect(lambda on: self.toggled.emit(style.id, on))
+        choose.addWidget(self.check)
+        choose.addStretch()
+        count_label = QLabel("Headshots:")
+        choose.addWidget(count_label)
+        self.count = QSpinBox()
+        self.count.setObjectName(f"styleCount-{style.id}")
+        self.count.setRange(MIN_COUNT, MAX_COUNT)
+        self.count.setKeyboardTracking(False)  # typing "12" is one change, not "1" then "12"
+        self.count.setAccessibleName(f"Headshots of {style.name}")
+        self.count.setToolTip(
+            f"How many “{style.name}” headshots to make ({MIN_COUNT}–{MAX_COUNT}). Tick the style first."
+        )
+        self.count.valueChanged.connect(lambda value: self.count_changed.emit(style.id, value))
+        count_label.setBuddy(self.count)
+        choose.addWidget(self.count)
+        layout.addLayout(choose)
+
+        actions = QHBoxLayout()
+        self.duplicate_button = QPushButton("Duplicate…")
+        self.duplicate_button.setObjectName(f"styleDuplicate-{style.id}")
+        self.duplicate_button.setToolTip(f"Make your own style starting from “{style.name}”.")
+        self.duplicate_button.clicked.connect(lambda: self.duplicate_requested.emit(style))
+        actions.addWidget(self.duplicate_button)
+        self.edit_button = self.delete_button = None
+        if style.source == "user":
+            self.edit_button = QPushButton("Edit…")
+            self.edit_button.setObjectName(f"styleEdit-{style.id}")
+            self.edit_button.setToolTip(f"Change your style “{style.name}”.")
+            self.edit_button.clicked.connect(lambda: self.edit_requested.emit(style))
+            actions.addWidget(self.edit_button)
+            self.delete_button = QPushButton("Delete…")
+            self.delete_button.setObjectName(f"styleDelete-{style.id}")
+            self.delete_button.setToolTip(f"Delete your style “{style.name}” (you are asked first).")
+            self.delete_button.clicked.connect(lambda: self.delete_requested.emit(style))
+            actions.addWidget(self.delete_button)
+        actions.addStretch()
+        layout.addLayout(actions)
+        self._paint_selected(False)
+
+    def focus_widgets(self) -> list[QWidget]:
+        """The card's controls in Tab order."""
+        return [w for w in (self.check, self.count, self.duplicate_button, self.edit_button, self.delete_button) if w]
+
+    def show_state(self, count: int | None, default_count: int, enabled: bool) -> None:
+        """Show the controller's state: ``count`` None means not chosen."""
+        chosen = count is not None
+        with _Blocked(self.check), _Blocked(self.count):
+            self.check.setChecked(chosen)
+            # A count saved by another version may exceed the card's range: show it, never clip it.
+            self.count.setMaximum(max(MAX_COUNT, count or 0))
+            self.count.setValue(count if chosen else default_count)
+        self.check.setEnabled(enabled)
+        self.count.setEnabled(enabled and chosen)
+        self._paint_selected(chosen)
+
+    def _paint_selected(self, chosen: bool) -> None:
+        border = "palette(highlight)" if chosen else "palette(mid)"
+        self.setStyleSheet(
+            f"QFrame#{self.objectName()} {{ border: 2px solid {border}; border-radius: 8px; background: palette(base); }}"
+        )
+
+    # A click anywhere on the card (not on one of its controls) ticks or unticks it.
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            event.accept()  # so the release comes here too
+        else:
+            super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        inside = self.rect().contains(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and inside and self.check.isEnabled():
+            self.check.toggle()
+            self.check.setFocus(Qt.FocusReason.MouseFocusReason)
+        else:
+            super().mouseReleaseEvent(event)
+
+
+class _Blocked:
+    """``with _Blocked(widget):`` set values without echoing them back as user changes."""
+
+    def __init__(self, obj: QObject) -> None:
+        self.obj = obj
+
+    def __enter__(self) -> None:
+        self.was = self.obj.blockSignals(True)
+
+    def __exit__(self, *exc) -> None:
+        self.obj.blockSignals(self.was)
+
+
+class StylesPage(QWidget):
+    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setObjectName("stylesPage")
+        self.styles: dict[str, Style] = {}
+        self.errors: list[StyleError] = []
+        self.cards: dict[str, StyleCard] = {}
+        self.columns = 0
+        self.editor_dialog: StyleEditorDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+        self._build()
+        controller.styles_changed.connect(self.refresh)
+        controller.session_changed.connect(self.refresh)
+        self.refresh()
+
+    # --- layout ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(heading("Choose your styles"))
+        top.addStretch()
+        self.new_button = QPushButton("New style…")
+        self.new_button.setObjectName("newStyleButton")
+        self.new_button.setToolTip("Make your own style from scratch: clothes, backdrop, light and framing.")
+        self.new_button.clicked.connect(self.new_style)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+        intro = QLabel(
+            "Tick one or more looks and choose how many headshots of each. Every style uses the same photos of you."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        # Broken files of the user's own: always shown, with what to fix.
+        self.error_box = QFrame()
+        self.error_box.setObjectName("styleErrors")
+        self.error_box.setStyleSheet(
+            "QFrame#styleErrors { background: #fff4d6; border: 1px solid #d99a00; border-radius: 6px; }"
+            "QFrame#styleErrors QLabel { color: #3d2e00; }"
+        )
+        errors = QHBoxLayout(self.error_box)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("styleErrorsText")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        errors.addWidget(self.error_label, 1)
+        self.open_folder_button = QPushButton("Open styles folder")
+        self.open_folder_button.setObjectName("openStylesFolderButton")
+        self.open_folder_button.setToolTip("Show your own styles folder, to fix or delete the file.")
+        self.open_folder_button.clicked.connect(self.open_styles_folder)
+        errors.addWidget(self.open_folder_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.error_box.hide()
+        layout.addWidget(self.error_box)
+
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("styleGrid")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setSpacing(GRID_SPACING)
+        self.grid.setContentsMargins(0, 0, SCROLLBAR_GAP, 0)
+        self.scroll.setWidget(self.grid_host)
+        self.scroll.viewport().installEventFilter(self)
+        layout.addWidget(self.scroll, 1)
+
+        missing = QHBoxLayout()
+        self.missing_label = QLabel()
+        self.missing_label.setObjectName("missingStyles")
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setTextFormat(Qt.TextFormat.PlainText)
+        missing.addWidget(self.missing_label, 1)
+        self.remove_missing_button = QPushButton("Remove from the choice")
+        self.remove_missing_button.setObjectName("removeMissingStylesButton")
+        self.remove_missing_button.setToolTip("Stop using the styles that are no longer available.")
+        self.remove_missing_button.clicked.connect(self.remove_missing)
+        missing.addWidget(self.remove_missing_button)
+        self.missing_row = QWidget()
+        self.missing_row.setLayout(missing)
+        self.missing_row.hide()
+        layout.addWidget(self.missing_row)
+
+        avoid = QHBoxLayout()
+        avoid_label = QLabel("&Avoid in every headshot:")
+        self.avoid_field = QLineEdit()
+        self.avoid_field.setObjectName("avoidField")
+        self.avoid_field.setPlaceholderText(AVOID_PLACEHOLDER)
+        self.avoid_field.setClearButtonEnabled(True)
+        self.avoid_field.setToolTip(
+            "Things you do not want in any of your headshots, separated by commas, for example "
+            "“no glasses, no tie”. They are added to every style's own list of things to avoid."
+        )
+        avoid_label.setBuddy(self.avoid_field)
+        self.avoid_field.textEdited.connect(self._avoid_edited)
+        avoid.addWidget(avoid_label)
+        avoid.addWidget(self.avoid_field, 1)
+        layout.addLayout(avoid)
+        self.avoid_terms = QLabel()
+        self.avoid_terms.setObjectName("avoidTerms")
+        self.avoid_terms.setTextFormat(Qt.TextFormat.PlainText)
+        self.avoid_terms.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.avoid_terms.setWordWrap(True)
+        self.avoid_terms.setMinimumHeight(self.avoid_terms.fontMetrics().lineSpacing())  # no jump on the first word
+        layout.addWidget(self.avoid_terms)
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        self.summary = QLabel()
+        self.summary.setObjectName("stylesSummary")
+        font = self.summary.font()
+        font.setBold(True)
+        self.summary.setFont(font)
+        layout.addWidget(self.summary)
+
+    # --- from the controller and the files ------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the style files (small; a rebuild only when they changed) and show the
+        controller's choice."""
+        styles, errors = load_styles()
+        error_text = [e.message for e in errors]
+        if styles != self.styles or error_text != [e.message for e in self.errors] or not self.cards:
+            self.styles, self.errors = styles, errors
+            self._rebuild_cards()
+            self._show_errors()
+        self._show_choice()
+
+    def _rebuild_cards(self) -> None:
+        for card in self.cards.values():
+            card.hide()
+            card.deleteLater()
+        self.cards = {}
+        for style in sorted(self.styles.values(), key=lambda s: (s.source != "builtin", s.name.casefold())):
+            card = StyleCard(style, self.grid_host)
+            card.toggled.connect(self._card_toggled)
+            card.count_changed.connect(self._card_count_changed)
+            card.duplicate_requested.connect(self.duplicate_style)
+            card.edit_requested.connect(self.edit_style)
+            card.delete_requested.connect(self.delete_style)
+            self.cards[style.id] = card
+        self.columns = 0  # force the layout
+        self._lay_out_cards()
+        chain = [self.new_button, self.open_folder_button]
+        for card in self.cards.values():
+            chain += card.focus_widgets()
+        chain += [self.remove_missing_button, self.avoid_field]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _lay_out_cards(self) -> None:
+        width = self.scroll.viewport().width() - SCROLLBAR_GAP
+        columns = max(1, (width + GRID_SPACING) // (CARD_MIN_WIDTH + GRID_SPACING))
+        if columns == self.columns:
+            return
+        self.columns = columns
+        while self.grid.count():
+            self.grid.takeAt(0)
+        for column in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(column, 0)
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        for index, card in enumerate(self.cards.values()):
+            self.grid.addWidget(card, index // columns, index % columns, Qt.AlignmentFlag.AlignTop)
+            card.show()
+        for column in range(columns):
+            self.grid.setColumnStretch(column, 1)
+        self.grid.setRowStretch(max(1, (len(self.cards) + columns - 1) // columns), 1)  # cards stay at the top
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._lay_out_cards()
+        return super().eventFilter(watched, event)
+
+    def _show_errors(self) -> None:
+        if not self.errors:
+            self.error_box.hide()
+            return
+        lines = ["Some of your own styles could not be read, so they are not shown:"]
+        lines += [f"•  {error.message}" for error in self.errors]
+        lines.append(f"Your styles folder: {user_styles_dir()}")
+        self.error_label.setText("\n".join(lines))
+        self.error_box.show()
+
+    def _show_choice(self) -> None:
+        counts = self.controller.style_counts
+        has_session = self.controller.session is not None
+        for style_id, card in self.cards.items():
+            card.show_state(counts.get(style_id), self.default_count, has_session)
+        if self.avoid_field.text() != self.controller.avoid:
+            self.avoid_field.setText(self.controller.avoid)
+        self.avoid_field.setEnabled(has_session)
+        self._show_avoid_terms()
+
+        missing = [style_id for style_id in counts if style_id not in self.styles]
+        self.missing_label.setText(
+            f"Chosen but not available: {', '.join(f'“{m}”' for m in missing)}. "
+            + ("Its style file is" if len(missing) == 1 else "Their style files are")
+            + " missing or broken. Fix the file, or remove the style from your choice."
+            if missing
+            else ""
+        )
+        self.missing_row.setVisible(bool(missing))
+
+        if not has_session:
+            self.summary.setText("Start or open a session to choose styles.")
+        elif not counts:
+            self.summary.setText("No style chosen yet. Tick at least one to continue.")
+        else:
+            n, total = len(counts), sum(counts.values())
+            self.summary.setText(
+                f"{n} style{'s' if n != 1 else ''}, {total} headshot{'s' if total != 1 else ''} in total"
+            )
+
+    def _show_avoid_terms(self) -> None:
+        terms = parse_avoid_terms(self.avoid_field.text())
+        self.avoid_terms.setText(f"Every headshot will avoid: {', '.join(terms)}" if terms else "")
+
+    @property
+    def default_count(self) -> int:
+        return min(max(self.controller.settings.images_per_style, MIN_COUNT), MAX_COUNT)
+
+    # --- to the controller -----------------------------------------------------------------
+    def _card_toggled(self, style_id: str, chosen: bool) -> None:
+        self.controller.set_style_count(style_id, self.default_count if chosen else 0)
+
+    def _card_count_changed(self, style_id: str, count: int) -> None:
+        if style_id in self.controller.style_counts:
+            self.controller.set_style_count(style_id, count)
+
+    def _avoid_edited(self, text: str) -> None:
+        self.controller.set_avoid(text)
+        self._show_avoid_terms()
+
+    def remove_missing(self) -> None:
+        for style_id in [s for s in self.controller.style_counts if s not in self.styles]:
+            self.controller.set_style_count(style_id, 0)
+
+    def open_styles_folder(self) -> None:
+        folder = user_styles_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # --- the editor ------------------------------------------------------------------------
+    def new_style(self) -> None:
+        self._open_editor(StyleEditorDialog(mode="new", taken_ids=set(self.styles), parent=self))
+
+    def duplicate_style(self, style: Style) -> None:
+        self._open_editor(StyleEditorDialog(style, mode="duplicate", taken_ids=set(self.styles), parent=self))
+
+    def edit_style(self, style: Style) -> None:
+        self._open_editor(StyleEditorDialog(style, mode="edit", taken_ids=set(self.styles), parent=self))
+
+    def _open_editor(self, dialog: StyleEditorDialog) -> None:
+        self.editor_dialog = dialog
+        dialog.finished.connect(lambda result: self._editor_closed(dialog, result))
+        dialog.open()
+
+    def _editor_closed(self, dialog: StyleEditorDialog, result: int) -> None:
+        saved = dialog.saved_style if result == StyleEditorDialog.DialogCode.Accepted else None
+        if self.editor_dialog is dialog:
+            self.editor_dialog = None
+        dialog.deleteLater()
+        if saved is None:
+            return
+        self.controller.styles_changed.emit()  # the style files changed; refresh() re-reads them
+        card = self.cards.get(saved.id)
+        if card is not None:
+            self.scroll.ensureWidgetVisible(card)
+            card.check.setFocus()
+
+    def delete_style(self, style: Style) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("deleteStyleBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Delete style")
+        box.setText(f"Delete your style “{style.name}”?")
+        box.setInformativeText("Its file is removed from your styles folder. This cannot be undone.")
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        delete.setObjectName("confirmDeleteStyleButton")
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _: self._delete_answered(box, delete, style))
+        self.confirm_box = box
+        box.open()
+
+    def _delete_answered(self, box: QMessageBox, delete: QPushButton, style: Style) -> None:
+        confirmed = box.clickedButton() is delete
+        if self.confirm_box is box:
+            self.confirm_box = None
+        box.deleteLater()
+        if not confirmed:
+            return
+        try:
+            style.path.unlink(missing_ok=True)
+        except OSError as exc:
+            show_error(
+                self,
+                f"The style “{style.name}” could not be deleted ({exc.strerror or exc}). "
+                f"Check that you may change files in your styles folder.",
+                f"{style.path}: {exc!r}",
+            )
+            return
+        self.controller.styles_changed.emit()  # refresh() re-reads the files
+        if style.id in self.controller.style_counts and style.id not in self.styles:
+            self.controller.set_style_count(style.id, 0)  # it was chosen and is gone for good

@@ -1,0 +1,91 @@
+"""Settings: models folder, quality/speed preset, default counts, photo handling.
+Edits the typed Settings object and saves it; the theme follows the system."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from headshot_studio.settings import Settings, save_settings
+
+PRESETS = {"fast": "Fast (quick previews)", "balanced": "Balanced (recommended)", "best": "Best (slower, 4x upscale)"}
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setObjectName("settingsDialog")
+        self.settings = settings
+        form = QFormLayout(self)
+        folder_row = QHBoxLayout()
+        self.models_folder = QLineEdit(settings.models_folder)
+        self.models_folder.setObjectName("modelsFolder")
+        self.models_folder.setPlaceholderText("Only the app's own folders")
+        self.models_folder.setToolTip(Settings.describe()["models_folder"])
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        folder_row.addWidget(self.models_folder, 1)
+        folder_row.addWidget(browse)
+        form.addRow("Extra models folder", folder_row)
+        self.preset = QComboBox()
+        self.preset.setObjectName("presetCombo")
+        for key, label in PRESETS.items():
+            self.preset.addItem(label, key)
+        self.preset.setCurrentIndex(list(PRESETS).index(settings.preset))
+        self.preset.setToolTip(Settings.describe()["preset"])
+        form.addRow("Quality / speed", self.preset)
+        self.count = QSpinBox()
+        self.count.setObjectName("defaultCount")
+        self.count.setRange(1, 20)
+        self.count.setValue(settings.images_per_style)
+        self.count.setToolTip(Settings.describe()["images_per_style"])
+        form.addRow("Headshots per style", self.count)
+        self.copy_photos = QCheckBox("Copy selfies into the session")
+        self.copy_photos.setChecked(settings.copy_photos)
+        self.copy_photos.setToolTip(Settings.describe()["copy_photos"])
+        form.addRow("", self.copy_photos)
+        self.delete_after = QCheckBox("Delete the copies once the face is learned")
+        self.delete_after.setChecked(settings.delete_photos_after_training)
+        form.addRow("", self.delete_after)
+        self.allow_cpu = QCheckBox("Experts: run without an NVIDIA GPU (takes hours)")
+        self.allow_cpu.setChecked(settings.allow_cpu)
+        form.addRow("", self.allow_cpu)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a folder with models")
+        if folder:
+            self.models_folder.setText(folder)
+
+    def result_settings(self) -> Settings:
+        return replace(
+            self.settings,
+            models_folder=self.models_folder.text().strip(),
+            preset=self.preset.currentData(),
+            images_per_style=self.count.value(),
+            copy_photos=self.copy_photos.isChecked(),
+            delete_photos_after_training=self.delete_after.isChecked(),
+            allow_cpu=self.allow_cpu.isChecked(),
+        )
+
+    def accept(self) -> None:
+        self.settings = self.result_settings()
+        save_settings(self.settings)
+        super().accept()

@@ -1,0 +1,449 @@
+"""The style template editor: create a style, duplicate one, or edit one of the user's own.
+
+The dialog only gathers the fields; every rule lives in ``core.styles``:
+``save_user_style`` checks the style exactly as a file being read is checked, and its
+``StyleError`` message is shown inline while the dialog stays open, so nothing half
+right is ever written. Built-in styles are never edited in place: they are duplicated
+into the user's styles folder under a new id.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from headshot_studio.core.generation import SCHEDULERS
+from headshot_studio.core.styles import (
+    DEFAULT_GUIDANCE,
+    DEFAULT_SAMPLER,
+    DEFAULT_STEPS,
+    DEFAULT_SWATCH,
+    GUIDANCE_RANGE,
+    MAX_ID_LENGTH,
+    STEPS_RANGE,
+    SUBJECT_PLACEHOLDER,
+    Style,
+    StyleError,
+    compose_prompt,
+    save_user_style,
+    user_styles_dir,
+)
+
+# Plain names for the samplers; a key without one is shown as it is.
+SAMPLER_NAMES = {
+    "dpmpp_2m_karras": "DPM++ 2M Karras (recommended)",
+    "dpmpp_2m": "DPM++ 2M",
+    "euler": "Euler",
+    "euler_a": "Euler ancestral (more variety)",
+    "ddim": "DDIM",
+    "unipc": "UniPC (fast)",
+}
+
+# (width, height, label); 0 x 0 is the model's own size.
+SIZES = (
+    (0, 0, "Model's own size (recommended)"),
+    (512, 512, "512 × 512 (SD 1.5 models)"),
+    (512, 640, "512 × 640 portrait"),
+    (768, 768, "768 × 768"),
+    (1024, 1024, "1024 × 1024 (SDXL models)"),
+    (896, 1152, "896 × 1152 portrait (SDXL models)"),
+)
+
+NEW_STYLE_SUBJECT = f"professional headshot photo of {SUBJECT_PLACEHOLDER}"
+PREVIEW_PERSON = "[the person]"
+FALLBACK_ID = "my-style"
+
+
+def derive_style_id(name: str, taken: set[str]) -> str:
+    """A file-name-safe id from a style's name that no existing style uses.
+
+    "Café Portrait!" -> "cafe-portrait"; if that is taken, "cafe-portrait-2" and so on.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in ascii_name).split()
+    base = "-".join(words)[: MAX_ID_LENGTH - 4].strip("-") or FALLBACK_ID
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _swatch_icon(colour: str) -> QIcon:
+    pixmap = QPixmap(28, 16)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+class StyleEditorDialog(QDialog):
+    """Edit the fields of one style and save it to the user's styles folder.
+
+    ``mode`` is "new" (a blank style), "duplicate" (a copy of ``style`` under a new id
+    derived from the name) or "edit" (``style`` must be one of the user's own; its id,
+    and so its file, stays). ``taken_ids`` are the ids already in use, which a new id
+    must not clash with. After a successful save, ``saved_style`` holds the style as
+    written (and the dialog is accepted).
+    """
+
+    def __init__(
+        self,
+        style: Style | None = None,
+        *,
+        mode: str = "new",
+        taken_ids: set[str] | frozenset[str] = frozenset(),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if mode not in ("new", "duplicate", "edit"):
+            raise ValueError(f"mode must be 'new', 'duplicate' or 'edit', not {mode!r}")
+        if mode != "new" and style is None:
+            raise ValueError(f"mode {mode!r} needs a style")
+        if mode == "edit" and style.source != "user":
+            raise ValueError(f"built-in style {style.id!r} cannot be edited in place; duplicate it")
+        self.mode = mode
+        self.original = style
+        self.taken_ids = set(taken_ids)
+        self.saved_style: Style | None = None
+        self.colour_dialog: QColorDialog | None = None
+        self.setObjectName("styleEditor")
+        self.setWindowTitle({"new": "New style", "duplicate": "Duplicate style", "edit": "Edit style"}[mode])
+        self._build()
+        self._fill(style)
+        self.name_edit.setFocus()
+
+    # --- layout ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)  # never squeeze rows together
+
+        about = QGroupBox("About this style")
+        form = QFormLayout(about)
+        self.name_edit = self._line("styleName", "The name on the style card, for example “Brand blue studio”.")
+        form.addRow("&Name:", self.name_edit)
+        self.id_label = QLabel()
+        self.id_label.setObjectName("styleFile")
+        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.id_label.setToolTip(
+            "The file this style is saved as, in your own styles folder. It is made from the "
+            "name when the style is created and does not change afterwards."
+        )
+        form.addRow("Saved as:", self.id_label)
+        self.description_edit = self._line(
+            "styleDescription", "One short sentence shown on the style card: what the look is and what it is for."
+        )
+        form.addRow("&Description:", self.description_edit)
+        self.swatch_button = QPushButton()
+        self.swatch_button.setObjectName("swatchButton")
+        self.swatch_button.setToolTip(
+            "The colour of the style's card, to tell styles apart at a glance. Click to choose."
+        )
+        self.swatch_button.clicked.connect(self._choose_colour)
+        form.addRow("Card &colour:", self.swatch_button)
+        layout.addWidget(about)
+
+        picture = QGroupBox("What the picture shows")
+        form = QFormLayout(picture)
+        self.subject_edit = self._line(
+            "styleSubject",
+            f"Who is in the picture and how. Write {SUBJECT_PLACEHOLDER} where the person goes: "
+            f"the app puts the words for the person whose face it learned there.",
+        )
+        form.addRow("&Subject:", self.subject_edit)
+        hint = QLabel(f"{SUBJECT_PLACEHOLDER} means “the person”: keep it in the subject, exactly like that.")
+        hint.setObjectName("subjectHint")
+        hint.setWordWrap(True)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still readable
+        form.addRow("", hint)
+        self.attire_edit = self._line("styleAttire", "What the person wears, for example “navy blazer, white shirt”.")
+        form.addRow("&Attire:", self.attire_edit)
+        self.background_edit = self._line(
+            "styleBackground", "What is behind the person, for example “plain light grey backdrop”."
+        )
+        form.addRow("&Background:", self.background_edit)
+        self.lighting_edit = self._line(
+            "styleLighting", "How the light falls, for example “soft window light from the left”."
+        )
+        form.addRow("&Lighting:", self.lighting_edit)
+        self.composition_edit = self._line(
+            "styleComposition", "Framing and lens, for example “head and shoulders, 85mm lens, eye level”."
+        )
+        form.addRow("Co&mposition:", self.composition_edit)
+        self.negative_edit = QPlainTextEdit()
+        self.negative_edit.setObjectName("styleNegative")
+        self.negative_edit.setTabChangesFocus(True)
+        self.negative_edit.setFixedHeight(self._text_height(self.negative_edit, lines=3))
+        self.negative_edit.setPlaceholderText("e.g. casual clothing, busy background, harsh shadows")
+        self.negative_edit.setToolTip(
+            "Things this style should never show, separated by commas. The user's own “avoid” words are added to these."
+        )
+        form.addRow("A&void:", self.negative_edit)
+        # Read-only text, not a wrapped label: a form row of wrapped text gets too little
+        # height and overlaps its neighbours when the dialog changes size.
+        self.preview_label = QPlainTextEdit()
+        self.preview_label.setObjectName("promptPreview")
+        self.preview_label.setReadOnly(True)
+        self.preview_label.setTabChangesFocus(True)
+        self.preview_label.setFixedHeight(self._text_height(self.preview_label, lines=3))
+        muted = self.preview_label.palette()  # looks read-only: window background, muted text
+        muted.setColor(QPalette.ColorRole.Base, muted.color(QPalette.ColorRole.Window))
+        muted.setColor(QPalette.ColorRole.Text, muted.color(QPalette.ColorRole.PlaceholderText))
+        self.preview_label.setPalette(muted)
+        self.preview_label.setToolTip(
+            "The whole description the generator receives, with the parts above joined in order."
+        )
+        form.addRow("Together:", self.preview_label)
+        layout.addWidget(picture)
+
+        generator = QGroupBox("Generator settings")
+        form = QFormLayout(generator)
+        self.guidance_spin = QDoubleSpinBox()
+        self.guidance_spin.setObjectName("styleGuidance")
+        self.guidance_spin.setRange(*GUIDANCE_RANGE)
+        self.guidance_spin.setDecimals(1)
+        self.guidance_spin.setSingleStep(0.5)
+        self.guidance_spin.setToolTip(
+            "How closely the picture follows the words. 5–8 looks natural; higher values look "
+            "harsher and over-processed."
+        )
+        form.addRow("&Guidance:", self.guidance_spin)
+        self.steps_spin = QSpinBox()
+        self.steps_spin.setObjectName("styleSteps")
+        self.steps_spin.setRange(*STEPS_RANGE)
+        self.steps_spin.setToolTip("How many refinement steps each picture gets. 25–40 is plenty; more is slower.")
+        form.addRow("S&teps:", self.steps_spin)
+        self.size_combo = QComboBox()
+        self.size_combo.setObjectName("styleSize")
+        for width, height, label in SIZES:
+            self.size_combo.addItem(label, f"{width}x{height}")
+        self.size_combo.setToolTip(
+            "The picture size. Keep the model's own size unless you need another: "
+            "SD 1.5 models work best at 512, SDXL models at 1024."
+        )
+        form.addRow("Si&ze:", self.size_combo)
+        self.sampler_combo = QComboBox()
+        self.sampler_combo.setObjectName("styleSampler")
+        for key in SCHEDULERS:
+            self.sampler_combo.addItem(SAMPLER_NAMES.get(key, key), key)
+        self.sampler_combo.setToolTip(
+            "The method that turns noise into the picture. The recommended one suits almost every style."
+        )
+        form.addRow("Sa&mpler:", self.sampler_combo)
+        layout.addWidget(generator)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("styleEditorError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("styleSaveButton")
+        self.save_button.setToolTip("Check the style and save it to your own styles folder.")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("styleCancelButton")
+        cancel.setToolTip("Close without saving.")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self.name_edit.textChanged.connect(self._update_id)
+        for edit in (
+            self.subject_edit,
+            self.attire_edit,
+            self.background_edit,
+            self.lighting_edit,
+            self.composition_edit,
+        ):
+            edit.textChanged.connect(self._update_preview)
+
+        self._field_widgets = {
+            "id": self.name_edit,
+            "name": self.name_edit,
+            "description": self.description_edit,
+            "swatch": self.swatch_button,
+            "prompt.subject": self.subject_edit,
+            "prompt.attire": self.attire_edit,
+            "prompt.background": self.background_edit,
+            "prompt.lighting": self.lighting_edit,
+            "prompt.composition": self.composition_edit,
+            "prompt.negative": self.negative_edit,
+            "settings.guidance": self.guidance_spin,
+            "settings.steps": self.steps_spin,
+            "settings.width": self.size_combo,
+            "settings.height": self.size_combo,
+            "settings.sampler": self.sampler_combo,
+        }
+
+    @staticmethod
+    def _text_height(edit: QPlainTextEdit, lines: int) -> int:
+        margins = 2 * (edit.document().documentMargin() + edit.frameWidth())
+        return round(edit.fontMetrics().lineSpacing() * lines + margins + 2)
+
+    @staticmethod
+    def _line(name: str, tooltip: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setToolTip(tooltip)
+        edit.setMinimumWidth(520)  # room for a prompt part; sets the dialog's width
+        return edit
+
+    def _fill(self, style: Style | None) -> None:
+        if style is None:
+            self.swatch = DEFAULT_SWATCH
+            self.subject_edit.setText(NEW_STYLE_SUBJECT)
+            self.attire_edit.setPlaceholderText("e.g. navy blazer, white shirt")
+            self.background_edit.setPlaceholderText("e.g. plain light grey backdrop")
+            self.lighting_edit.setPlaceholderText("e.g. soft window light from the left")
+            self.composition_edit.setPlaceholderText("e.g. head and shoulders, 85mm lens, eye level")
+            self.guidance_spin.setValue(DEFAULT_GUIDANCE)
+            self.steps_spin.setValue(DEFAULT_STEPS)
+            self._select_sampler(DEFAULT_SAMPLER)
+            self.name_edit.setText("")
+            self._update_id()
+            self._update_preview()
+            return
+        self.swatch = style.swatch
+        self.name_edit.setText(f"{style.name} (copy)" if self.mode == "duplicate" else style.name)
+        self.description_edit.setText(style.description)
+        self.subject_edit.setText(style.subject)
+        self.attire_edit.setText(style.attire)
+        self.background_edit.setText(style.background)
+        self.lighting_edit.setText(style.lighting)
+        self.composition_edit.setText(style.composition)
+        self.negative_edit.setPlainText(style.negative)
+        self.guidance_spin.setValue(style.guidance)
+        self.steps_spin.setValue(style.steps)
+        size = self.size_combo.findData(f"{style.width}x{style.height}")
+        if size < 0:  # a size typed into the file by hand: offer it as it is
+            self.size_combo.addItem(f"{style.width} × {style.height}", f"{style.width}x{style.height}")
+            size = self.size_combo.count() - 1
+        self.size_combo.setCurrentIndex(size)
+        self._select_sampler(style.sampler)
+        for edit in (
+            self.name_edit,
+            self.description_edit,
+            self.subject_edit,
+            self.attire_edit,
+            self.background_edit,
+            self.lighting_edit,
+            self.composition_edit,
+        ):
+            edit.setCursorPosition(0)  # show the start of long text, not its end
+        self._update_id()
+        self._update_preview()
+
+    def _select_sampler(self, key: str) -> None:
+        self.sampler_combo.setCurrentIndex(max(0, self.sampler_combo.findData(key)))
+
+    # --- live parts ------------------------------------------------------------------------
+    @property
+    def swatch(self) -> str:
+        return self._swatch
+
+    @swatch.setter
+    def swatch(self, colour: str) -> None:
+        self._swatch = colour
+        self.swatch_button.setText(colour)
+        self.swatch_button.setIcon(_swatch_icon(colour))
+
+    def _choose_colour(self) -> None:
+        self.colour_dialog = QColorDialog(QColor(self.swatch), self)
+        self.colour_dialog.setWindowTitle("Card colour")
+        self.colour_dialog.colorSelected.connect(lambda colour: setattr(self, "swatch", colour.name()))
+        self.colour_dialog.open()
+
+    @property
+    def style_id(self) -> str:
+        """The id the style is saved under: fixed when editing, else made from the name."""
+        if self.mode == "edit":
+            return self.original.id
+        taken = self.taken_ids | {p.stem for p in user_styles_dir().glob("*.toml")}
+        return derive_style_id(self.name_edit.text(), taken)
+
+    def _update_id(self) -> None:
+        self.id_label.setText(f"{self.style_id}.toml")
+
+    def _update_preview(self) -> None:
+        style = self._style_from_fields()
+        if SUBJECT_PLACEHOLDER not in style.subject:
+            self.preview_label.setPlainText(
+                f"(The subject needs {SUBJECT_PLACEHOLDER} so the headshot shows the person.)"
+            )
+            return
+        prompt, _ = compose_prompt(style, PREVIEW_PERSON)
+        self.preview_label.setPlainText(prompt)
+
+    # --- saving ----------------------------------------------------------------------------
+    def _style_from_fields(self) -> Style:
+        style_id = self.style_id
+        width, height = (int(side) for side in self.size_combo.currentData().split("x"))
+        return Style(
+            id=style_id,
+            name=self.name_edit.text().strip(),
+            description=self.description_edit.text().strip(),
+            swatch=self.swatch,
+            subject=self.subject_edit.text().strip(),
+            attire=self.attire_edit.text().strip(),
+            background=self.background_edit.text().strip(),
+            lighting=self.lighting_edit.text().strip(),
+            composition=self.composition_edit.text().strip(),
+            negative=self.negative_edit.toPlainText().strip(),
+            guidance=float(self.guidance_spin.value()),
+            steps=self.steps_spin.value(),
+            width=width,
+            height=height,
+            sampler=self.sampler_combo.currentData(),
+            source="user",
+            path=user_styles_dir() / f"{style_id}.toml",
+        )
+
+    def save(self) -> None:
+        """Save through ``core.styles`` (which checks every field); on a problem, say
+        what is wrong under the form and keep the dialog open."""
+        style = self._style_from_fields()
+        if not style.name:
+            self._show_error("Give the style a name: it is shown on the style card.", self.name_edit)
+            return
+        try:
+            path = save_user_style(style)
+        except StyleError as exc:
+            self._show_error(exc.message, self._field_widgets.get(exc.field))
+            return
+        except OSError as exc:
+            self._show_error(
+                f"The style could not be saved ({exc.strerror or exc}). Check that the disk has "
+                f"free space and that you may write to your styles folder: {user_styles_dir()}",
+                None,
+            )
+            return
+        self.saved_style = replace(style, path=Path(path))
+        self.accept()
+
+    def _show_error(self, message: str, field: QWidget | None) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+        if field is not None:
+            field.setFocus()

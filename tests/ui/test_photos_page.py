@@ -1,0 +1,176 @@
+"""The Photos page on real sample faces: photos added by the controller, by a drop and
+by the file dialogs appear in order with their badges as each check finishes; bad photos
+say why; Delete removes; Enter opens the details; no session, no adding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from headshot_studio.testing import face_photos
+from headshot_studio.ui.pages.photos import (
+    PATH_ROLE,
+    THUMB_STATE_ROLE,
+    VERDICT_ROLE,
+    PhotosPage,
+)
+
+CHECK_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def page(qtbot, controller):
+    p = PhotosPage(controller)
+    qtbot.addWidget(p)
+    p.resize(1100, 700)
+    p.show()
+    yield p
+    p.thumbnails.wait()
+
+
+def grid(page):
+    return page.findChild(QWidget, "photoGrid")
+
+
+def verdicts(page):
+    g = grid(page)
+    return [g.item(i).data(VERDICT_ROLE) for i in range(g.count())]
+
+
+def names(page):
+    g = grid(page)
+    return [Path(g.item(i).data(PATH_ROLE)).name for i in range(g.count())]
+
+
+def wait_checked(qtbot, page, count):
+    qtbot.waitUntil(lambda: len(verdicts(page)) == count and "pending" not in verdicts(page), timeout=CHECK_TIMEOUT_MS)
+
+
+def drop(page, paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(QPointF(page.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(page, enter)
+    accepted = enter.isAccepted()
+    if accepted:
+        event = QDropEvent(QPointF(page.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(page, event)
+    return accepted
+
+
+def test_good_photos_turn_green_and_the_set_is_ready(qtbot, controller, page, photos_dir):
+    controller.new_session("Test")
+    ready = page.findChild(QLabel, "setReadyLabel")
+    assert "add at least 5" in ready.text()
+    assert page.findChild(QWidget, "addPhotosButton").isEnabled()
+
+    assert drop(page, [photos_dir])  # a folder, dropped
+    assert names(page) == [f"selfie-{i}.jpg" for i in range(5)]  # at once, in order, before any check
+    assert "Checking photos" in ready.text()
+    wait_checked(qtbot, page, 5)
+    assert verdicts(page) == ["ok"] * 5
+    qtbot.waitUntil(lambda: all(grid(page).item(i).data(THUMB_STATE_ROLE) == "ready" for i in range(5)), timeout=CHECK_TIMEOUT_MS)
+
+    assert ready.text().startswith("Ready")
+    assert page.findChild(QLabel, "usableCountLabel").text().startswith("5 usable photos")
+    assert page.findChild(QWidget, "usableProgress").value() == 5
+    assert "5 good" in page.findChild(QLabel, "photoCountLabel").text()
+    assert grid(page).item(0).text() == "Good photo."
+    assert "selfie-0.jpg" in grid(page).item(0).toolTip()
+
+    # a redraw (any report arriving) must not load the thumbnails again
+    requested = []
+    page.thumbnails.request = lambda path, side=256: requested.append(path)
+    controller.photos_changed.emit()
+    assert requested == []
+    assert all(grid(page).item(i).data(Qt.ItemDataRole.DecorationRole) is not None for i in range(5))
+
+
+def test_bad_photos_are_red_and_say_why(qtbot, controller, page, photos_dir, tmp_path):
+    controller.new_session("Test")
+    bad = tmp_path / "bad.jpg"
+    bad.write_text("this is not a photo")
+    blurred = tmp_path / "blurred.jpg"
+    with Image.open(photos_dir / "selfie-0.jpg") as image:
+        face_photos.blur(image.convert("RGB")).save(blurred, quality=92)
+    controller.add_photos([bad, blurred])
+    wait_checked(qtbot, page, 2)
+
+    g = grid(page)
+    assert verdicts(page) == ["reject", "reject"]
+    assert "not a photo" in g.item(0).text()
+    assert "blurry" in g.item(1).text()
+    assert "blurry" in g.item(1).toolTip()
+    qtbot.waitUntil(lambda: g.item(0).data(THUMB_STATE_ROLE) == "unreadable", timeout=CHECK_TIMEOUT_MS)
+    ready = page.findChild(QLabel, "setReadyLabel").text()
+    assert ready.startswith("Not ready yet") and "0 usable photos" in ready
+    assert page.findChild(QLabel, "usableCountLabel").text() == "0 of 5 needed (8–15 is ideal)"
+
+    # Enter opens the details: the photo larger, with every problem and its fix
+    g.setFocus()
+    g.setCurrentRow(1)
+    qtbot.keyClick(g, Qt.Key.Key_Return)
+    dialog = page.details_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.path.name == "blurred.jpg"
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Hold the phone still" in shown
+    qtbot.waitUntil(lambda: dialog.image_label.pixmap() is not None and not dialog.image_label.pixmap().isNull(), timeout=CHECK_TIMEOUT_MS)
+    dialog.findChild(QWidget, "detailsRemoveButton").click()
+    assert names(page) == ["bad.jpg"]
+    assert [p.name for p in controller.photo_paths()] == ["bad.jpg"]
+
+
+def test_delete_key_removes_the_selected_photo(qtbot, controller, page, photos_dir):
+    controller.new_session("Test")
+    controller.add_photos([photos_dir])
+    wait_checked(qtbot, page, 5)
+    g = grid(page)
+    remove = page.findChild(QWidget, "removePhotoButton")
+    assert not remove.isEnabled()
+
+    g.setFocus()
+    g.setCurrentRow(2)
+    assert remove.isEnabled()
+    qtbot.keyClick(g, Qt.Key.Key_Delete)
+    expected = ["selfie-0.jpg", "selfie-1.jpg", "selfie-3.jpg", "selfie-4.jpg"]
+    assert names(page) == expected
+    assert [p.name for p in controller.photo_paths()] == expected
+    assert g.currentRow() == 2  # the next photo is selected, so Delete can be pressed again
+    ready = page.findChild(QLabel, "setReadyLabel").text()
+    assert ready.startswith("Not ready yet") and "4 usable photos" in ready
+
+    remove.click()
+    assert names(page) == ["selfie-0.jpg", "selfie-1.jpg", "selfie-4.jpg"]
+
+
+def test_the_file_dialogs_add_files_and_folders(qtbot, controller, page, photos_dir, monkeypatch):
+    controller.new_session("Test")
+    monkeypatch.setattr(page, "_ask_files", lambda: [photos_dir / "selfie-3.jpg"])
+    monkeypatch.setattr(page, "_ask_folder", lambda: photos_dir)
+    page.findChild(QWidget, "addPhotosButton").click()
+    assert names(page) == ["selfie-3.jpg"]
+    page.findChild(QWidget, "addFolderButton").click()  # the same photo is not added twice
+    assert names(page) == ["selfie-3.jpg", "selfie-0.jpg", "selfie-1.jpg", "selfie-2.jpg", "selfie-4.jpg"]
+    wait_checked(qtbot, page, 5)
+
+    monkeypatch.setattr(page, "_ask_files", list)  # the dialog was cancelled
+    page.findChild(QWidget, "addPhotosButton").click()
+    assert len(names(page)) == 5
+
+
+def test_without_a_session_adding_is_off_and_says_why(qtbot, controller, page, photos_dir):
+    notice = page.findChild(QLabel, "noSessionLabel")
+    assert notice.isVisible() and "session" in notice.text().lower()
+    assert not page.findChild(QWidget, "addPhotosButton").isEnabled()
+    assert not page.findChild(QWidget, "addFolderButton").isEnabled()
+    assert not drop(page, [photos_dir])
+    assert grid(page).count() == 0
+
+    controller.new_session("Test")
+    assert not notice.isVisible()
+    assert page.findChild(QWidget, "addPhotosButton").isEnabled()

@@ -1,0 +1,88 @@
+"""Screenshots of every page of the app at 1280x800, for a person to look at.
+
+    xvfb-run -s "-screen 0 1280x800x24" python tools/screenshots.py OUT_DIR
+
+It builds a demo in a temporary app home (the tiny built-in model, a session with
+real sample faces from the insightface package plus a blurry and an unreadable one,
+a quick run so the gallery has images), opens the main window on each page in turn
+and saves ``OUT_DIR/<page>.png``. Nothing outside the temporary folder is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main(out_dir: Path) -> None:
+    home = Path(tempfile.mkdtemp(prefix="headshot-screens-"))
+    os.environ["HEADSHOT_STUDIO_HOME"] = str(home)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from headshot_studio.core import pipeline
+    from headshot_studio.core.models import import_model
+    from headshot_studio.settings import Settings
+    from headshot_studio.testing import face_photos
+    from headshot_studio.testing.tiny_model import build_tiny_sd15
+    from headshot_studio.ui.app import MainWindow
+    from headshot_studio.ui.workers import JobState
+
+    app = QApplication.instance() or QApplication(sys.argv)  # noqa: F841 (kept alive for the run)
+    import_model(build_tiny_sd15(home / "tiny"), name="Demo model (tiny)")
+    photos = home / "selfies"
+    photos.mkdir()
+    for i, image in enumerate(face_photos.variants_of("chandler", 6)):
+        image.save(photos / f"selfie-{i + 1}.jpg", quality=92)
+    face_photos.blur(face_photos.person_photo("chandler")).save(photos / "blurry.jpg")
+    (photos / "notes.jpg").write_text("not a photo")
+    # a quick demo run: the tiny model trains in seconds
+    pipeline.PRESETS["fast"] = {"max_train_steps": 8, "steps": 4, "upscale": 2}
+
+    def wait(condition, timeout_ms: int = 300_000) -> None:
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: loop.quit() if condition() else None)
+        timer.start(50)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        timer.stop()
+
+    window = MainWindow(Settings(preset="fast", images_per_style=2))
+    window.resize(1280, 800)
+    window.show()
+    controller = window.controller
+    wait(lambda: controller.device is not None)
+
+    def shoot(page: str) -> None:
+        window.show_page(page)
+        loop = QEventLoop()
+        QTimer.singleShot(500, loop.quit)  # let thumbnails arrive and layouts settle
+        loop.exec()
+        window.grab().save(str(out_dir / f"{page}.png"))
+        print(f"saved {out_dir / (page + '.png')}")
+
+    shoot("welcome")
+    controller.new_session("Alex Morgan")
+    controller.add_photos([photos])
+    wait(lambda: not controller.analysing)
+    shoot("photos")
+    controller.set_style_count("corporate-executive", 2)
+    controller.set_style_count("tech-casual", 2)
+    controller.set_avoid("no glasses")
+    shoot("styles")
+    controller.start_run()
+    wait(lambda: controller.run_worker.state not in (JobState.RUNNING, JobState.CANCELLING))
+    shoot("create")
+    shoot("gallery")
+    shoot("session")
+    shoot("privacy")
+    window.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots"))
