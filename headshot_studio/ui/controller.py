@@ -48,7 +48,6 @@ class AppController(QObject):
         self.set_report = None
         self.style_counts: dict[str, int] = {}
         self.avoid = ""
-        self.last_result = None
 
         from headshot_studio.core.quality import default_cache
 
@@ -66,7 +65,6 @@ class AppController(QObject):
         self.run_worker = JobWorker(self)
         self.run_worker.state_changed.connect(self.run_state_changed)
         self.run_worker.event_emitted.connect(self.run_event)
-        self.run_worker.succeeded.connect(self._on_run_finished)
         self.run_worker.failed.connect(self._on_run_failed)
         self.run_worker.state_changed.connect(self._on_run_state)
         self.import_worker = JobWorker(self)
@@ -292,9 +290,6 @@ class AppController(QObject):
     def _on_run_state(self, state: JobState) -> None:
         if state in (JobState.FINISHED, JobState.CANCELLED, JobState.FAILED):
             self.gallery_changed.emit()
-
-    def _on_run_finished(self, result) -> None:
-        self.last_result = result
 
     def _on_run_failed(self, kind: str, message: str, details: str) -> None:
         self.error.emit(kind, message, details)
