@@ -121,8 +121,18 @@ def test_bad_photos_are_red_and_say_why(qtbot, controller, page, photos_dir, tmp
     assert "Hold the phone still" in shown
     qtbot.waitUntil(lambda: dialog.image_label.pixmap() is not None and not dialog.image_label.pixmap().isNull(), timeout=CHECK_TIMEOUT_MS)
     dialog.findChild(QWidget, "detailsRemoveButton").click()
+    assert not dialog.isVisible()
     assert names(page) == ["bad.jpg"]
     assert [p.name for p in controller.photo_paths()] == ["bad.jpg"]
+
+    # double-click opens the other photo's details in the same window
+    centre = g.visualItemRect(g.item(0)).center()
+    qtbot.mouseClick(g.viewport(), Qt.MouseButton.LeftButton, pos=centre)  # a real double-click starts with a click
+    qtbot.mouseDClick(g.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert dialog.isVisible() and dialog.path.name == "bad.jpg"
+    assert "not a photo" in dialog.findChild(QLabel, "detailsIssues").text()
+    assert dialog.image_label.text() == "This file cannot be shown."
+    dialog.close()
 
 
 def test_delete_key_removes_the_selected_photo(qtbot, controller, page, photos_dir):

@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -243,22 +242,22 @@ class PhotoGrid(QListWidget):
 
 
 class PhotoDetailsDialog(QDialog):
-    """One photo, larger, with its verdict, every problem found and how to fix each."""
+    """One photo, larger, with its verdict, every problem found and how to fix each.
 
-    def __init__(self, page: PhotosPage, path: Path) -> None:
+    The page keeps one and shows it for whichever photo is opened (closing hides it)."""
+
+    def __init__(self, page: PhotosPage) -> None:
         super().__init__(page)
-        self.page, self.path = page, Path(path)
+        self.page = page
+        self.path: Path | None = None
         self.setObjectName("photoDetails")
-        self.setWindowTitle(f"Photo details — {self.path.name}")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-        self.image_label = QLabel("Loading…")
+        self.image_label = QLabel()
         self.image_label.setObjectName("photoPreview")
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image_label.setFixedSize(PREVIEW_SIDE, PREVIEW_SIDE)
-        self.image_label.setAccessibleName(f"Photo {self.path.name}")
 
-        self.name_label = QLabel(self.path.name)
+        self.name_label = QLabel()
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.name_label.font()
         font.setBold(True)
@@ -271,8 +270,7 @@ class PhotoDetailsDialog(QDialog):
         self.message_label.setWordWrap(True)
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.issues_box = QVBoxLayout()
-        self.issues_box.setSpacing(8)
+        self.issues_label = _issues_label("detailsIssues")
         self.size_label = QLabel()
         self.size_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
@@ -285,33 +283,40 @@ class PhotoDetailsDialog(QDialog):
         close.setDefault(True)
         close.clicked.connect(self.close)
 
-        side = QVBoxLayout()
-        side.addWidget(self.name_label)
-        side.addWidget(self.badge)
-        side.addWidget(self.message_label)
-        what = QLabel("<b>What to fix</b>")
-        side.addSpacing(6)
-        side.addWidget(what)
-        side.addLayout(self.issues_box)
-        side.addStretch()
-        side.addWidget(self.size_label)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch()
-        buttons.addWidget(close)
-        side.addLayout(buttons)
+        self.side = QVBoxLayout()
+        self.side.addWidget(self.name_label)
+        self.side.addWidget(self.badge)
+        self.side.addWidget(self.message_label)
+        self.side.addSpacing(6)
+        self.side.addWidget(QLabel("<b>What to fix</b>"))
+        self.side.addWidget(self.issues_label)
+        self.side.addStretch()
+        self.side.addWidget(self.size_label)
+        self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.remove_button)
+        self.buttons.addStretch()
+        self.buttons.addWidget(close)
+        self.side.addLayout(self.buttons)
         side_widget = QWidget()
-        side_widget.setLayout(side)
+        side_widget.setLayout(self.side)
         side_widget.setMinimumWidth(320)
 
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.image_label, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(side_widget, 1)
+        self.columns = QHBoxLayout(self)
+        self.columns.addWidget(self.image_label, 0, Qt.AlignmentFlag.AlignTop)
+        self.columns.addWidget(side_widget, 1)
+        page.controller.photos_changed.connect(self.refresh)
 
-        cached = page.pixmap_for(self.path)
+    def show_photo(self, path: Path) -> None:
+        self.path = Path(path)
+        self.setWindowTitle(f"Photo details — {self.path.name}")
+        self.name_label.setText(self.path.name)
+        self.image_label.setAccessibleName(f"Photo {self.path.name}")
+        cached = self.page.pixmap_for(self.path)
         if cached is not None:
             self.show_image(cached)
-        page.controller.photos_changed.connect(self.refresh)  # disconnected when it is deleted
+        else:
+            self.image_label.clear()
+            self.image_label.setText("Loading…")
         self.refresh()
 
     def show_image(self, pixmap: QPixmap) -> None:
@@ -324,27 +329,25 @@ class PhotoDetailsDialog(QDialog):
         self.image_label.setPixmap(scaled)
 
     def show_unreadable(self) -> None:
+        self.image_label.clear()
         self.image_label.setText("This file cannot be shown.")
 
     def refresh(self) -> None:
+        if self.path is None or not self.isVisible():
+            return
         if self.path not in self.page.controller.photo_paths():
             self.close()  # removed (here or elsewhere)
             return
         verdict, message, issues = _plain_verdict(self.path, self.page.controller)
         self.badge.set_verdict(verdict)
         self.message_label.setText(message)
-        while self.issues_box.count():
-            widget = self.issues_box.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
         if verdict == "pending":
             rows = [("pending", "Still checking this photo…")]
         elif not issues:
             rows = [("ok", "Nothing to fix: this photo is good for learning your face.")]
         else:
             rows = issues
-        for severity, text in rows:
-            self.issues_box.addWidget(_issue_row(severity, text, "detailsIssue"))
+        self.issues_label.setText(_issues_html(rows))
         report = self.page.controller.report_for(self.path)
         if report is not None and report.image_size:
             self.size_label.setText(f"{report.image_size[0]} × {report.image_size[1]} pixels")
@@ -356,30 +359,27 @@ class PhotoDetailsDialog(QDialog):
         self.close()
 
 
-def _issue_row(severity: str, text: str, object_name: str) -> QWidget:
-    """A coloured dot and a wrapped sentence."""
-    row = QWidget()
-    row.setObjectName(object_name)
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(6)
-    dot = QLabel()
-    dot.setPixmap(badge_pixmap(severity, 12))
-    dot.setAlignment(Qt.AlignmentFlag.AlignTop)
-    dot.setContentsMargins(0, 3, 0, 0)
-    label = QLabel(text)
+def _issues_label(object_name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
     label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-    label.setAccessibleName(f"{VERDICT_WORDS.get(severity, '')}: {text}")
-    layout.addWidget(dot, 0, Qt.AlignmentFlag.AlignTop)
-    layout.addWidget(label, 1)
-    return row
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _issues_html(rows: list[tuple[str, str]]) -> str:
+    """Each problem as a coloured dot (its severity) and its sentence."""
+    cells = "".join(
+        f"<tr><td style='color:{VERDICT_COLOURS.get(severity, VERDICT_COLOURS['pending'])}; padding-right:6px'>●</td>"
+        f"<td style='padding-bottom:6px'>{html.escape(text)}</td></tr>"
+        for severity, text in rows
+    )
+    return f"<table cellspacing='0' cellpadding='0'>{cells}</table>"
 
 
 class PhotosPage(QWidget):
     title = "Photos"
-    next_requested = Signal()
 
     def __init__(self, controller: AppController) -> None:
         super().__init__()
@@ -480,11 +480,7 @@ class PhotosPage(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.ready_label.setFont(font)
-        self.set_issues = QWidget()
-        self.set_issues.setObjectName("setIssues")
-        self.set_issues_layout = QVBoxLayout(self.set_issues)
-        self.set_issues_layout.setContentsMargins(0, 0, 0, 0)
-        self.set_issues_layout.setSpacing(6)
+        self.set_issues = _issues_label("setIssues")
         summary_layout.addWidget(summary_title)
         summary_layout.addWidget(self.usable_label)
         summary_layout.addWidget(self.usable_bar)
@@ -611,19 +607,15 @@ class PhotosPage(QWidget):
         if item is None or not item.isSelected():
             return
         path = Path(item.data(PATH_ROLE))
-        if self.details_dialog is not None:
-            self.details_dialog.close()
-        dialog = PhotoDetailsDialog(self, path)
-        dialog.finished.connect(lambda _result, d=dialog: self._forget_dialog(d))
-        self.details_dialog = dialog
-        dialog.open()
-        if path not in self._unreadable:
+        if self.details_dialog is None:
+            self.details_dialog = PhotoDetailsDialog(self)
+        self.details_dialog.open()  # window-modal; shown before show_photo, which draws only when visible
+        self.details_dialog.show_photo(path)
+        if path in self._unreadable:
+            self.details_dialog.show_unreadable()
+        else:
             self._preview_pending.add(path)
             self.thumbnails.request(path, round(PREVIEW_SIDE * self.devicePixelRatioF()))
-
-    def _forget_dialog(self, dialog: PhotoDetailsDialog) -> None:
-        if self.details_dialog is dialog:  # not a newer one
-            self.details_dialog = None
 
     # --- thumbnails ----------------------------------------------------------------------------
     def pixmap_for(self, path: Path) -> QPixmap | None:
@@ -652,7 +644,7 @@ class PhotosPage(QWidget):
         if path in self._preview_pending and (is_large or path not in self._thumb_pending):
             self._preview_pending.discard(path)
             dialog = self.details_dialog
-            if dialog is not None and dialog.path == path:
+            if dialog is not None and dialog.isVisible() and dialog.path == path:
                 if image.isNull():
                     dialog.show_unreadable()
                 else:
@@ -763,15 +755,13 @@ class PhotosPage(QWidget):
 
         # The set's other findings (count, variety, one person); the worst one is already
         # the sentence above (SetReport.message quotes it).
-        while self.set_issues_layout.count():
-            widget = self.set_issues_layout.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
+        shown = []
         if report is not None and not self.controller.analysing:
             shown = [i for i in issues if i.message[1:] not in sentence]
-            for issue in sorted(shown, key=lambda i: -i.severity.rank):
-                self.set_issues_layout.addWidget(_issue_row(issue.severity.value, issue.message, "setIssue"))
-        self.set_issues.setVisible(self.set_issues_layout.count() > 0)
+        self.set_issues.setText(
+            _issues_html([(i.severity.value, i.message) for i in sorted(shown, key=lambda i: -i.severity.rank)])
+        )
+        self.set_issues.setVisible(bool(shown))
 
     def _readable(self, verdict: str) -> QColor:
         """The badge colour, darkened (or on a dark theme lightened) enough to read as text."""
