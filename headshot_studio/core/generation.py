@@ -289,8 +289,7 @@ class Generator:
             for i, image in zip(batch, output.images):
                 image_settings = settings | {"seed": requests[i].seed}
                 results[i] = _save_image(image, out_dir / f"{stems[i]}.png", image_settings)
-                preview = image.copy()
-                preview.thumbnail((PREVIEW_PX, PREVIEW_PX))
+                preview = preview_of(image)
                 on_event(
                     JobEvent(
                         Stage.GENERATE,
@@ -301,6 +300,13 @@ class Generator:
                     )
                 )
         return [results[i] for i in range(len(requests))]
+
+
+def preview_of(image):
+    """A small copy of an image for progress events (the UI's live preview)."""
+    preview = image.convert("RGB")
+    preview.thumbnail((PREVIEW_PX, PREVIEW_PX))
+    return preview
 
 
 def _batches(pending: list[int], requests: list[GenerationRequest], size: int) -> list[list[int]]:

@@ -32,7 +32,7 @@ from headshot_studio.core.events import (
 )
 from headshot_studio.core.faces import load_face_analyzer
 from headshot_studio.core.files import write_json_atomic
-from headshot_studio.core.generation import GenerationRequest, Generator, check_request
+from headshot_studio.core.generation import GenerationRequest, Generator, check_request, preview_of
 from headshot_studio.core.hardware import RunPlan
 from headshot_studio.core.models import ModelInfo, ensure_verified, model_roots
 from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, finish_image
@@ -384,6 +384,4 @@ def _preview(path: Path):
     from PIL import Image
 
     with Image.open(path) as image:
-        preview = image.convert("RGB")
-    preview.thumbnail((160, 160))
-    return preview
+        return preview_of(image)

@@ -14,7 +14,6 @@ is not called "too dark".
 from __future__ import annotations
 
 import enum
-import hashlib
 import json
 import threading
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from headshot_studio.core.faces import Face, FaceAnalyzer, cosine_similarity
+from headshot_studio.core.files import sha256_file
 from headshot_studio.core.images import ImageLoadError, load_image
 
 ANALYSIS_VERSION = 1  # bump when a measurement changes, so cached reports are redone
@@ -421,14 +421,6 @@ def check_photo(
 # --- cache ----------------------------------------------------------------------------
 
 
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 class ReportCache:
     """Photo reports by file content (sha256) and analyser, in memory and optionally on
     disk, so adding a photo again, or the same photo under another name, is instant.
@@ -527,7 +519,7 @@ def analyze_photo(path: Path, analyzer: FaceAnalyzer, cache: ReportCache | None 
                   thresholds: Thresholds = THRESHOLDS) -> PhotoReport:
     """``check_photo`` with a cache keyed by the file's content."""
     try:
-        content_hash = file_hash(path)
+        content_hash = sha256_file(Path(path))
     except OSError:
         return check_photo(path, analyzer, thresholds)  # unreadable: check_photo says why
     if cache is not None:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from headshot_studio import __version__
 from headshot_studio.settings import Settings, load_settings, save_settings
 from headshot_studio.ui.controller import AppController
-from headshot_studio.ui.widgets import show_error
+from headshot_studio.ui.widgets import ask_yes_no, show_error
 
 
 class MainWindow(QMainWindow):
@@ -169,15 +168,12 @@ class MainWindow(QMainWindow):
 
     # --- closing ---------------------------------------------------------------------------
     def _confirm_close_during_run(self) -> bool:
-        answer = QMessageBox.question(
+        return ask_yes_no(
             self,
             "Stop and close?",
             "Headshots are being created. Stop now and close? Everything finished so far is kept, "
             "and the session can continue later.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def closeEvent(self, event) -> None:
         if self.controller.run_worker.state.busy and not self._confirm_close_during_run():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QImage, QPainter, QPixmap, QTextLayout
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 VERDICT_COLOURS = {"ok": "#2e9e4f", "warn": "#d99a00", "reject": "#d13b3b", "pending": "#8a8a8a"}
@@ -26,6 +26,43 @@ def show_error(parent: QWidget | None, message: str, details: str = "", title: s
     box.setObjectName("errorBox")
     box.open()
     return box
+
+
+def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
+    """A Yes/No question whose safe answer (No) is the default."""
+    answer = QMessageBox.question(
+        parent, title, text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def wrapped_lines(text: str, font: QFont, width: int, max_lines: int) -> list[str]:
+    """``text`` wrapped to ``width`` pixels, at most ``max_lines`` lines, the last one
+    cut with "…" when the text does not fit."""
+    metrics = QFontMetrics(font)
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    lines = []
+    for n in range(max_lines):
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        start, length = line.textStart(), line.textLength()
+        shown = text[start : start + length].rstrip()
+        if n == max_lines - 1 and start + length < len(text):
+            shown = metrics.elidedText(text[start:], Qt.TextElideMode.ElideRight, width)
+        lines.append(shown)
+    layout.endLayout()
+    return lines
+
+
+def pil_to_qimage(image) -> QImage:
+    """A PIL image as an RGB QImage that owns its pixels (safe off the UI thread)."""
+    rgb = image.convert("RGB")
+    return QImage(rgb.tobytes(), rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
 
 
 def badge_pixmap(verdict: str, size: int = 14) -> QPixmap:
@@ -71,8 +108,7 @@ def load_thumbnail(path: Path, side: int) -> QImage:
         image = load_image(Path(path), max_side=side).image
     except ImageLoadError:
         return QImage()
-    data = image.convert("RGB").tobytes()
-    return QImage(data, image.width, image.height, 3 * image.width, QImage.Format.Format_RGB888).copy()
+    return pil_to_qimage(image)
 
 
 class _ThumbnailTask(QRunnable):

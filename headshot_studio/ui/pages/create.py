@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from headshot_studio.core.events import Stage
-from headshot_studio.ui.widgets import heading, primary_button
+from headshot_studio.ui.widgets import heading, pil_to_qimage, primary_button
 from headshot_studio.ui.workers import JobState
 
 # The stages a person sees, and the pipeline stages each one covers.
@@ -43,12 +43,6 @@ def clock(seconds: float | None) -> str:
     if seconds >= 60:
         return f"about {seconds // 60} min {seconds % 60:02d} s left"
     return f"about {seconds} s left"
-
-
-def pil_to_pixmap(image) -> QPixmap:
-    rgb = image.convert("RGB")
-    qimage = QImage(rgb.tobytes(), rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
-    return QPixmap.fromImage(qimage)
 
 
 class CreatePage(QWidget):
@@ -187,7 +181,7 @@ class CreatePage(QWidget):
             self.overall_bar.setValue(round(event.overall * 1000))
             self.eta_label.setText(clock(event.overall_eta_s))
         if event.preview is not None:
-            self.preview.setPixmap(pil_to_pixmap(event.preview).scaled(
+            self.preview.setPixmap(QPixmap.fromImage(pil_to_qimage(event.preview)).scaled(
                 self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
         # The log keeps what a person wants to read back: each new message, and a
         # repeated one (a step counter) at most every 10 seconds.

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from headshot_studio.core.events import HeadshotError, describe_error
-from headshot_studio.ui.widgets import VERDICT_COLOURS, ThumbnailLoader, heading, primary_button, show_error
+from headshot_studio.ui.widgets import VERDICT_COLOURS, ThumbnailLoader, ask_yes_no, heading, primary_button, show_error
 from headshot_studio.ui.workers import JobWorker
 
 log = logging.getLogger(__name__)
@@ -542,14 +541,7 @@ class GalleryPage(QWidget):
     def _confirm_delete(self, entries: list[dict]) -> bool:
         """Ask before deleting (tests replace this)."""
         what = "this headshot" if len(entries) == 1 else f"these {len(entries)} headshots"
-        answer = QMessageBox.question(
-            self,
-            "Delete headshots",
-            f"Delete {what} from this computer? This cannot be undone.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_yes_no(self, "Delete headshots", f"Delete {what} from this computer? This cannot be undone.")
 
     def delete_selected(self) -> None:
         entries = self.selected_entries()

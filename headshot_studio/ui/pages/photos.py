@@ -24,7 +24,6 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
-    QTextLayout,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,6 +50,7 @@ from headshot_studio.core.events import HeadshotError, describe_error
 from headshot_studio.core.quality import THRESHOLDS
 from headshot_studio.ui.controller import AppController
 from headshot_studio.ui.widgets import (
+    wrapped_lines,
     VERDICT_COLOURS,
     VERDICT_WORDS,
     Badge,
@@ -174,19 +174,8 @@ class PhotoDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _draw_wrapped(painter: QPainter, metrics, text: str, x: int, y: int, width: int) -> None:
-        layout = QTextLayout(text, painter.font())
-        layout.beginLayout()
-        for n in range(MESSAGE_LINES):
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(width)
-            start, length = line.textStart(), line.textLength()
-            shown = text[start : start + length].rstrip()
-            if n == MESSAGE_LINES - 1 and start + length < len(text):
-                shown = metrics.elidedText(text[start:], Qt.TextElideMode.ElideRight, width)
+        for n, shown in enumerate(wrapped_lines(text, painter.font(), width, MESSAGE_LINES)):
             painter.drawText(x, y + metrics.ascent() + n * metrics.lineSpacing(), shown)
-        layout.endLayout()
 
 
 class PhotoGrid(QListWidget):

@@ -4,10 +4,10 @@ session or all sessions with a report of what was removed."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from headshot_studio import paths
-from headshot_studio.ui.widgets import heading
+from headshot_studio.ui.widgets import ask_yes_no, heading
 
 
 class PrivacyPage(QWidget):
@@ -91,10 +91,7 @@ class PrivacyPage(QWidget):
             session.save()
 
     def _confirm(self, text: str) -> bool:
-        answer = QMessageBox.question(self, "Delete", text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_yes_no(self, "Delete", text)
 
     def _wipe_session(self) -> None:
         session = self.controller.session

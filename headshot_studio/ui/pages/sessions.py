@@ -11,13 +11,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from headshot_studio.ui.widgets import ThumbnailLoader, heading, primary_button, show_error
+from headshot_studio.ui.widgets import ask_yes_no, ThumbnailLoader, heading, primary_button, show_error
 
 STATE_WORDS = {
     "new": "new",
@@ -153,10 +152,7 @@ class SessionsPage(QWidget):
         self.next_requested.emit()
 
     def _confirm(self, text: str) -> bool:
-        answer = QMessageBox.question(self, "Delete session", text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_yes_no(self, "Delete session", text)
 
     def _delete(self) -> None:
         item = self.list.currentItem()

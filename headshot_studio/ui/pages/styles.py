@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPainterPath, QPalette, QTextLayout
+from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from headshot_studio.core.styles import Style, StyleError, load_styles, parse_avoid_terms, user_styles_dir
 from headshot_studio.ui.controller import AppController
 from headshot_studio.ui.style_editor import StyleEditorDialog
-from headshot_studio.ui.widgets import heading, show_error
+from headshot_studio.ui.widgets import heading, show_error, wrapped_lines
 
 MIN_COUNT, MAX_COUNT = 1, 20  # headshots per style the card offers
 CARD_MIN_WIDTH = 300  # pixels; the grid fits as many columns of this width as it can
@@ -89,21 +89,8 @@ class ElidedLabel(QLabel):
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))
         metrics, width, text = self.fontMetrics(), self.width(), self.text()
-        layout = QTextLayout(text, self.font())
-        layout.beginLayout()
-        y = 0
-        for n in range(self.lines):
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(width)
-            start, length = line.textStart(), line.textLength()
-            shown = text[start : start + length].rstrip()
-            if n == self.lines - 1 and start + length < len(text):
-                shown = metrics.elidedText(text[start:], Qt.TextElideMode.ElideRight, width)
-            painter.drawText(0, y + metrics.ascent(), shown)
-            y += metrics.lineSpacing()
-        layout.endLayout()
+        for n, shown in enumerate(wrapped_lines(text, self.font(), width, self.lines)):
+            painter.drawText(0, n * metrics.lineSpacing() + metrics.ascent(), shown)
         painter.end()
 
 
