@@ -21,7 +21,6 @@ import sys
 import time
 from pathlib import Path
 
-from headshot_studio import __version__
 
 log = logging.getLogger("headshot_studio")
 
@@ -117,8 +116,7 @@ class CancelOnInterrupt:
 def _extra_model_dirs() -> list[Path]:
     from headshot_studio.settings import load_settings
 
-    folder = load_settings().models_folder
-    return [Path(folder)] if folder else []
+    return load_settings().extra_model_dirs()
 
 
 # CLI option -> (settings section, field). Sections: "run" (RunRequest), "training"
@@ -381,11 +379,26 @@ def cmd_gui(args: argparse.Namespace) -> int:
 # --- argument parsing ---------------------------------------------------------------------
 
 
+class _VersionAction(argparse.Action):
+    """--version: app, torch and CUDA versions, the models and every licence (see about.py)."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from headshot_studio.about import version_report
+        from headshot_studio.logs import quiet_model_libraries
+
+        quiet_model_libraries()
+        print(version_report(_extra_model_dirs()))
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="headshot-studio", description="Professional headshots from your selfies, made on this PC."
     )
-    parser.add_argument("--version", action="version", version=f"Headshot Studio {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show versions, models and licences, and exit")
     parser.add_argument("--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command")
 

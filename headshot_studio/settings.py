@@ -50,6 +50,10 @@ class Settings:
     def describe(cls) -> dict[str, str]:
         return {f.name: f.metadata["description"] for f in dataclasses.fields(cls)}
 
+    def extra_model_dirs(self) -> list[Path]:
+        """The user's own models folder, if one is set (searched before the app's folders)."""
+        return [Path(self.models_folder)] if self.models_folder else []
+
 
 def _valid(f: dataclasses.Field, value: Any) -> bool:
     expected = type(f.default)

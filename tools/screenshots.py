@@ -22,7 +22,7 @@ def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
 
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QTabWidget
 
     from headshot_studio.core import pipeline
     from headshot_studio.core.models import import_model
@@ -67,6 +67,16 @@ def main(out_dir: Path) -> None:
         print(f"saved {out_dir / (page + '.png')}")
 
     shoot("welcome")
+    from headshot_studio.ui.about_dialog import AboutDialog
+
+    about = AboutDialog([], window)
+    about.show()
+    for tab in range(about.findChild(QTabWidget).count()):
+        about.findChild(QTabWidget).setCurrentIndex(tab)
+        QApplication.processEvents()
+        about.grab().save(str(out_dir / f"about-{tab}.png"))
+    print(f"saved {out_dir}/about-*.png")
+    about.close()
     controller.new_session("Alex Morgan")
     controller.add_photos([photos])
     wait(lambda: not controller.analysing)

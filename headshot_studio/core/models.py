@@ -570,23 +570,21 @@ def import_model(
     try:
         if source.is_file():
             on_event(JobEvent(Stage.IMPORT, 0, 1, f"Converting {source.name}"))
-            _convert_single_file(source, staging, architecture, config_dir)
+            convert_single_file(source, staging, architecture, config_dir)
         else:
             _copy_model_folder(source, staging, on_event, cancel)
         cancel.raise_if_cancelled()
-        files = hash_model_files(staging, on_event, cancel)
-        record = {
-            "schema_version": 1,
-            "id": model_id,
-            "name": display_name,
-            "architecture": architecture,
-            "licence": known["licence"] if known else ModelInfo.licence,
-            "min_vram_gb": known.get("min_vram_gb") if known else None,
-            "imported_from": source.name,
-            "imported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "files": files,
-        }
-        write_json_atomic(staging / RECORD_NAME, record)
+        write_model_record(
+            staging,
+            hash_model_files(staging, on_event, cancel),
+            id=model_id,
+            name=display_name,
+            architecture=architecture,
+            licence=known["licence"] if known else ModelInfo.licence,
+            min_vram_gb=known.get("min_vram_gb") if known else None,
+            imported_from=source.name,
+            imported_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        )
         staging.rename(destination)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -611,7 +609,9 @@ def _copy_model_folder(source: Path, dest: Path, on_event: EventCallback, cancel
     _drop_unused_components(dest)
 
 
-def _convert_single_file(source: Path, dest: Path, architecture: str, config_dir: Path | None) -> None:
+def convert_single_file(source: Path, dest: Path, architecture: str, config_dir: Path | None) -> None:
+    """Convert an original-layout ``.safetensors`` checkpoint into a diffusers folder at
+    ``dest``, with the shipped component configs (no network)."""
     import diffusers
     import torch
 
@@ -644,6 +644,12 @@ def _drop_unused_components(folder: Path) -> None:
         index.pop(unused, None)
         shutil.rmtree(folder / unused, ignore_errors=True)
     write_json_atomic(folder / "model_index.json", index)
+
+
+def write_model_record(folder: Path, files: dict[str, dict], **fields) -> None:
+    """Write ``headshot_model.json``: who the model is (id, name, architecture, licence...)
+    and the size and sha256 of each file, checked before every load."""
+    write_json_atomic(folder / RECORD_NAME, {"schema_version": 1, **fields, "files": files})
 
 
 def hash_model_files(

@@ -1,8 +1,9 @@
 """`headshot-studio selftest`: prove an installation works, in under a minute, offline.
 
-Builds the tiny SD1.5-architecture model in a temporary folder and runs the real
-loading, verification, training and generation code on it, printing PASS/FAIL per
-stage. Nothing is written outside the temporary folder, which is removed afterwards.
+Builds the tiny SD1.5-architecture model in a temporary folder and runs the real face
+analysis, loading, verification, training, generation and upscaling code on it, printing
+PASS/FAIL per stage. Run from an installed build, it proves the bundle holds every
+library and model file those need. Nothing is written outside the temporary folder, which is removed afterwards.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def run_selftest(say: Callable[[str], None] = print) -> bool:
             with Image.open(first.path) as a, Image.open(again.path) as b:
                 if a.tobytes() != b.tobytes():
                     raise RuntimeError("the same seed gave different images")
+            state["first_image"] = first.path
             return "same seed, same pixels"
 
         def faces():
@@ -85,6 +87,19 @@ def run_selftest(say: Callable[[str], None] = print) -> bool:
             analyzer.detect(np.zeros((256, 256, 3), np.uint8))  # the models load and run
             return analyzer.name
 
+        def upscale():
+            from headshot_studio.core.postprocess import Upscaler
+
+            upscaler = Upscaler(use_gpu=False)  # the CPU path works everywhere; the GPU one needs Vulkan
+            with Image.open(state["first_image"]) as image:
+                small = image.convert("RGB").resize((32, 32))
+            enlarged = upscaler.upscale(small, 4)
+            if upscaler.method != "real-esrgan-x4plus":
+                raise RuntimeError(f"Real-ESRGAN did not start: {upscaler.fallback_reason}")
+            if enlarged.size != (128, 128):
+                raise RuntimeError(f"upscaled to {enlarged.size}, expected 128x128")
+            return "Real-ESRGAN x4plus"
+
         stages = [
             ("face analysis", faces),
             ("build tiny model", build),
@@ -92,6 +107,7 @@ def run_selftest(say: Callable[[str], None] = print) -> bool:
             ("prepare photos", dataset),
             ("train face (LoRA)", train),
             ("generate images", generate),
+            ("upscale", upscale),
         ]
         for name, stage in stages:
             if results and not results[-1]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from headshot_studio import __version__
+from headshot_studio import __version__, paths
 from headshot_studio.settings import Settings, load_settings, save_settings
 from headshot_studio.ui.controller import AppController
 from headshot_studio.ui.widgets import ask_yes_no, show_error
@@ -84,10 +84,15 @@ class MainWindow(QMainWindow):
         settings_button = QPushButton("Settings…")
         settings_button.setObjectName("settingsButton")
         settings_button.clicked.connect(self.open_settings)
+        about_button = QPushButton("About")
+        about_button.setObjectName("aboutButton")
+        about_button.setToolTip("Version, GPU, models and licences")
+        about_button.clicked.connect(self.open_about)
         self.session_label = QLabel()
         self.session_label.setObjectName("sessionLabel")
         footer = QHBoxLayout()
         footer.addWidget(settings_button)
+        footer.addWidget(about_button)
         footer.addWidget(self.session_label, 1)
         footer.addWidget(QLabel(f"v{__version__}"))
         footer.addWidget(self.back_button)
@@ -166,6 +171,11 @@ class MainWindow(QMainWindow):
             self.controller.settings = dialog.settings
             self.controller.refresh_setup()
 
+    def open_about(self) -> None:
+        from headshot_studio.ui.about_dialog import AboutDialog
+
+        AboutDialog(self.settings.extra_model_dirs(), self).exec()
+
     # --- closing ---------------------------------------------------------------------------
     def _confirm_close_during_run(self) -> bool:
         return ask_yes_no(
@@ -194,6 +204,8 @@ class MainWindow(QMainWindow):
 def run_app() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Headshot Studio")
+    app.setDesktopFileName("headshot-studio")  # matches the installed .desktop file (Linux)
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "headshot-studio-256.png")))
     window = MainWindow()
     window.show()
     return app.exec()

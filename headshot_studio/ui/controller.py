@@ -85,7 +85,7 @@ class AppController(QObject):
             from headshot_studio.core.hardware import detect_device
             from headshot_studio.core.models import find_models
 
-            extra = [Path(self.settings.models_folder)] if self.settings.models_folder else []
+            extra = self.settings.extra_model_dirs()
             return detect_device(), find_models(extra)
 
         if not self.setup_worker.state.busy:
@@ -252,7 +252,7 @@ class AppController(QObject):
         from headshot_studio.core.pipeline import RunRequest, preset_options
 
         styles = styles or self.style_counts
-        extra = [Path(self.settings.models_folder)] if self.settings.models_folder else []
+        extra = self.settings.extra_model_dirs()
         model = default_model(extra, self.settings.default_model)
         plan = plan_run(model, self.device, allow_cpu=self.settings.allow_cpu)
         usable = len(self.set_report.usable) if self.set_report is not None else 0

@@ -1,0 +1,425 @@
+"""The Windows installer recipe (installer/windows): what can be checked without Windows.
+
+There is no Inno Setup compiler here, so the script is read with a small parser (ISPP
+defines, sections, entry parameters, the [Code] text) and the properties that matter to
+users are asserted: a per-user install without administrator rights, an AppId that never
+changes, shortcuts to the window app, and an uninstaller that deletes the user's data only
+in exactly the folder the app uses, only on a Yes whose default is No, never when silent.
+"""
+
+from __future__ import annotations
+
+import ntpath
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path, PureWindowsPath
+
+import platformdirs
+import pytest
+from platformdirs import windows as platformdirs_windows
+
+import headshot_studio
+from headshot_studio import paths
+
+ROOT = Path(__file__).resolve().parents[2]
+WINDOWS_DIR = ROOT / "installer" / "windows"
+ISS = WINDOWS_DIR / "headshot_studio.iss"
+BUILD_PS1 = WINDOWS_DIR / "build.ps1"
+
+# Windows and earlier installers know the app by this id: upgrades and the uninstall
+# entry depend on it. It must never change. ("{{" is Inno's escape for "{".)
+EXPECTED_APP_ID = "{{825E36C2-F3BA-4A5A-BED3-BCD12604C1B7}"
+
+GUI_EXE = "headshot-studio.exe"
+CLI_EXE = "headshot-studio-cli.exe"
+
+
+# --- a tiny reader for Inno Setup scripts --------------------------------------------
+
+
+@dataclass
+class InnoScript:
+    defines: dict[str, str] = field(default_factory=dict)  # name -> value (string literals unquoted)
+    overridable: set[str] = field(default_factory=set)  # defined inside "#ifndef NAME"
+    setup: dict[str, str] = field(default_factory=dict)  # [Setup] directive (lower case) -> value
+    entries: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # section -> entries
+    code: str = ""  # the [Code] section, ISPP-expanded
+
+    def expand(self, text: str) -> str:
+        """Replace ISPP inline {#Name} with the define's value (as ISCC would without /D)."""
+        return re.sub(r"\{#(\w+)\}", lambda m: self.defines[m.group(1)], text)
+
+    def section(self, name: str) -> list[dict[str, str]]:
+        return self.entries.get(name.lower(), [])
+
+
+def parse_params(line: str) -> dict[str, str]:
+    """One entry line, `Name: value; Other: "quoted, "" is a quote"`, as {"name": ..., "other": ...}."""
+    params: dict[str, str] = {}
+    i = 0
+    while i < len(line):
+        while i < len(line) and line[i] in " \t":
+            i += 1
+        if i >= len(line):
+            break
+        colon = line.index(":", i)
+        name = line[i:colon].strip().lower()
+        i = colon + 1
+        while i < len(line) and line[i] in " \t":
+            i += 1
+        if i < len(line) and line[i] == '"':
+            i += 1
+            value = []
+            while True:
+                if line[i] == '"':
+                    if i + 1 < len(line) and line[i + 1] == '"':
+                        value.append('"')
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                value.append(line[i])
+                i += 1
+            params[name] = "".join(value)
+        else:
+            end = line.find(";", i)
+            end = len(line) if end < 0 else end
+            params[name] = line[i:end].strip()
+            i = end
+        while i < len(line) and line[i] in " \t":
+            i += 1
+        assert i >= len(line) or line[i] == ";", f"cannot parse parameters: {line!r}"
+        i += 1
+    return params
+
+
+def parse_iss(text: str) -> InnoScript:
+    script = InnoScript()
+    ifndef_stack: list[str] = []
+    section = None
+    code_lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("#"):  # ISPP directive
+            words = line[1:].split(None, 2)
+            if words[0] == "ifndef":
+                ifndef_stack.append(words[1])
+            elif words[0] in ("if", "ifdef"):
+                ifndef_stack.append("")
+            elif words[0] == "endif":
+                ifndef_stack.pop()
+            elif words[0] == "define":
+                name, value = words[1], words[2].strip() if len(words) > 2 else ""
+                if value.startswith('"') and value.endswith('"'):
+                    value = value[1:-1]
+                script.defines[name] = value
+                if ifndef_stack and ifndef_stack[-1] == name:
+                    script.overridable.add(name)
+            continue
+        header = re.fullmatch(r"\[(\w+)\]", line)
+        if header:
+            section = header.group(1).lower()
+            continue
+        if section == "code":
+            code_lines.append(raw)
+            continue
+        if not line or line.startswith(";") or section is None:
+            continue
+        if section == "setup":
+            key, _, value = line.partition("=")
+            script.setup[key.strip().lower()] = value.strip()
+        else:
+            script.entries.setdefault(section, []).append(parse_params(line))
+    assert not ifndef_stack, "unbalanced #if/#endif"
+    script.code = script.expand("\n".join(code_lines))
+    return script
+
+
+def strip_pascal_comments(code: str) -> str:
+    """Drop // comments (outside string literals) so only statements are searched."""
+    out = []
+    for line in code.splitlines():
+        in_string = False
+        for i, char in enumerate(line):
+            if char == "'":
+                in_string = not in_string
+            elif not in_string and line.startswith("//", i):
+                line = line[:i]
+                break
+        out.append(line)
+    return "\n".join(out)
+
+
+def inno_path(script: InnoScript, value: str, constants: dict[str, Path]) -> Path:
+    """An Inno path such as `{localappdata}\\HeadshotStudio` with its constant replaced."""
+    value = script.expand(value)
+    match = re.fullmatch(r"\{(\w+)\}((?:\\[^\\]+)*)", value)
+    assert match, f"not a constant-rooted path: {value!r}"
+    return constants[match.group(1)].joinpath(*PureWindowsPath(match.group(2) or "\\").parts[1:])
+
+
+@pytest.fixture(scope="module")
+def iss() -> InnoScript:
+    return parse_iss(ISS.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def code(iss) -> str:
+    return " ".join(strip_pascal_comments(iss.code).split())  # one line, single spaces
+
+
+# --- the parser itself ----------------------------------------------------------------
+
+
+def test_parser_reads_inno_parameters_and_quotes():
+    assert parse_params('Source: "a;b"; DestDir: {app}; Flags: x y') == {
+        "source": "a;b", "destdir": "{app}", "flags": "x y"}
+    assert parse_params('Parameters: "say ""hi"""') == {"parameters": 'say "hi"'}
+    script = parse_iss('#ifndef V\n  #define V "1"\n#endif\n#define F "x"\n[Setup]\nA={#V}-{#F}\n[Files]\nSource: "s"\n')
+    assert script.overridable == {"V"} and script.defines == {"V": "1", "F": "x"}
+    assert script.expand(script.setup["a"]) == "1-x"
+    assert script.section("Files") == [{"source": "s"}]
+
+
+# --- install: per user, no admin, x64 ---------------------------------------------------
+
+
+def test_installs_per_user_without_administrator_rights(iss):
+    assert iss.setup["privilegesrequired"] == "lowest"
+    # No "all users" option: the data is per user, and an elevated uninstaller could look
+    # for it in the wrong profile.
+    assert not iss.setup.get("privilegesrequiredoverridesallowed")
+    default_dir = iss.expand(iss.setup["defaultdirname"])
+    # {autopf} is {userpf} (%LOCALAPPDATA%\Programs) in a non-administrative install.
+    assert re.match(r"(\{autopf\}|\{userpf\}|\{localappdata\}\\Programs)\\", default_dir), default_dir
+    assert default_dir.endswith("\\Headshot Studio")
+
+
+def test_app_id_is_a_fixed_guid_that_never_changes(iss):
+    app_id = iss.setup["appid"]
+    assert app_id == EXPECTED_APP_ID
+    assert uuid.UUID(app_id[2:-1])  # a real GUID after Inno's "{{" escape
+
+
+def test_x64_only(iss):
+    assert iss.setup["architecturesallowed"] == "x64compatible"
+    assert iss.setup["architecturesinstallin64bitmode"] == "x64compatible"
+
+
+def test_version_name_and_publisher_can_be_set_from_the_command_line(iss):
+    for name in ("AppName", "AppVersion", "AppPublisher", "SourceDir"):
+        assert name in iss.overridable, f"{name} must be wrapped in #ifndef {name} so /D{name}=... works"
+    assert iss.setup["appversion"] == "{#AppVersion}"
+    assert iss.setup["appname"] == "{#AppName}"
+    assert iss.setup["apppublisher"] == "{#AppPublisher}"
+    # The default (used when compiling from the IDE) is the package's version.
+    assert iss.defines["AppVersion"] == headshot_studio.__version__
+
+
+def test_output_is_a_versioned_x64_setup_in_dist(iss):
+    assert iss.setup["outputbasefilename"] == "headshot-studio-{#AppVersion}-windows-x64-setup"
+    assert (WINDOWS_DIR / PureWindowsPath(iss.setup["outputdir"]).as_posix()).resolve() == ROOT / "dist"
+
+
+def test_icons_come_from_the_repository(iss):
+    setup_icon = (WINDOWS_DIR / PureWindowsPath(iss.setup["setupiconfile"]).as_posix()).resolve()
+    assert setup_icon == ROOT / "resources" / "icons" / "headshot-studio.ico"
+    assert iss.expand(iss.setup["uninstalldisplayicon"]) == "{app}\\" + GUI_EXE
+
+
+def test_large_bundles_are_split_into_slices_every_host_accepts(iss):
+    # Compressed data over 2.1 GB (earlier Inno Setup 6) needs disk spanning.
+    assert iss.setup["diskspanning"] == "yes"
+    slice_size = int(iss.setup["diskslicesize"])
+    assert 262144 <= slice_size <= 2_100_000_000  # valid in every 6.x; under 2 GiB per file
+    assert iss.setup["compression"].startswith(("lzma2", "lzma", "zip"))
+
+
+# --- what is installed ----------------------------------------------------------------
+
+
+def test_files_come_from_the_bundle_recursively_and_nothing_is_left_out(iss):
+    assert iss.defines["AppExeName"] == GUI_EXE and iss.defines["CliExeName"] == CLI_EXE
+    default_bundle = iss.defines["SourceDir"]
+    assert default_bundle.endswith('"..\\..\\dist\\headshot-studio"')
+    assert (WINDOWS_DIR / "../../dist/headshot-studio").resolve() == ROOT / "dist" / "headshot-studio"
+
+    files = iss.section("Files")
+    assert files
+    for entry in files:
+        assert entry["source"].startswith("{#SourceDir}\\"), entry
+        assert entry["destdir"] == "{app}"
+        assert "recursesubdirs" in entry["flags"].split()
+    (everything,) = [e for e in files if e["source"] == "{#SourceDir}\\*"]
+    assert "createallsubdirs" in everything["flags"].split()
+    # Whatever the main entry excludes must be installed by another entry.
+    for pattern in filter(None, (p.strip() for p in everything.get("excludes", "").split(","))):
+        others = [e for e in files if e["source"] == "{#SourceDir}\\" + pattern]
+        assert others, f"{pattern} is excluded from the bundle entry but installed by no other entry"
+        assert "nocompression" in others[0]["flags"].split()
+
+
+def test_an_upgrade_replaces_the_bundle_internals(iss):
+    assert {"type": "filesandordirs", "name": "{app}\\_internal"} in iss.section("InstallDelete")
+
+
+def test_start_menu_and_desktop_shortcuts_open_the_window_app(iss):
+    icons = iss.section("Icons")
+    gui = "{app}\\" + GUI_EXE
+    start_menu = [e for e in icons if re.match(r"\{(group|autoprograms|userprograms)\}\\", e["name"])]
+    desktop = [e for e in icons if re.match(r"\{(autodesktop|userdesktop)\}\\", e["name"])]
+    main = [e for e in start_menu if iss.expand(e["name"]).endswith("\\Headshot Studio")]
+    assert len(main) == 1 and iss.expand(main[0]["filename"]) == gui
+    assert len(desktop) == 1 and iss.expand(desktop[0]["filename"]) == gui
+    # The desktop shortcut is an optional task, ticked by default.
+    task = desktop[0]["tasks"]
+    (declared,) = [t for t in iss.section("Tasks") if t["name"] == task]
+    assert "unchecked" not in declared.get("flags", "").split()
+    # An uninstall shortcut in the Start menu.
+    assert any(e["filename"] == "{uninstallexe}" for e in start_menu)
+
+
+def test_self_test_shortcut_runs_the_console_app_and_waits(iss):
+    (selftest,) = [e for e in iss.section("Icons") if "self-test" in e["name"]]
+    assert selftest["filename"] == "{cmd}"
+    assert iss.expand(selftest["workingdir"]) == "{app}"
+    command = iss.expand(selftest["parameters"])
+    assert re.fullmatch(r"/c \.\\" + re.escape(CLI_EXE) + r" selftest & pause", command), command
+
+
+def test_app_can_be_started_when_setup_finishes(iss):
+    (run,) = iss.section("Run")
+    assert iss.expand(run["filename"]) == "{app}\\" + GUI_EXE
+    assert {"postinstall", "skipifsilent", "nowait"} <= set(run["flags"].split())
+
+
+def test_spec_makes_the_two_executables_the_installer_ships():
+    spec = (ROOT / "headshot_studio.spec").read_text(encoding="utf-8")
+    assert 'name="headshot-studio"' in spec and 'name="headshot-studio-cli"' in spec
+
+
+# --- uninstall ------------------------------------------------------------------------
+
+
+def test_uninstall_never_deletes_whole_folders_it_does_not_own(iss):
+    for entry in iss.section("UninstallDelete") + iss.section("InstallDelete"):
+        target = iss.expand(entry["name"])
+        assert target.startswith("{app}"), f"deletes outside the program folder: {target}"
+        if entry["type"] == "filesandordirs":
+            # The user may have chosen a folder holding other things: only our own subfolder.
+            assert target != "{app}" and target.startswith("{app}\\"), target
+
+
+def test_uninstall_data_folder_is_exactly_the_one_platformdirs_gives_on_windows(iss, monkeypatch):
+    """platformdirs' Windows rules, with the known folders faked, must put every user
+    folder the app uses under the one folder the uninstaller offers to delete."""
+    fake = Path("/fake-profile/Alex/AppData")
+    known = {"CSIDL_LOCAL_APPDATA": fake / "Local", "CSIDL_APPDATA": fake / "Roaming",
+             "CSIDL_COMMON_APPDATA": Path("/fake-ProgramData")}
+    monkeypatch.setattr(platformdirs_windows, "get_win_folder", lambda csidl: str(known[csidl]))
+
+    # {localappdata} is "the current user's local (non-roaming) Application Data folder".
+    data_folder = inno_path(iss, iss.defines["UserDataDir"], {"localappdata": known["CSIDL_LOCAL_APPDATA"]})
+    assert data_folder == fake / "Local" / "HeadshotStudio"
+    assert PureWindowsPath(iss.defines["UserDataDir"]).name == paths.APP_NAME
+
+    dirs = platformdirs_windows.Windows(paths.APP_NAME, appauthor=False)
+    assert Path(dirs.user_data_dir) == data_folder
+    for kind in ("user_config_dir", "user_cache_dir", "user_log_dir", "user_state_dir"):
+        assert Path(getattr(dirs, kind)).is_relative_to(data_folder), kind
+
+    # The same through the app's own functions, as they run on Windows.
+    monkeypatch.setattr(platformdirs, "PlatformDirs", platformdirs_windows.Windows)
+    monkeypatch.delenv(paths.HOME_ENV, raising=False)
+    assert paths.data_dir() == data_folder
+    for where in (paths.config_dir(), paths.cache_dir(), paths.log_dir(), paths.sessions_dir(),
+                  paths.user_models_dir(), paths.settings_file(), paths.log_file()):
+        assert where.is_relative_to(data_folder), where
+
+
+def test_inno_paths_are_windows_paths(iss):
+    # The data folder is written with Windows separators and no trailing backslash, which
+    # DelTree then receives as is.
+    value = iss.defines["UserDataDir"]
+    assert value == "{localappdata}\\HeadshotStudio"
+    assert ntpath.basename(value) == "HeadshotStudio"
+
+
+def test_uninstall_deletes_only_the_data_folder(iss, code):
+    assert len(re.findall(r"\bDelTree\b", code)) == 1, "exactly one DelTree in [Code]"
+    (target,) = re.findall(r"\bDelTree\((\w+), True, True, True\)", code)
+    body = re.search(r"function " + target + r"(?:\(\))?: String; begin (.*?) end;", code)
+    assert body, f"no function {target}"
+    assert body.group(1) == "Result := ExpandConstant('{localappdata}\\HeadshotStudio');"
+    # Only after the program is gone, and only when the user said Yes.
+    assert re.search(r"\(CurUninstallStep = usPostUninstall\) and DeleteUserData then begin if not DelTree\(", code)
+
+
+def test_uninstall_asks_with_no_as_default_and_never_deletes_when_silent(code):
+    assert "procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);" in code
+    assignments = re.findall(r"DeleteUserData := (False|MsgBox\(.*?\) = IDYES);", code)
+    assert len(assignments) == code.count("DeleteUserData :="), "DeleteUserData set some other way"
+    assert assignments[0] == "False", "starts from 'keep the data'"
+    asked = [a for a in assignments if a != "False"]
+    assert len(asked) == 1, assignments
+    question = asked[0]
+    assert question.endswith(", mbConfirmation, MB_YESNO or MB_DEFBUTTON2) = IDYES"), question
+    # The question is only put when the uninstaller is not silent; otherwise the False stands.
+    assert re.search(r"if CurUninstallStep = usUninstall then begin DeleteUserData := False; "
+                     r"if \(not UninstallSilent\) and DirExists\(\w+\) then DeleteUserData := MsgBox\(", code)
+    # Plain words about what would go.
+    text = question.lower()
+    for thing in ("sessions", "selfies", "learned faces", "headshots", "imported models", "settings",
+                  "cannot be undone"):
+        assert thing in text, thing
+
+
+# --- build.ps1 ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ps1() -> str:
+    return BUILD_PS1.read_text(encoding="utf-8")
+
+
+def test_build_script_compiles_this_iss_with_the_package_version(ps1):
+    assert "'installer\\windows\\headshot_studio.iss'" in ps1
+    assert (ROOT / PureWindowsPath("installer\\windows\\headshot_studio.iss").as_posix()) == ISS
+    assert '"/DAppVersion=$version"' in ps1 and '"/DSourceDir=$BundleDir"' in ps1
+    assert "'dist\\headshot-studio'" in ps1
+    assert "import headshot_studio; print(headshot_studio.__version__)" in ps1
+
+
+def test_build_script_installs_cuda_torch_first_then_the_build_extra(ps1):
+    torch_at = ps1.index('"torch==$TorchVersion+$Cuda"')
+    extra_at = ps1.index("'-e', '.[build]'")
+    assert torch_at < extra_at
+    assert '"https://download.pytorch.org/whl/$Cuda"' in ps1
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r"^build = \[\s*\"pyinstaller", pyproject, re.MULTILINE), "pyproject needs the [build] extra"
+    # The same torch and CUDA tag as the README's Windows instructions.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    version, cuda = re.search(r"torch==([\d.]+) --index-url https://download.pytorch.org/whl/(cu\d+)", readme).groups()
+    assert f"[string]$TorchVersion = '{version}'" in ps1
+    assert f"[string]$Cuda = '{cuda}'" in ps1
+
+
+def test_build_script_runs_the_bundle_steps(ps1):
+    assert (ROOT / "installer" / "build.py").is_file() and "@('installer\\build.py')" in ps1
+    assert (ROOT / "installer" / "bundle_models.py").is_file()
+    assert "@('installer\\bundle_models.py')" in ps1 and "'--model', $model" in ps1
+
+
+def test_build_script_stops_on_any_failure(ps1):
+    assert "$ErrorActionPreference = 'Stop'" in ps1
+    helper = re.search(r"function Invoke-Native \{(.*?)\n\}", ps1, re.DOTALL).group(1)
+    assert "& $FilePath @Arguments" in helper and "if ($LASTEXITCODE -ne 0)" in helper
+    # Every other program call checks its exit code right after.
+    lines = ps1.splitlines()
+    for number, line in enumerate(lines):
+        if re.search(r"(^|[=(]\s*)& \$(?!FilePath)", line.strip()):
+            following = " ".join(lines[number:number + 2])
+            assert "$LASTEXITCODE" in following, f"line {number + 1} runs a program without checking it: {line}"
+    calls = re.findall(r"^\s*Invoke-Native ", ps1, re.MULTILINE)
+    assert len(calls) >= 6
