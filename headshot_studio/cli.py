@@ -54,6 +54,10 @@ class ProgressPrinter:
         self._last_draw = 0.0
 
     def __call__(self, event) -> None:
+        if event.is_notice:  # a message without progress (a retry with lighter settings)
+            if event.message:
+                self.say(event.message)
+            return
         if event.stage != self._last_stage:
             self.finish_line()
             self._last_stage, self._last_decile = event.stage, -1
@@ -187,7 +191,7 @@ def _pick_session(args: argparse.Namespace):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from headshot_studio.core.events import CancelToken, Cancelled
+    from headshot_studio.core.events import CancelToken, Cancelled, DiskSpaceError, NotEnoughVramError
     from headshot_studio.core.hardware import detect_device, plan_run
     from headshot_studio.core.models import default_model, resolve_model
     from headshot_studio.core.pipeline import RunRequest, run_session
@@ -226,7 +230,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         with CancelOnInterrupt(token, printer):
             result = run_session(session, request, on_event=printer, cancel=token)
-    except Cancelled:
+    except (Cancelled, DiskSpaceError, NotEnoughVramError):  # the user can act, then go on from here
         printer.say(f"Continue later with: headshot-studio run --resume --session {session.id}")
         raise
     printer.say(
@@ -324,27 +328,37 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from headshot_studio.core.events import InputError
     from headshot_studio.core.faces import load_face_analyzer
-    from headshot_studio.core.images import list_photos
+    from headshot_studio.core.images import display_name, scan_photos
     from headshot_studio.core.models import model_roots
     from headshot_studio.core.quality import check_photos, default_cache
 
     try:
-        photos = list_photos([Path(p) for p in args.paths])
+        scan = scan_photos([Path(p) for p in args.paths])
     except InputError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     analyzer = load_face_analyzer(root for root, _ in model_roots(_extra_model_dirs()))
     printer = None if args.json else ProgressPrinter()
-    result = check_photos(photos, analyzer, default_cache(), on_event=printer)
+    # Every candidate gets a verdict, those that cannot even be opened included (a link
+    # that leads nowhere, a pipe): check_photos says why without opening them.
+    result = check_photos(scan.files, analyzer, default_cache(), on_event=printer)
     if args.json:
-        print(json.dumps({"photos": [r.to_dict() for r in result.photos], "set": result.to_dict()}, indent=2))
+        report = {"photos": [r.to_dict() for r in result.photos], "set": result.to_dict(),
+                  "not_checked": [str(p) for p in scan.not_checked]}
+        print(json.dumps(report, indent=2))
         return EXIT_OK
     printer.finish_line()
     labels = {"ok": "OK    ", "warn": "WARN  ", "reject": "REJECT"}
     for report in result.photos:
-        print(f"{labels[report.verdict.value]} {report.file.name}: {report.message}")
-        for issue in report.issues[1:] if len(report.issues) > 1 else []:
-            print(f"{'':7} also: {issue.message}")
+        print(f"{labels[report.verdict.value]} {display_name(report.file)}: {report.message}")
+        for message in dict.fromkeys(issue.message for issue in report.issues):  # in order, once each
+            if message != report.message:  # that one is on the line above (the worst issue's)
+                print(f"{'':7} also: {message}")
+    if scan.not_checked:
+        # One line, not one per file: a folder of 10,000 files holding a few photos is normal.
+        count, folders = len(scan.not_checked), len({p.parent for p in scan.not_checked})
+        print(f"\nNot checked: {count:,} other {'entry' if count == 1 else 'entries'} in the "
+              f"{'folder' if folders == 1 else 'folders'} (not photos by their names, hidden files, or folders inside).")
     print(f"\n{result.message}")
     for issue in result.issues:
         if issue.message not in result.message:
@@ -467,6 +481,11 @@ def main(argv: list[str] | None = None) -> int:
     from headshot_studio.core.events import Cancelled, HeadshotError, describe_error
     from headshot_studio.logs import setup_logging
 
+    # A file name no console can show (Chinese on a Western Windows console, a Latin-1
+    # name on Linux) is printed as an escape rather than ending the command.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(verbose=args.verbose)

@@ -105,3 +105,25 @@ def training_set(tmp_path) -> Path:
         make_photo(folder / f"{i:03d}.png", i, (TINY_RESOLUTION, TINY_RESOLUTION))
         (folder / f"{i:03d}.txt").write_text("a photo of ohwx person", encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def no_network(monkeypatch) -> list:
+    """Every way Python code reaches the network fails and is recorded: TCP/UDP connects,
+    sends to an address, and DNS lookups. The test asserts the list stays empty."""
+    import socket
+
+    attempts: list = []
+
+    def refuse(name):
+        def refused(*args, **kwargs):
+            attempts.append((name, args[1:3] if name.startswith("socket.") else args[:2]))
+            raise OSError(f"network access is forbidden in this test ({name})")
+
+        return refused
+
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, refuse(f"socket.{name}"))
+    for name in ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
+        monkeypatch.setattr(socket, name, refuse(name))
+    return attempts

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 
@@ -122,24 +121,22 @@ def test_wipe_one_and_all(installed_tiny, photos_dir, capsys):
     assert all(p.is_file() for p in photos_dir.glob("*.jpg"))  # the user's own photos are untouched
 
 
-def test_whole_run_with_every_network_access_failing(tiny_sd15, photos_dir, tmp_path, monkeypatch):
-    """Offline by construction: nothing in a full run even tries the network."""
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args[:2])
-        raise OSError("network access is forbidden in this test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket, "gethostbyname", refuse)
-
+def test_whole_run_with_every_network_access_failing(tiny_sd15, photos_dir, tmp_path, no_network, capsys):
+    """Offline by construction: nothing in a whole session even tries the network."""
+    attempts = no_network
     assert run_cli("models", "import", str(tiny_sd15), "--name", "Offline") == 0
-    code = run_cli("run", "--photos", str(photos_dir), "--model", "offline", *QUICK, "--upscale", "2")
+    assert run_cli("check", str(photos_dir), "--json") == 0
+    code = run_cli("run", "--photos", str(photos_dir), "--model", "offline", *QUICK, "--upscale", "2",
+                   "--out", str(tmp_path / "out"))
     assert code == 0
-    assert len(list(only_session().final_dir.glob("*.png"))) == 4
+    session = only_session()
+    assert len(list(session.final_dir.glob("*.png"))) == 4
+    assert run_cli("run", "--session", session.id, "--count", "1", "--steps", "2", "--no-upscale",
+                   "--styles", "legal", "--seed", "90") == 0  # more with the learned face
+    with pytest.raises(SystemExit):
+        run_cli("--version")  # versions, models, licences: all read locally
+    assert run_cli("models", "verify") == 0 and run_cli("sessions") == 0 and run_cli("styles") == 0
+    assert run_cli("wipe", session.id) == 0
     assert attempts == []
     for switch in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY"):
         assert os.environ[switch] == "1"

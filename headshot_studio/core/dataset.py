@@ -16,6 +16,7 @@ from pathlib import Path
 
 from headshot_studio.core.events import CancelToken, EventCallback, InputError, JobEvent, Stage, ignore_events
 from headshot_studio.core.faces import Face
+from headshot_studio.core.files import write_atomic
 
 # A rare token the text encoder has no strong meaning for, so the LoRA can bind the
 # person's identity to it; "person" keeps the class prior (a gender-neutral default).
@@ -106,8 +107,9 @@ def prepare_training_set(
         loaded = load_image(report.file)  # full size; the report's face is in full-size pixels
         crop = aligned_crop(loaded.image, report.face, resolution)
         target = out_dir / f"{index:03d}.png"
-        crop.save(target)
-        target.with_suffix(".txt").write_text(caption, encoding="utf-8")
+        # atomic, like every file a later run reads back: a killed run leaves no half crop
+        write_atomic(target, lambda fh, crop=crop: crop.save(fh, format="PNG"))
+        write_atomic(target.with_suffix(".txt"), lambda fh: fh.write(caption.encode("utf-8")))
         crops.append(target)
         on_event(JobEvent(Stage.PREPARE, index, len(usable), f"Prepared {report.file.name}"))
     return crops

@@ -11,6 +11,7 @@ problems the user can act on are raised as :class:`HeadshotError` subclasses who
 from __future__ import annotations
 
 import enum
+import errno
 import threading
 import time
 import traceback
@@ -41,6 +42,9 @@ class JobEvent:
     stage (None until there is enough history); ``preview`` is an optional small
     PIL image of the latest result. ``overall`` (0-1) and ``overall_eta_s`` describe
     the whole run; the pipeline fills them in.
+
+    An event with ``total`` 0 is a notice: a message worth showing (a retry with
+    lighter settings, say) that reports no progress.
     """
 
     stage: Stage
@@ -56,6 +60,10 @@ class JobEvent:
     @property
     def fraction(self) -> float:
         return 0.0 if self.total <= 0 else min(1.0, self.step / self.total)
+
+    @property
+    def is_notice(self) -> bool:
+        return self.total <= 0
 
 
 EventCallback = Callable[[JobEvent], None]
@@ -161,8 +169,54 @@ class NotEnoughVramError(HeadshotError):
     kind = "not_enough_vram"
 
 
+class GpuOutOfMemoryError(NotEnoughVramError):
+    """The graphics card ran out of memory during a run, even after one retry with
+    lighter settings (see ``hardware.smaller_plan``)."""
+
+    kind = "gpu_out_of_memory"
+
+
+GPU_OUT_OF_MEMORY_MESSAGE = (
+    "Your graphics card ran out of memory even with the lightest settings. Close other programs "
+    "that use the graphics card (games, browsers playing video), then try again; or choose a smaller model."
+)
+
+
 class DiskSpaceError(HeadshotError):
+    """Not enough free disk space: found before a run (from an estimate) or during it
+    (a write failed with "no space left")."""
+
     kind = "disk_full"
+
+
+DISK_FULL_MESSAGE = (
+    "The disk is full, so the run stopped. Everything finished so far is kept. Free up space "
+    "(empty the recycle bin, delete sessions you no longer need or other large files), then start "
+    "the run again: it continues where it stopped."
+)
+_DISK_FULL_ELSEWHERE = (  # outside a run: an export, an import, the settings
+    "The disk is full. Free up space (empty the recycle bin, delete sessions you no longer need or "
+    "other large files), then try again. Files saved before were not damaged."
+)
+
+# "No space left on device" (ENOSPC) and "disk quota exceeded" (EDQUOT; Windows' "disk
+# full" arrives as ENOSPC too). Libraries that write from native code (safetensors)
+# raise their own exception types, so their text is matched as well.
+_DISK_FULL_ERRNOS = {errno.ENOSPC} | ({errno.EDQUOT} if hasattr(errno, "EDQUOT") else set())
+_DISK_FULL_TEXTS = ("no space left on device", "disk quota exceeded", "not enough space on the disk", "os error 28)")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an exception it was raised from) says the disk is full."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS:
+            return True
+        if any(text in str(exc).lower() for text in _DISK_FULL_TEXTS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def describe_error(exc: BaseException) -> tuple[str, str, str]:
@@ -174,6 +228,8 @@ def describe_error(exc: BaseException) -> tuple[str, str, str]:
     if isinstance(exc, HeadshotError):
         details = exc.details or "".join(traceback.format_exception(exc))
         return exc.kind, exc.message, details
+    if is_disk_full(exc):  # a full disk outside a run (export, import): the same plain words
+        return DiskSpaceError.kind, _DISK_FULL_ELSEWHERE, "".join(traceback.format_exception(exc))
     if isinstance(exc, MemoryError):
         return (
             "out_of_memory",

@@ -240,7 +240,7 @@ class Generator:
         for request in requests:
             check_request(request)
         out_dir.mkdir(parents=True, exist_ok=True)
-        stems = [f"{name_prefix}{i:04d}-s{r.seed}" for i, r in enumerate(requests)]
+        stems = [image_stem(name_prefix, i, r.seed) for i, r in enumerate(requests)]
         results: dict[int, GeneratedImage] = {}
         pending = []
         for i, (stem, request) in enumerate(zip(stems, requests)):
@@ -302,6 +302,11 @@ class Generator:
         return [results[i] for i in range(len(requests))]
 
 
+def image_stem(name_prefix: str, index: int, seed: int) -> str:
+    """The file name (without suffix) of the ``index``-th image of a request list."""
+    return f"{name_prefix}{index:04d}-s{seed}"
+
+
 def preview_of(image):
     """A small copy of an image for progress events (the UI's live preview)."""
     preview = image.convert("RGB")
@@ -325,8 +330,24 @@ def _batches(pending: list[int], requests: list[GenerationRequest], size: int) -
 _NOT_PIXEL_SETTINGS = {"created_at", "batch_size", "app_version", "model_name", "lora_file"}
 
 
+def png_intact(path: Path) -> bool:
+    """Whether ``path`` is a whole PNG: every chunk present with a matching checksum
+    (a file cut short, by a copy or a disk that failed, is not taken as finished)."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except Exception:  # any complaint of the decoder means: not a whole image
+        return False
+    return True
+
+
 def _load_existing(png: Path, sidecar: Path, expected: dict) -> GeneratedImage | None:
-    """The image already on disk for this request, if it was made with the same settings."""
+    """The image already on disk for this request, if it was made with the same settings
+    and is whole. (Images are written atomically, so a killed run leaves either a whole
+    image or none; an image without its sidecar was cut off between the two and is made
+    again.)"""
     if not (png.is_file() and sidecar.is_file()):
         return None
     try:
@@ -337,6 +358,8 @@ def _load_existing(png: Path, sidecar: Path, expected: dict) -> GeneratedImage |
         return None
     if any(settings.get(k) != v for k, v in expected.items() if k not in _NOT_PIXEL_SETTINGS):
         return None  # made with other settings: replace it
+    if not png_intact(png):
+        return None  # damaged: make it again
     return GeneratedImage(path=png, sidecar=sidecar, seed=int(settings["seed"]), settings=settings)
 
 

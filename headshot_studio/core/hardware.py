@@ -4,14 +4,20 @@ The plan is chosen before anything touches the GPU, from the free VRAM at that m
 so a card with 8 GB gets memory savers instead of an out-of-memory crash halfway
 through training. Every saver that is switched on is listed in ``RunPlan.notes`` with
 the reason, so the log and the UI can show why a run is slower.
+
+Free memory can still shrink during a run (another program starts, memory fragments).
+When a stage runs out anyway, :func:`smaller_plan` gives the next lighter plan for one
+retry; :func:`is_out_of_memory` recognises the error and :func:`free_gpu_memory`
+returns what the failed attempt held before the retry.
 """
 
 from __future__ import annotations
 
+import gc
 import platform
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from headshot_studio.core.events import NoGpuError, NotEnoughVramError
+from headshot_studio.core.events import NoGpuError, NotEnoughVramError, Stage
 from headshot_studio.core.models import SDXL, ModelInfo
 
 
@@ -192,3 +198,73 @@ def plan_run(
         cpu_offload=offload,
         notes=tuple(notes),
     )
+
+
+# --- out of memory during a run -----------------------------------------------------------
+
+# One resolution step down at a time, never below where faces fall apart: 1024 -> 896 ->
+# 768 for SDXL-class models, 512 -> 448 for SD1.5-class. Other sizes stay as they are.
+LOWER_RESOLUTION = {1024: 896, 896: 768, 512: 448}
+
+# The plan fields each GPU stage's memory depends on (CPU offload is generation only;
+# the face detail pass of finishing runs the generation pipeline).
+_STAGE_FIELDS = {
+    Stage.TRAIN: {"train_batch_size", "gradient_checkpointing", "cache_latents", "resolution"},
+    Stage.GENERATE: {"generation_batch_size", "vae_slicing", "vae_tiling", "resolution", "cpu_offload"},
+}
+_STAGE_FIELDS[Stage.POSTPROCESS] = _STAGE_FIELDS[Stage.GENERATE]
+
+
+def smaller_plan(plan: RunPlan, stage: Stage | None = None) -> RunPlan | None:
+    """The next lighter plan after running out of graphics memory, or None when
+    nothing is left to give up.
+
+    One notch at a time, cheapest first: halve the batch sizes; switch on every memory
+    saver (gradient checkpointing, cached latents, VAE slicing and tiling; text
+    embeddings are cached already unless the text encoder learns, and then they cannot
+    be); one resolution step down (``LOWER_RESOLUTION``); CPU offload (slow, last).
+    With ``stage``, notches that change nothing that stage uses are skipped.
+    """
+    notches = (
+        ("smaller batches", {"train_batch_size": max(1, plan.train_batch_size // 2),
+                             "generation_batch_size": max(1, plan.generation_batch_size // 2)}),
+        ("every memory saver", {"gradient_checkpointing": True, "cache_latents": True,
+                                "vae_slicing": True, "vae_tiling": True}),
+        ("lower resolution", {"resolution": LOWER_RESOLUTION.get(plan.resolution, plan.resolution)}),
+        ("CPU offload", {"cpu_offload": True}),
+    )
+    relevant = _STAGE_FIELDS.get(stage) if stage is not None else None
+    for name, changes in notches:
+        changed = {key for key, value in changes.items() if getattr(plan, key) != value}
+        if changed and (relevant is None or changed & relevant):
+            what = ", ".join(f"{key} {getattr(plan, key)} -> {changes[key]}" for key in sorted(changed))
+            note = f"out of graphics memory: {name} ({what})"
+            return replace(plan, **changes, notes=(*plan.notes, note))
+    return None
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` (or one it was raised from) is the GPU running out of memory:
+    ``torch.cuda.OutOfMemoryError``, or a RuntimeError saying "out of memory" (cuDNN,
+    cuBLAS and older PyTorch versions word it that way)."""
+    import torch
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, torch.cuda.OutOfMemoryError):
+            return True
+        if isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def free_gpu_memory() -> None:
+    """Give back the memory a failed attempt held: collect the Python objects (models,
+    tensors) no longer referenced, then return PyTorch's cached blocks to the driver."""
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()

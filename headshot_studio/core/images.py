@@ -5,41 +5,131 @@
 * CMYK, 16-bit, greyscale, palette and alpha images converted correctly (alpha is
   composited onto white, not dropped to black);
 * unreadable, zero-byte, truncated, non-image and decompression-bomb files refused
-  with a per-file reason the user can act on.
+  with a per-file reason the user can act on (saying what the file looks like: a text
+  file, a web page, a PDF...), and without ever opening a pipe, a device or a link
+  that leads nowhere;
+* folders listed from their entries' metadata only, hidden files and sub-folders left
+  out, so a folder of thousands of files is listed in a fraction of a second.
 
 The original file is only ever opened for reading.
 """
 
 from __future__ import annotations
 
+import errno
+import logging
+import os
+import stat
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from headshot_studio.core.events import InputError
 
+log = logging.getLogger(__name__)
+
 SUPPORTED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".heic", ".heif"}
 # A 12-MP selfie is 12 million pixels; 100-MP medium-format files exist. Past this a
 # file is either a mistake or a decompression bomb (a tiny file that expands to GBs).
+# The size is read from the file's header, so a bomb is refused before any decoding.
 MAX_PIXELS = 120_000_000
+# Images much larger than the size asked for are box-reduced by a whole factor straight
+# after decoding, in their own mode, so converting a 100-MP PNG never holds several
+# full-size copies at once.
+_REDUCIBLE_MODES = {"L", "LA", "PA", "RGB", "RGBA", "RGBa", "CMYK", "I", "F", "YCbCr"}
+
+
+@dataclass
+class PhotoScan:
+    """What ``scan_photos`` found. ``files`` are the candidates in order: the paths given
+    as files, and the entries of the folders given whose names are photo names (hidden
+    files aside). ``problems`` are the candidates that cannot be opened at all (a link
+    that leads nowhere, a pipe, a device...) or whose name a session cannot store, with
+    the reason; ``photos`` are the others, safe to hash, copy and record.
+    ``not_checked`` are the other entries of the folders (other files, hidden files,
+    folders inside): nothing to report one by one."""
+
+    files: list[Path] = field(default_factory=list)
+    problems: dict[Path, str] = field(default_factory=dict)
+    not_checked: list[Path] = field(default_factory=list)
+
+    @property
+    def photos(self) -> list[Path]:
+        return [p for p in self.files if p not in self.problems]
+
+
+def display_name(path: Path) -> str:
+    """``path``'s file name as text that can be shown, printed and logged anywhere: bytes
+    of a name that are not valid UTF-8 (an old camera's Latin-1 "café.jpg"; Python keeps
+    them as surrogates, which no encoder accepts) are shown as "\ufffd"."""
+    return os.fsencode(Path(path).name).decode("utf-8", "replace")
+
+
+def _is_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as lone surrogates
+        return False
+    return True
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except OSError:  # missing, a link loop, no permission: not a folder we can list
+        return False
+
+
+def scan_photos(sources: Iterable[Path]) -> PhotoScan:
+    """Photo files among ``sources``: files are kept as given (the content decides
+    whether they are photos); folders give the entries directly inside them whose
+    names end like a photo's, sorted by name (hidden files and sub-folders are not
+    searched). Only file metadata is read, so a folder of 10,000 files takes
+    milliseconds. Raises when a source does not exist, or when there is nothing to check."""
+    sources = [Path(s) for s in sources]
+    scan = PhotoScan()
+    for source in sources:
+        if _is_dir(source):
+            try:
+                entries = sorted(source.iterdir())
+            except OSError as exc:
+                raise InputError(f"The folder “{display_name(source)}” cannot be opened. Check that you may read it.",
+                                 details=str(exc)) from None
+            for entry in entries:
+                if entry.name.startswith(".") or entry.suffix.lower() not in SUPPORTED_SUFFIXES or _is_dir(entry):
+                    scan.not_checked.append(entry)  # a hidden "._IMG_0001.jpg" (macOS) is not a photo
+                else:
+                    scan.files.append(entry)
+        elif os.path.lexists(source):  # a file, or a link (even one that leads nowhere)
+            scan.files.append(source)
+        else:
+            raise InputError(f"“{os.fsencode(source).decode('utf-8', 'replace')}” does not exist.")
+    for path in scan.files:
+        problem = _file_problem(path)
+        if problem is not None:
+            scan.problems[path] = problem.message
+        elif not _is_text(path.name):
+            # Sessions record photo names in UTF-8 JSON, which cannot hold such a name.
+            # The photo itself is fine (``check`` reads it); only keeping it is refused.
+            scan.problems[path] = (f"“{display_name(path)}” has a name that is not valid text (it comes from an "
+                                   "older camera or computer), so it cannot be kept in a session. Rename the photo "
+                                   "and add it again.")
+    if not scan.files:
+        names = ", ".join(f"“{display_name(s)}”" for s in sources) or "nothing"
+        raise InputError(f"No photos found in {names}. Add JPEG, PNG, WebP or HEIC selfies.")
+    return scan
 
 
 def list_photos(sources: Iterable[Path]) -> list[Path]:
-    """Photo files among ``sources`` (files are kept as given; folders give the photos
-    directly inside them, sorted by name). Raises when nothing usable is found."""
-    found: list[Path] = []
-    for source in map(Path, sources):
-        if source.is_dir():
-            found += sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-        elif source.exists():
-            found.append(source)
-        else:
-            raise InputError(f"“{source}” does not exist.")
-    if not found:
-        names = ", ".join(f"“{Path(s).name}”" for s in sources) or "nothing"
+    """The photo files among ``sources`` that can be opened (see :func:`scan_photos`).
+    Raises when a source does not exist, or nothing usable is found."""
+    sources = list(sources)
+    photos = scan_photos(sources).photos
+    if not photos:
+        names = ", ".join(f"“{display_name(s)}”" for s in sources) or "nothing"
         raise InputError(f"No photos found in {names}. Add JPEG, PNG, WebP or HEIC selfies.")
-    return found
+    return photos
 
 
 class ImageLoadError(InputError):
@@ -83,12 +173,13 @@ def _to_rgb(image):
     """8-bit RGB from any mode; transparency composited onto white."""
     from PIL import Image
 
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16/32-bit greyscale: scale, don't clip
+    if image.mode.startswith("I"):  # 16/32-bit greyscale: scale, don't clip (in integers: 2-4 bytes a pixel)
         import numpy as np
 
-        data = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if image.mode.startswith("I;16") or data.max() > 255 else 255.0
-        image = Image.fromarray(np.clip(data * (255.0 / top), 0, 255).astype(np.uint8), "L")
+        data = np.asarray(image)
+        if image.mode.startswith("I;16") or data.max() > 255:
+            data = np.clip(data, 0, 65535) >> 8
+        image = Image.fromarray(np.clip(data, 0, 255).astype(np.uint8), "L")
     if image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "RGBa"):
@@ -101,32 +192,142 @@ def _to_rgb(image):
     return image.convert("RGB")
 
 
+_CHOOSE = "Choose a JPEG, PNG, WebP or HEIC photo."
+
+
+def _file_problem(path: Path) -> ImageLoadError | None:
+    """Why ``path`` cannot be opened as a file at all, from its metadata alone (nothing
+    is opened: opening a pipe or a device named "photo.jpg" would wait forever)."""
+    name = display_name(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            return ImageLoadError("unreadable", f"“{name}” is a link (shortcut) to a file that is no longer there. "
+                                                "Add the photo itself.")
+        return ImageLoadError("unreadable", f"“{name}” no longer exists. Add it again.")
+    except PermissionError as exc:
+        return _permission_error(name, exc)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return ImageLoadError("unreadable", f"“{name}” is a link (shortcut) that leads round in a circle, "
+                                                "not to a photo. Add the photo itself.", details=str(exc))
+        return ImageLoadError("unreadable", f"“{name}” cannot be opened. Check that you may read it, then add it again.",
+                              details=str(exc))
+    if stat.S_ISDIR(info.st_mode):
+        return ImageLoadError("unreadable", f"“{name}” is a folder, not a photo. Add the photos inside it.")
+    if not stat.S_ISREG(info.st_mode):
+        return ImageLoadError("unreadable", f"“{name}” is not a photo file (it is a device or a pipe). {_CHOOSE}")
+    return None
+
+
+def _permission_error(name: str, exc: OSError) -> ImageLoadError:
+    return ImageLoadError(
+        "unreadable",
+        f"“{name}” cannot be opened: you do not have permission to read it. Copy the photo into a folder of "
+        "your own (such as Pictures) and add the copy.",
+        details=str(exc),
+    )
+
+
+# What a file Pillow cannot read is, from its first bytes (see _looks_like).
+_IMAGE_SIGNATURES = (b"\xff\xd8", b"\x89PNG", b"GIF8", b"II*\x00", b"MM\x00*")
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis")
+_VIDEO_BRANDS = (b"isom", b"iso2", b"mp41", b"mp42", b"qt  ", b"M4V ", b"3gp", b"3g2", b"avc1", b"dash")
+
+
+def _looks_like(head: bytes) -> str:
+    """A few words on what ``head`` (a file's first bytes) is: "image" for an image
+    format's signature (so the file is a damaged image), "heif", or a description such
+    as "a text file"; "" when unknown."""
+    brand = head[8:12] if head[4:8] == b"ftyp" else b""
+    bitmap = head[:2] == b"BM" and head[6:10] == b"\x00\x00\x00\x00"  # BMP: its reserved bytes are 0
+    if head.startswith(_IMAGE_SIGNATURES) or bitmap or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "image"
+    if brand.startswith(_HEIF_BRANDS):
+        return "heif"
+    if brand.startswith(_VIDEO_BRANDS):
+        return "a video"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith(b"PK\x03\x04"):
+        return "a ZIP archive (or an Office document)"
+    if head.startswith(b"\x00\x05\x16\x07"):
+        return "a hidden file that macOS keeps beside a photo, not the photo itself"
+    if head and not head.strip(b"\x00"):
+        return "nothing but zero bytes, as a copy that did not finish often is"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:  # possibly cut inside a character: try without the last 3 bytes
+        try:
+            text = head[:-3].decode("utf-8")
+        except UnicodeDecodeError:
+            return ""
+    lowered = text.lstrip("\ufeff \t\r\n").lower()
+    if "<svg" in lowered[:1000]:
+        return "an SVG drawing"
+    if lowered.startswith(("<!doctype html", "<html")) or "<html" in lowered[:200]:
+        return "a web page"
+    if sum(ch.isprintable() or ch in "\t\r\n" for ch in text) >= 0.95 * len(text):
+        return "a text file"
+    return ""
+
+
+def _not_an_image(path: Path, name: str) -> ImageLoadError:
+    """The reason Pillow could not identify ``path``, in words (from its first bytes)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+    except OSError:
+        head = b""
+    what = _looks_like(head)
+    if what == "image":
+        return _damaged(name, "the image data does not follow its format")
+    if what == "heif":
+        if not _register_heif():
+            return ImageLoadError("unreadable", f"“{name}” is an iPhone HEIC photo, and HEIC support is not "
+                                                "installed. Reinstall Headshot Studio, or save the photo as JPEG.")
+        return _damaged(name, "a HEIC file holding no picture that can be read")
+    if what:
+        return ImageLoadError("unreadable", f"“{name}” is not a photo (it looks like {what}). {_CHOOSE}")
+    return ImageLoadError("unreadable", f"“{name}” is not a photo Headshot Studio can read. {_CHOOSE}")
+
+
+def _damaged(name: str, details: str) -> ImageLoadError:
+    return ImageLoadError(
+        "unreadable",
+        f"“{name}” is damaged or incomplete (perhaps a copy that did not finish). Copy the photo again.",
+        details=details,
+    )
+
+
 def load_image(path: Path, *, max_side: int | None = None, max_pixels: int = MAX_PIXELS) -> LoadedImage:
     """Open ``path`` as an upright RGB image, optionally reduced to ``max_side`` pixels.
 
     A reduced JPEG is decoded at reduced size directly (``draft``), which makes a
     12-MP photo several times faster to load; the result is at least ``max_side``
     on its longer side before the final resize.
+
+    Every failure is an :class:`ImageLoadError` whose message says what the file is and
+    what to do; the file's size is checked from its header, before decoding.
     """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path)
-    name = path.name
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ImageLoadError("unreadable", f"“{name}” no longer exists. Add it again.") from None
-    except OSError as exc:
-        raise ImageLoadError("unreadable", f"“{name}” cannot be opened. Check that you may read it.", details=str(exc)) from None
-    if path.is_dir():
-        raise ImageLoadError("unreadable", f"“{name}” is a folder, not a photo.")
-    if size == 0:
+    name = display_name(path)
+    problem = _file_problem(path)
+    if problem is not None:
+        raise problem
+    if path.stat().st_size == 0:
         raise ImageLoadError("unreadable", f"“{name}” is empty (0 bytes). Copy the photo again from your phone.")
-    if path.suffix.lower() in (".heic", ".heif"):
-        _register_heif()
+    _register_heif()  # always: iPhones also save HEIC photos under a .jpg name
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Pillow warns about odd files it reads anyway ("Corrupt EXIF data", and sizes
+        # past its own bomb limit, which MAX_PIXELS replaces): they go to the log, never
+        # to the user's screen. (catch_warnings is process-wide, so with two photos
+        # loading at once a warning may be logged under the other's name.)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             with Image.open(path) as opened:
                 width, height = opened.size
                 if width * height > max_pixels:
@@ -138,8 +339,8 @@ def load_image(path: Path, *, max_side: int | None = None, max_pixels: int = MAX
                 fmt = opened.format or path.suffix.lstrip(".").upper()
                 try:
                     orientation = int(opened.getexif().get(0x0112, 1))
-                except (ValueError, TypeError, OSError):
-                    orientation = 1  # an unreadable EXIF block: treat the photo as upright
+                except Exception:  # an EXIF block the reader trips over: treat the photo as upright
+                    orientation = 1
                 upright = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
                 if getattr(opened, "is_animated", False):
                     opened.seek(0)  # an animated GIF/WebP: its first frame
@@ -147,31 +348,35 @@ def load_image(path: Path, *, max_side: int | None = None, max_pixels: int = MAX
                     opened.draft("RGB", (max_side, max_side))
                 try:
                     image = ImageOps.exif_transpose(opened)
-                except (ValueError, TypeError, KeyError):
-                    image = opened.copy()  # invalid orientation value: keep pixels as stored
+                except Exception:  # invalid orientation or EXIF: keep the pixels as stored
+                    image = opened.copy()
                     upright = (width, height)
                 image.load()
+                factor = max(image.size) // (2 * max_side) if max_side else 0
+                if factor >= 2 and image.mode == "1":
+                    image = image.convert("L")
+                if factor >= 2 and image.mode in _REDUCIBLE_MODES:
+                    image = image.reduce(factor)
                 image = _to_rgb(image)
+        for warning in caught:
+            log.info("%s: %s", name, warning.message)
     except ImageLoadError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:  # Pillow's own hard limit, checked while opening
         raise ImageLoadError(
             "too_large", f"“{name}” claims to be far too large an image and was not opened, to protect this computer."
         ) from None
     except UnidentifiedImageError:
-        if path.suffix.lower() in (".heic", ".heif") and not _register_heif():
-            raise ImageLoadError("unreadable", f"“{name}” is an iPhone HEIC photo, and HEIC support is not installed.") from None
-        raise ImageLoadError(
-            "unreadable", f"“{name}” is not a photo Headshot Studio can read. Use JPEG, PNG, WebP or HEIC photos."
-        ) from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise ImageLoadError(
-            "unreadable",
-            f"“{name}” is damaged or incomplete (perhaps a copy that did not finish). Copy the photo again.",
-            details=f"{path}: {exc}",
-        ) from None
+        raise _not_an_image(path, name) from None
+    except PermissionError as exc:
+        raise _permission_error(name, exc) from None
     except MemoryError:
         raise ImageLoadError("too_large", f"“{name}” is too large to open on this computer.") from None
+    except Exception as exc:
+        # Truncated data (OSError), a broken chunk (SyntaxError), and whatever else a
+        # decoder raises on a malformed file (ValueError, struct.error, IndexError...):
+        # for the user, a damaged photo; the exception is kept in the details.
+        raise _damaged(name, f"{path}: {type(exc).__name__}: {exc}") from None
 
     if max_side and max(image.size) > max_side:
         image = image.copy()

@@ -8,39 +8,78 @@ the CancelToken, and keeps its results on disk as soon as they exist, so a cance
 or killed run continues where it stopped when run again: the photo analyses come from
 the cache, training from its last checkpoint, generation and finishing from the first
 image not yet written. The session's manifest records the state after each stage.
+
+Faults during a run, and what the user sees:
+
+* killed (power cut, crash, task manager): every file is written atomically, so the
+  next run finds whole files or none, and continues as above (a killed training loses
+  at most one checkpoint interval);
+* a full disk: refused before the run from an estimate of the space it needs
+  (:func:`check_disk_space`); if the disk fills up anyway, the run ends with a
+  :class:`DiskSpaceError` that says what to do, and the session stays as it was after
+  the last file written, ready to continue;
+* the graphics card out of memory: the stage is tried once more with the next lighter
+  plan (``hardware.smaller_plan``), going on from where it got to; a second time, the
+  run stops with a :class:`GpuOutOfMemoryError` in plain words.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from headshot_studio.core.dataset import caption_for, identity_phrase, prepare_training_set
 from headshot_studio.core.events import (
+    DISK_FULL_MESSAGE,
+    GPU_OUT_OF_MEMORY_MESSAGE,
     CancelToken,
     Cancelled,
+    DiskSpaceError,
     EventCallback,
+    GpuOutOfMemoryError,
     HeadshotError,
     InputError,
     JobEvent,
     Stage,
     ignore_events,
+    is_disk_full,
 )
 from headshot_studio.core.faces import load_face_analyzer
-from headshot_studio.core.files import write_json_atomic
-from headshot_studio.core.generation import GenerationRequest, Generator, check_request, preview_of
-from headshot_studio.core.hardware import RunPlan
+from headshot_studio.core.files import human_size, remove_temp_files, write_json_atomic
+from headshot_studio.core.generation import (
+    GenerationRequest,
+    Generator,
+    check_request,
+    image_stem,
+    png_intact,
+    preview_of,
+)
+from headshot_studio.core.hardware import RunPlan, free_gpu_memory, is_out_of_memory, smaller_plan
 from headshot_studio.core.models import ModelInfo, ensure_verified, model_roots
 from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, finish_image
 from headshot_studio.core.quality import check_photos, default_cache
 from headshot_studio.core.ranking import rank_images, reference_embedding
 from headshot_studio.core.session import Session, delete_copied_photos
 from headshot_studio.core.styles import compose_prompt, get_style
-from headshot_studio.core.training import LORA_FILE, SETTINGS_FILE, TrainingConfig, train_lora
+from headshot_studio.core.training import (
+    LORA_FILE,
+    SETTINGS_FILE,
+    TrainingConfig,
+    lora_parameter_count,
+    train_lora,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_PER_STYLE = 100
 # Share of a typical run's time per stage, for the whole-run progress bar and ETA.
@@ -112,7 +151,7 @@ class _RunProgress:
         self.started = time.perf_counter()
 
     def __call__(self, event: JobEvent) -> None:
-        if event.stage not in self.weights:
+        if event.stage not in self.weights or event.is_notice:
             self.on_event(event)
             return
         before = sum(self.weights[s] for s in self.order[: self.order.index(event.stage)])
@@ -185,6 +224,67 @@ def check_run(session: Session, request: RunRequest) -> list[tuple[str, list[Gen
     return batches
 
 
+# --- disk space -------------------------------------------------------------------------
+
+# Left free for the system and other programs: a disk filled to the last byte makes the
+# whole computer misbehave, not only this run.
+DISK_RESERVE_BYTES = 512 * 2**20
+# PNG bytes per pixel at worst: 8-bit RGB, plus the row filter bytes and chunk headers
+# that even incompressible pixels cost. Real headshots compress to about half of this.
+PNG_BYTES_PER_PIXEL = 3.1
+FILE_OVERHEAD_BYTES = 64 * 2**10  # a sidecar, and a file's rounding up to disk blocks
+
+
+def estimate_run_bytes(session: Session, request: RunRequest, batches) -> int:
+    """The most disk space the run can add to the session folder, in bytes. A deliberate
+    over-estimate, so that a run that starts does not stop halfway for lack of space:
+
+    * training crops: one PNG per photo at the plan's resolution;
+    * the learned face, unless it is learned already: its adapters in fp32 (4 bytes per
+      number, counted from the model's layer shapes). While training, up to
+      ``keep_checkpoints + 1`` checkpoints hold them three times each (weights and the
+      optimizer's two moments); saving the result briefly holds three copies more;
+    * every image not finished yet: the raw image at its size and the finished one at
+      ``upscale`` times each side, both as worst-case PNG, plus a sidecar each.
+
+    The selfies were copied when the session was made; the photo analyses go to the
+    cache (a few KB each). Neither is counted.
+    """
+    plan = request.plan
+    n_photos = len(session.manifest.get("photos", []))
+    total = n_photos * (plan.resolution**2 * PNG_BYTES_PER_PIXEL + 2 * FILE_OVERHEAD_BYTES)
+    if not request.reuse_face and _finished_lora(session, request.training) is None:
+        training = request.training
+        lora = 4 * lora_parameter_count(request.model, training.rank, training.train_text_encoder)
+        total += (training.keep_checkpoints + 1) * 3 * lora + 3 * lora + 4 * FILE_OVERHEAD_BYTES
+    upscale = request.postprocess.upscale
+    for style_id, requests in batches:
+        for index, generation_request in enumerate(requests):
+            name = image_stem(f"{style_id}-", index, generation_request.seed) + ".png"
+            if (session.final_dir / name).is_file():
+                continue  # finished in an earlier run
+            pixels = (generation_request.width or plan.resolution) * (generation_request.height or plan.resolution)
+            if not (session.raw_dir / name).is_file():
+                total += pixels * PNG_BYTES_PER_PIXEL + FILE_OVERHEAD_BYTES
+            total += pixels * upscale**2 * PNG_BYTES_PER_PIXEL + FILE_OVERHEAD_BYTES
+    return int(total)
+
+
+def check_disk_space(session: Session, request: RunRequest, batches) -> None:
+    """Refuse a run the disk has no room for, before any work (the session is untouched)."""
+    estimate = estimate_run_bytes(session, request, batches)
+    needed = estimate + DISK_RESERVE_BYTES
+    free = shutil.disk_usage(session.path).free
+    if free < needed:
+        raise DiskSpaceError(
+            f"There is not enough free disk space for this run: it needs about {human_size(needed)}, and the "
+            f"disk holding your sessions has {human_size(free)} free. Free up space (empty the recycle bin, "
+            "delete sessions you no longer need or other large files), then try again.",
+            details=f"session folder {session.path}: estimate {estimate} bytes + {DISK_RESERVE_BYTES} kept free; "
+            f"free {free} bytes",
+        )
+
+
 def _finished_lora(session: Session, training: TrainingConfig) -> Path | None:
     """The session's LoRA, when its training finished with these settings."""
     lora, settings_file = session.lora_dir / LORA_FILE, session.lora_dir / SETTINGS_FILE
@@ -216,27 +316,49 @@ def run_session(
     cancel: CancelToken | None = None,
 ) -> RunResult:
     """Run (or continue) the whole job for ``session``. On cancel the session is marked
-    "cancelled" and :class:`Cancelled` is raised; on an error it is marked "failed"."""
+    "cancelled" and :class:`Cancelled` is raised; on an error it is marked "failed".
+    A disk that fills up during the run ends it with :class:`DiskSpaceError`."""
     cancel = cancel or CancelToken()
     started = time.perf_counter()
     batches = check_run(session, request)
+    # What a killed run left half-written is never read; it goes before this run writes.
+    remove_temp_files(session.path)
+    check_disk_space(session, request, batches)
     stages = [s for s in PIPELINE_ORDER if not (request.reuse_face and s in (Stage.CHECK, Stage.PREPARE, Stage.TRAIN))]
     progress = _RunProgress(on_event, stages)
-    session.manifest["settings"] = request.settings()
-    session.save()
     try:
+        session.manifest["settings"] = request.settings()
+        session.save()
         result = _run(session, request, batches, progress, cancel)
+        session.set_state("finished", last_error=None)
     except Cancelled:
-        session.set_state("cancelled", last_error=None)
+        _record_end(session, "cancelled", last_error=None)
         raise
     except HeadshotError as exc:
-        session.set_state("failed", last_error=exc.message)
+        _record_end(session, "failed", last_error=exc.message)
         raise
     except Exception as exc:
-        session.set_state("failed", last_error=f"{type(exc).__name__}: {exc}")
-        raise
-    session.set_state("finished", last_error=None)
+        if not is_disk_full(exc):
+            _record_end(session, "failed", last_error=f"{type(exc).__name__}: {exc}")
+            raise
+        # Any write of any stage: every one is atomic, so the session holds only whole
+        # files and the next run goes on from them.
+        error = DiskSpaceError(DISK_FULL_MESSAGE, details=f"session folder {session.path}: {type(exc).__name__}: {exc}")
+        _record_end(session, "failed", last_error=error.message)
+        raise error from exc
     return replace(result, seconds=time.perf_counter() - started)
+
+
+def _record_end(session: Session, state: str, **details) -> None:
+    """Record how the run ended. With the disk full even that can fail: the manifest then
+    keeps its last state (whole and readable; the run can continue from it), and the
+    error that ended the run is the one reported."""
+    try:
+        session.set_state(state, **details)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        log.warning("could not record the session's state %r: %s", state, exc)
 
 
 def _run(session: Session, request: RunRequest, batches, on_event: EventCallback, cancel: CancelToken) -> RunResult:
@@ -273,45 +395,45 @@ def _run(session: Session, request: RunRequest, batches, on_event: EventCallback
         session.set_state("prepared")
 
         # 4. Learn the face (continuing from a checkpoint), unless it is already learned.
+        #    Out of graphics memory: once more with a lighter plan, from the step reached.
         if lora_path is None:
-            result = train_lora(
-                request.model, plan, session.training_dir, session.lora_dir, request.training,
-                resume=True, on_event=on_event, cancel=cancel,
-            )
+            def train(plan: RunPlan):
+                return train_lora(
+                    request.model, plan, session.training_dir, session.lora_dir, request.training,
+                    resume=True, on_event=on_event, cancel=cancel,
+                )
+
+            result, _ = _retry_out_of_memory(Stage.TRAIN, plan, train, on_event)
             lora_path, trained = result.lora_path, True
         session.set_state("trained")
         if session.manifest.get("delete_photos_after_training"):
             delete_copied_photos(session)
 
     # 5. Generate every style's images; images already on disk with the same settings stay.
-    generator = Generator(request.model, plan, lora_path)
-    raw: list[tuple[str, GenerationRequest, object]] = []
-    all_steps = sum(r.steps for _, requests in batches for r in requests)
-    done_steps = 0
-    for style_id, requests in batches:
-        offset = done_steps
+    #    Out of graphics memory: the pipeline is loaded again with a lighter plan and
+    #    goes on with the images not made yet.
+    loaded: dict[RunPlan, Generator] = {}
 
-        def style_progress(event: JobEvent, offset: int = offset) -> None:
-            # each style counts its own steps; the run shows one count across all styles
-            on_event(replace(event, step=min(all_steps, offset + event.step), total=all_steps))
+    def generator_for(plan: RunPlan) -> Generator:
+        if plan not in loaded:
+            loaded.clear()  # one pipeline in graphics memory at a time
+            free_gpu_memory()
+            loaded[plan] = Generator(request.model, plan, lora_path)
+        return loaded[plan]
 
-        images = generator.generate(requests, session.raw_dir, style_progress, cancel, name_prefix=f"{style_id}-")
-        raw += [(style_id, r, image) for r, image in zip(requests, images)]
-        done_steps += sum(r.steps for r in requests)
+    def generate(plan: RunPlan):
+        return _generate(generator_for(plan), batches, session.raw_dir, on_event, cancel)
+
+    raw, plan = _retry_out_of_memory(Stage.GENERATE, plan, generate, on_event)
     session.set_state("generated")
 
-    # 6. Finish each image (skipping those finished earlier with the same options).
-    upscaler = Upscaler(use_gpu=plan.device.startswith("cuda"))
-    session.final_dir.mkdir(parents=True, exist_ok=True)
-    for index, (style_id, generation_request, image) in enumerate(raw, start=1):
-        cancel.raise_if_cancelled()
-        final = session.final_dir / image.path.name
-        options = asdict(request.postprocess)
-        if _already_finished(final, image.settings, options):
-            continue
-        _finish_one(image, final, style_id, generator, generation_request, request.postprocess, analyzer, upscaler,
-                    cancel, plan)
-        on_event(JobEvent(Stage.POSTPROCESS, index, len(raw), f"Finished {final.name}", preview=_preview(final)))
+    # 6. Finish each image (skipping those finished earlier with the same options). The
+    #    face detail pass runs the generation pipeline: the same one retry on out of memory.
+    def finish(plan: RunPlan) -> None:
+        _finish_all(raw, session, request.postprocess, generator_for(plan), analyzer, plan, on_event, cancel)
+
+    _retry_out_of_memory(Stage.POSTPROCESS, plan, finish, on_event)
+    loaded.clear()
 
     # 7. Rank every finished image of the session (earlier batches too) against the
     #    person's identity, and write the gallery, best first.
@@ -335,13 +457,86 @@ def _run(session: Session, request: RunRequest, batches, on_event: EventCallback
     return RunResult(gallery=gallery, trained=trained, seconds=0.0)
 
 
+OUT_OF_MEMORY_RETRY_MESSAGE = "Ran out of graphics memory; trying again with lighter settings…"
+
+
+def _retry_out_of_memory(stage: Stage, plan: RunPlan, work: Callable[[RunPlan], T], on_event: EventCallback) -> tuple[T, RunPlan]:
+    """``work(plan)``; when the graphics card runs out of memory, once more with the next
+    lighter plan. Returns the result and the plan that made it. Nothing done before the
+    error is lost: training goes on from its last checkpoint, generation and finishing
+    from the first image not on disk."""
+    try:
+        return work(plan), plan
+    except Exception as exc:
+        if not is_out_of_memory(exc):
+            raise
+        first = _let_go(exc)
+    lighter = smaller_plan(plan, stage)
+    free_gpu_memory()
+    if lighter is None:
+        raise GpuOutOfMemoryError(GPU_OUT_OF_MEMORY_MESSAGE, details=first)
+    log.warning("%s ran out of graphics memory; trying again with lighter settings (%s). New plan: %s",
+                stage.value, lighter.notes[-1], lighter.describe())
+    on_event(JobEvent(stage, 0, 0, OUT_OF_MEMORY_RETRY_MESSAGE))
+    try:
+        return work(lighter), lighter
+    except Exception as exc:
+        if not is_out_of_memory(exc):
+            raise
+        second = _let_go(exc)
+    free_gpu_memory()
+    raise GpuOutOfMemoryError(
+        GPU_OUT_OF_MEMORY_MESSAGE, details=f"{first}\n--- again with {lighter.describe()} ---\n{second}"
+    )
+
+
+def _let_go(exc: BaseException) -> str:
+    """The error's traceback as text (for the details); then its frames are cleared, so
+    the models and tensors they still hold can be freed before the retry."""
+    text = "".join(traceback.format_exception(exc))
+    traceback.clear_frames(exc.__traceback__)
+    return text
+
+
+def _generate(generator: Generator, batches, raw_dir: Path, on_event: EventCallback, cancel: CancelToken) -> list:
+    """Every style's images: [(style id, request, GeneratedImage)], in request order."""
+    raw: list[tuple[str, GenerationRequest, object]] = []
+    all_steps = sum(r.steps for _, requests in batches for r in requests)
+    done_steps = 0
+    for style_id, requests in batches:
+        offset = done_steps
+
+        def style_progress(event: JobEvent, offset: int = offset) -> None:
+            # each style counts its own steps; the run shows one count across all styles
+            on_event(replace(event, step=min(all_steps, offset + event.step), total=all_steps))
+
+        images = generator.generate(requests, raw_dir, style_progress, cancel, name_prefix=f"{style_id}-")
+        raw += [(style_id, r, image) for r, image in zip(requests, images)]
+        done_steps += sum(r.steps for r in requests)
+    return raw
+
+
+def _finish_all(raw: list, session: Session, options: PostprocessOptions, generator: Generator, analyzer,
+                plan: RunPlan, on_event: EventCallback, cancel: CancelToken) -> None:
+    upscaler = Upscaler(use_gpu=plan.device.startswith("cuda"))
+    session.final_dir.mkdir(parents=True, exist_ok=True)
+    for index, (style_id, generation_request, image) in enumerate(raw, start=1):
+        cancel.raise_if_cancelled()
+        final = session.final_dir / image.path.name
+        if _already_finished(final, image.settings, asdict(options)):
+            continue
+        _finish_one(image, final, style_id, generator, generation_request, options, analyzer, upscaler, cancel, plan)
+        on_event(JobEvent(Stage.POSTPROCESS, index, len(raw), f"Finished {final.name}", preview=_preview(final)))
+
+
 def _already_finished(final: Path, raw_settings: dict, options: dict) -> bool:
+    """Whether ``final`` was finished from this raw image with these options, and is whole."""
     try:
         recorded = json.loads(final.with_suffix(".json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return final.is_file() and recorded.get("raw_seed") == raw_settings["seed"] and recorded.get("options") == options and \
-        recorded.get("raw_created_at") == raw_settings.get("created_at")
+        recorded.get("raw_created_at") == raw_settings.get("created_at") and png_intact(final)
 
 
 def _finish_one(image, final: Path, style_id: str, generator: Generator, generation_request, options: PostprocessOptions,

@@ -24,7 +24,7 @@ import numpy as np
 
 from headshot_studio.core.faces import Face, FaceAnalyzer, cosine_similarity
 from headshot_studio.core.files import sha256_file
-from headshot_studio.core.images import ImageLoadError, load_image
+from headshot_studio.core.images import ImageLoadError, display_name, load_image
 
 ANALYSIS_VERSION = 1  # bump when a measurement changes, so cached reports are redone
 
@@ -86,6 +86,10 @@ class Thresholds:
     # Set: 5 photos at least, 8-15 ideal.
     min_photos: int = 5
     ideal_photos: tuple[int, int] = (8, 15)
+    # A session takes at most this many photos: several times the ideal, room to add
+    # some and remove the weakest, while a folder dropped by mistake (a whole camera roll)
+    # is refused at once instead of being copied and checked photo by photo.
+    max_photos: int = 50
     # Variety: head turns spanning less than this (degrees), or face brightness varying by
     # less than this factor, mean the photos were all taken the same way.
     min_yaw_spread: float = 12.0
@@ -518,6 +522,8 @@ def _report_from_json(path: Path) -> PhotoReport | None:
 def analyze_photo(path: Path, analyzer: FaceAnalyzer, cache: ReportCache | None = None,
                   thresholds: Thresholds = THRESHOLDS) -> PhotoReport:
     """``check_photo`` with a cache keyed by the file's content."""
+    if not Path(path).is_file():  # a folder, a link to nowhere, a pipe (reading one waits forever)
+        return check_photo(path, analyzer, thresholds)  # check_photo says why, without opening it
     try:
         content_hash = sha256_file(Path(path))
     except OSError:
@@ -533,6 +539,17 @@ def analyze_photo(path: Path, analyzer: FaceAnalyzer, cache: ReportCache | None 
 
 
 # --- the set ----------------------------------------------------------------------------
+
+
+def too_many_photos(adding: int, already: int = 0, thresholds: Thresholds = THRESHOLDS) -> str | None:
+    """Why ``adding`` more photos to a session holding ``already`` is refused, or None."""
+    t = thresholds
+    if already + adding <= t.max_photos:
+        return None
+    holds = f" and this one already has {already}" if already else ""
+    return (f"That is {adding:,} photos: a session takes at most {t.max_photos}{holds}. "
+            f"{t.ideal_photos[0]}-{t.ideal_photos[1]} good selfies are best: put your best ones in a folder "
+            "of their own and add that folder.")
 
 
 @dataclass(frozen=True)
@@ -602,7 +619,7 @@ def check_set(reports: Sequence[PhotoReport], analyzer: FaceAnalyzer, thresholds
                 photos[i] = _with_issue(
                     report,
                     Issue("duplicate", Verdict.REJECT, 0.0,
-                          f"This is the same photo as “{earlier.file.name}”. Every photo should be a different shot."),
+                          f"This is the same photo as “{display_name(earlier.file)}”. Every photo should be a different shot."),
                 )
                 break
 
@@ -692,7 +709,7 @@ def check_photos(
         report = analyze_photo(path, analyzer, cache, thresholds)
         reports.append(report)
         if on_event is not None:
-            on_event(JobEvent(Stage.CHECK, index, len(paths), f"{Path(path).name}: {report.message}"))
+            on_event(JobEvent(Stage.CHECK, index, len(paths), f"{display_name(path)}: {report.message}"))
     return check_set(reports, analyzer, thresholds)
 
 

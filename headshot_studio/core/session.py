@@ -327,13 +327,23 @@ def remove_photo(session: Session, photo: Path) -> None:
 
 
 def delete_copied_photos(session: Session) -> int:
-    """Delete the session's copies of the selfies (after training, if the user asked);
-    the quality reports, identity and learned face stay. Returns the number deleted."""
-    removed = 0
-    for entry in session.manifest["photos"]:
-        if entry["copied"]:
-            (session.photos_dir / entry["name"]).unlink(missing_ok=True)
-            removed += 1
+    """Delete the session's copies of the selfies (after training, if the user asked),
+    with everything that is still a picture of them: the face crops of the training set
+    and the cached analyses of those photos. The quality verdicts, the face signature
+    (identity, used to rank likeness) and the learned face stay. Returns the number of
+    selfies deleted."""
+    copied = [session.photos_dir / entry["name"] for entry in session.manifest["photos"] if entry["copied"]]
+    hashes = set()
+    for photo in copied:
+        try:
+            hashes.add(sha256_file(photo))
+        except OSError:
+            continue
+    for photo in copied:
+        photo.unlink(missing_ok=True)
+    shutil.rmtree(session.training_dir, ignore_errors=True)  # crops + captions; training is done
+    _remove_cached_analyses(hashes)
+    removed = len(copied)
     session.manifest["photos_deleted"] = True
     session.save()
     return removed

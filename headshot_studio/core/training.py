@@ -6,9 +6,10 @@ noise-prediction MSE loss), reshaped for a desktop app:
 
 * settings come from a RunPlan chosen from the free VRAM (precision, batch, savers);
 * every step emits a JobEvent (step, total, loss, ETA) and checks the CancelToken;
-* progress is checkpointed every N steps and on cancel, and a run resumes from the
-  latest checkpoint; the random draws of step k depend only on (seed, k), so a resumed
-  run follows the same path as one that was never interrupted;
+* progress is checkpointed every N steps, on cancel and when the GPU runs out of memory,
+  and a run resumes from the latest checkpoint (a process killed outright loses at most
+  N steps); the random draws of step k depend only on (seed, k), so a resumed run
+  follows the same path as one that was never interrupted;
 * the result is one ``lora.safetensors`` in diffusers' LoRA format (loadable with
   ``load_lora_weights``) with the training settings in its metadata and in
   ``training.json`` beside it.
@@ -17,6 +18,7 @@ noise-prediction MSE loss), reshaped for a desktop app:
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import time
 from dataclasses import asdict, dataclass
@@ -34,10 +36,12 @@ from headshot_studio.core.events import (
     ignore_events,
 )
 from headshot_studio.core.dataset import center_square
-from headshot_studio.core.files import sha256_file, write_json_atomic
+from headshot_studio.core.files import fsync_dir, fsync_file, sha256_file, write_json_atomic
 from headshot_studio.core.generation import load_base_pipeline
-from headshot_studio.core.hardware import RunPlan
-from headshot_studio.core.models import SDXL, ModelInfo
+from headshot_studio.core.hardware import RunPlan, is_out_of_memory
+from headshot_studio.core.models import SDXL, ModelInfo, _component_weights, read_safetensors_header
+
+log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 UNET_TARGETS = ["to_k", "to_q", "to_v", "to_out.0"]  # attention projections
@@ -51,6 +55,25 @@ MAX_STEPS = 800  # past this a face LoRA over-trains: plastic skin, one fixed ex
 def default_steps(n_images: int) -> int:
     """~150 steps per photo, capped where over-training starts."""
     return max(1, min(MAX_STEPS, 150 * n_images))
+
+
+def lora_parameter_count(model: ModelInfo, rank: int, train_text_encoder: bool = False) -> int:
+    """How many numbers the LoRA holds: ``rank x (inputs + outputs)`` for every adapted
+    layer, read from the shapes in the model's safetensors headers (no weights loaded).
+    The disk-space estimate of a run is built on it."""
+    components = {"unet": UNET_TARGETS}
+    if train_text_encoder:
+        components |= {"text_encoder": TEXT_ENCODER_TARGETS, "text_encoder_2": TEXT_ENCODER_TARGETS}
+    count = 0
+    for component, targets in components.items():
+        suffixes = tuple(f".{target}.weight" for target in targets)
+        folder = model.path / component
+        for weights in _component_weights(folder) if folder.is_dir() else []:
+            for key, entry in read_safetensors_header(weights, model_name=model.name).items():
+                if key.endswith(suffixes) and len(entry["shape"]) >= 2:
+                    outputs, inputs = entry["shape"][:2]
+                    count += rank * (inputs + outputs)
+    return count
 
 
 @dataclass(frozen=True)
@@ -138,7 +161,9 @@ def latest_checkpoint(output_dir: Path) -> Path | None:
 
 
 def _save_checkpoint(output_dir, step, trainable, optimizer, fingerprint, keep) -> None:
-    """Write LoRA weights, optimizer state and step into checkpoints/step-N atomically."""
+    """Write LoRA weights, optimizer state and step into checkpoints/step-N atomically:
+    everything goes into a staging folder, is flushed to disk, and the folder is renamed
+    into place (a killed process leaves only the staging folder, which is ignored)."""
     from safetensors.torch import save_file
 
     root = output_dir / CHECKPOINTS_DIR
@@ -160,33 +185,57 @@ def _save_checkpoint(output_dir, step, trainable, optimizer, fingerprint, keep) 
         staging / "state.json",
         {"step": step, "fingerprint": fingerprint, "param_groups": opt_state["param_groups"]},
     )
+    for name in ("lora.safetensors", "optimizer.safetensors"):
+        fsync_file(staging / name)
+    fsync_dir(staging)
     staging.rename(final)
+    fsync_dir(root)
+    log.info("training checkpoint saved at step %d", step)
     for old in sorted(p for p in root.glob("step-*") if p.is_dir())[:-keep]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _load_checkpoint(checkpoint: Path, trainable, optimizer, fingerprint) -> int:
+def _load_latest_checkpoint(output_dir: Path, trainable, optimizer, fingerprint) -> int:
+    """Load the newest checkpoint into the adapters and optimizer; return its step (0
+    when there is none). A damaged one (a power cut while it was written) is passed
+    over for the one before it; one from other photos or settings is refused."""
     import torch
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    state = json.loads((checkpoint / "state.json").read_text(encoding="utf-8"))
-    if state.get("fingerprint") != fingerprint:
-        raise InputError(
-            "The saved training progress belongs to different photos or settings, so it cannot be "
-            "continued. Start the training again without resuming.",
-            details=f"checkpoint {checkpoint}",
-        )
-    weights = load_file(checkpoint / "lora.safetensors")
-    with torch.no_grad():
-        for name, param in trainable.items():
-            param.copy_(weights[name].to(param.device, param.dtype))
-    tensors = load_file(checkpoint / "optimizer.safetensors")
-    opt_state: dict = {"state": {}, "param_groups": state["param_groups"]}
-    for key, value in tensors.items():
-        index, name = key.split(".", 1)
-        opt_state["state"].setdefault(int(index), {})[name] = value
-    optimizer.load_state_dict(opt_state)
-    return int(state["step"])
+    root = output_dir / CHECKPOINTS_DIR
+    found = sorted(p for p in root.glob("step-*") if (p / "state.json").is_file()) if root.is_dir() else []
+    for checkpoint in reversed(found):
+        # Read and check everything before changing anything.
+        try:
+            state = json.loads((checkpoint / "state.json").read_text(encoding="utf-8"))
+            if state.get("fingerprint") != fingerprint:
+                raise InputError(
+                    "The saved training progress belongs to different photos or settings, so it cannot be "
+                    "continued. Start the training again without resuming.",
+                    details=f"checkpoint {checkpoint}",
+                )
+            weights = load_file(checkpoint / "lora.safetensors")
+            tensors = load_file(checkpoint / "optimizer.safetensors")
+            step, param_groups = int(state["step"]), state["param_groups"]
+            wrong = [name for name, param in trainable.items() if weights[name].shape != param.shape]
+            if wrong:
+                raise ValueError(f"{len(wrong)} adapter tensors have other shapes, e.g. {wrong[0]}")
+        except (OSError, ValueError, KeyError, TypeError, SafetensorError) as exc:
+            log.warning("training checkpoint %s is damaged (%s: %s); trying an earlier one",
+                        checkpoint.name, type(exc).__name__, exc)
+            continue
+        with torch.no_grad():
+            for name, param in trainable.items():
+                param.copy_(weights[name].to(param.device, param.dtype))
+        opt_state: dict = {"state": {}, "param_groups": param_groups}
+        for key, value in tensors.items():
+            index, name = key.split(".", 1)
+            opt_state["state"].setdefault(int(index), {})[name] = value
+        optimizer.load_state_dict(opt_state)
+        log.info("training resumed from the checkpoint at step %d", step)
+        return step
+    return 0
 
 
 # --- the trainer --------------------------------------------------------------------------
@@ -224,7 +273,6 @@ def train_lora(
     check_config(config)
     output_dir.mkdir(parents=True, exist_ok=True)
     fingerprint = _fingerprint(model, pairs, config)
-    checkpoint = latest_checkpoint(output_dir) if resume else None
     if not resume:
         shutil.rmtree(output_dir / CHECKPOINTS_DIR, ignore_errors=True)
 
@@ -346,9 +394,7 @@ def train_lora(
     scaler = torch.amp.GradScaler("cuda") if plan.precision == "fp16" and device.type == "cuda" else None
 
     # 7. Resume from the latest checkpoint, if any.
-    start_step = 0
-    if checkpoint is not None:
-        start_step = min(_load_checkpoint(checkpoint, trainable, optimizer, fingerprint), config.steps)
+    start_step = min(_load_latest_checkpoint(output_dir, trainable, optimizer, fingerprint), config.steps)
 
     # 8. The loop. Step k draws its images, timesteps and noise from a generator seeded
     #    with (seed, k) alone, so resuming reproduces the uninterrupted run.
@@ -364,43 +410,50 @@ def train_lora(
             raise Cancelled()
         rng = torch.Generator().manual_seed(config.seed * 1_000_003 + step)
         indices = [_sample_index(config.seed, step * batch_size + k, n_images) for k in range(batch_size)]
-        if latent_cache is not None:
-            mean, std = latent_cache[0][indices], latent_cache[1][indices]
-        else:
-            mean, std = encode_images(indices)
-        sample = torch.randn(mean.shape, generator=rng).to(device)
-        latents = ((mean + std * sample) * vae.config.scaling_factor).to(weight_dtype)
-        noise = torch.randn(latents.shape, generator=rng).to(device, weight_dtype)
-        timesteps = torch.randint(0, noise_scheduler.config.num_train_timesteps, (batch_size,), generator=rng).to(device)
-        noisy = noise_scheduler.add_noise(latents, noise, timesteps)
-
-        with autocast:
-            if text_cache is not None:
-                embeds = text_cache[0][indices]
-                pooled = text_cache[1][indices] if text_cache[1] is not None else None
-            else:
-                embeds, pooled = encode_captions([pairs[i][1] for i in indices])
-            extra = {}
-            if is_sdxl:
-                extra["added_cond_kwargs"] = {"text_embeds": pooled, "time_ids": add_time_ids.repeat(batch_size, 1)}
-            prediction = unet(noisy, timesteps, embeds, **extra).sample
-
-        if noise_scheduler.config.prediction_type == "v_prediction":
-            target = noise_scheduler.get_velocity(latents, noise, timesteps)
-        else:
-            target = noise
-        loss = F.mse_loss(prediction.float(), target.float(), reduction="mean")
-
         optimizer.zero_grad(set_to_none=True)
+        try:
+            if latent_cache is not None:
+                mean, std = latent_cache[0][indices], latent_cache[1][indices]
+            else:
+                mean, std = encode_images(indices)
+            sample = torch.randn(mean.shape, generator=rng).to(device)
+            latents = ((mean + std * sample) * vae.config.scaling_factor).to(weight_dtype)
+            noise = torch.randn(latents.shape, generator=rng).to(device, weight_dtype)
+            timesteps = torch.randint(0, noise_scheduler.config.num_train_timesteps, (batch_size,), generator=rng).to(device)
+            noisy = noise_scheduler.add_noise(latents, noise, timesteps)
+
+            with autocast:
+                if text_cache is not None:
+                    embeds = text_cache[0][indices]
+                    pooled = text_cache[1][indices] if text_cache[1] is not None else None
+                else:
+                    embeds, pooled = encode_captions([pairs[i][1] for i in indices])
+                extra = {}
+                if is_sdxl:
+                    extra["added_cond_kwargs"] = {"text_embeds": pooled, "time_ids": add_time_ids.repeat(batch_size, 1)}
+                prediction = unet(noisy, timesteps, embeds, **extra).sample
+
+            if noise_scheduler.config.prediction_type == "v_prediction":
+                target = noise_scheduler.get_velocity(latents, noise, timesteps)
+            else:
+                target = noise
+            loss = F.mse_loss(prediction.float(), target.float(), reduction="mean")
+            (scaler.scale(loss) if scaler is not None else loss).backward()
+        except Exception as exc:
+            # Out of graphics memory before this step changed any weight: keep the steps
+            # done so far, so the retry with a lighter plan (pipeline) goes on from here.
+            if is_out_of_memory(exc) and step > start_step:
+                prediction = loss = noisy = latents = None  # room to copy the adapters out
+                _save_checkpoint(output_dir, step, trainable, optimizer, fingerprint, config.keep_checkpoints)
+            raise
+
         params = list(trainable.values())
         if scaler is not None:
-            scaler.scale(loss).backward()
             scaler.unscale_(optimizer)
             torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
             scaler.step(optimizer)
             scaler.update()
         else:
-            loss.backward()
             torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
             optimizer.step()
 
@@ -473,4 +526,6 @@ def _write_with_metadata(source: Path, target: Path, extra: dict[str, str]) -> N
         tensors = {key: fh.get_tensor(key) for key in fh.keys()}
     tmp = target.with_name(f".{target.name}.tmp")
     save_file(tensors, str(tmp), metadata=metadata | extra)
+    fsync_file(tmp)  # on disk before the rename makes it the learned face
     tmp.replace(target)
+    fsync_dir(target.parent)

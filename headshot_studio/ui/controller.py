@@ -124,9 +124,9 @@ class AppController(QObject):
         self.photos_changed.emit()
         self.styles_changed.emit()
         self.gallery_changed.emit()
-        existing = [p for p in session.photo_paths() if p.is_file()]
-        if existing:
-            self.analysis.analyze(existing)
+        # Every photo, also one whose file has gone since (deleted, or a referenced original
+        # moved): its check says so, rather than the photo showing "Checking…" for ever.
+        self.analysis.analyze(session.photo_paths())
 
     def close_session(self) -> None:
         self.session = None
@@ -153,19 +153,37 @@ class AppController(QObject):
         return self.session.photo_paths() if self.session is not None else []
 
     def add_photos(self, sources: list[Path]) -> None:
-        from headshot_studio.core.images import list_photos
+        """Add dropped or chosen files and folders. Files that cannot be opened at all (a
+        link that leads nowhere, a pipe) are not added and are listed in one message;
+        more photos than a session takes are refused at once, before anything is copied."""
+        from headshot_studio.core.images import scan_photos
+        from headshot_studio.core.quality import too_many_photos
         from headshot_studio.core.session import add_photos
 
         if self.session is None:
             return
         try:
-            photos = list_photos(sources)
+            scan = scan_photos(sources)
         except Exception as exc:
             self.error.emit(*describe_error(exc))
             return
-        added = add_photos(self.session, photos, copy_photos=self.session.manifest.get("copy_photos", self.settings.copy_photos))
-        self.photos_changed.emit()
-        self.analysis.analyze(added)
+        photos = scan.photos
+        too_many = too_many_photos(len(photos), len(self.photo_paths()))
+        if too_many is not None:
+            self.error.emit("bad_input", too_many, "")
+            return
+        if photos:
+            copy = self.session.manifest.get("copy_photos", self.settings.copy_photos)
+            added = add_photos(self.session, photos, copy_photos=copy)
+            self.photos_changed.emit()
+            self.analysis.analyze(added)
+        if scan.problems:
+            problems = list(scan.problems.values())
+            shown = problems[0] if len(problems) == 1 else (
+                f"{len(problems)} files were not added:\n" + "\n".join(f"• {m}" for m in problems[:3])
+                + (f"\n• and {len(problems) - 3} more." if len(problems) > 3 else "")
+            )
+            self.error.emit("bad_input", shown, "\n".join(problems))
 
     def remove_photo(self, path: Path) -> None:
         from headshot_studio.core.session import remove_photo
@@ -186,8 +204,18 @@ class AppController(QObject):
         self.photos_changed.emit()
 
     def _on_analysis_failed(self, path: str, kind: str, message: str, details: str) -> None:
+        """A check that raised instead of giving a report: the photo is shown as not used,
+        with a plain sentence (the details go to the log), and the set no longer waits for it."""
+        from headshot_studio.core.images import display_name
+
+        log.error("photo check failed for %s: %s", display_name(Path(path)), details)
+        if Path(path) not in self.photo_paths():
+            return  # removed while it was being checked
+        if kind == "internal":  # an unexpected error: say what it means for this photo
+            message = ("This file could not be read, so it is not used. Try another copy of the photo, "
+                       "or remove it and add a different one.")
         self.failed_photos[Path(path)] = message
-        log.error("photo check failed for %s: %s", Path(path).name, details)
+        self._update_set_report()
         self.photos_changed.emit()
 
     def _update_set_report(self) -> None:

@@ -134,6 +134,27 @@ def test_cancel_between_images_keeps_finished_ones_and_a_rerun_continues(sd15_ge
     assert changed[0].settings["steps"] == 3
 
 
+def test_only_whole_images_count_as_done(sd15_generator, tmp_path):
+    """Images are written atomically, so a kill leaves whole files or none; what else can
+    happen (a file cut short by a failing disk or a copy, an image whose sidecar never
+    got written, a killed writer's temporary file) is never taken as finished."""
+    out = tmp_path / "out"
+    requests = [GenerationRequest(PROMPT, seed=s, steps=2) for s in (1, 2, 3, 4)]
+    sd15_generator.generate(requests, out)
+    cut = out / "0000-s1.png"
+    cut.write_bytes(cut.read_bytes()[:-40])  # the end of the image data and the IEND chunk are gone
+    (out / "0001-s2.json").unlink()  # killed between the image and its sidecar
+    (out / ".0002-s3.png-k1.tmp").write_bytes(b"\x89PNG half")  # a killed writer's leftover
+    whole = {name: (out / name).stat().st_mtime_ns for name in ("0002-s3.png", "0003-s4.png")}
+
+    images = sd15_generator.generate(requests, out)
+    for image in images:
+        with Image.open(image.path) as png:
+            png.verify()
+    assert {name: (out / name).stat().st_mtime_ns for name in whole} == whole  # not made again
+    assert (out / "0001-s2.json").is_file() and len(cut.read_bytes()) > 1000
+
+
 def test_preview_events_carry_a_small_image(sd15_generator, tmp_path):
     events = []
     sd15_generator.generate([GenerationRequest(PROMPT, seed=1, steps=2)], tmp_path, on_event=events.append)

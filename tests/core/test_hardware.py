@@ -1,4 +1,5 @@
-"""RunPlan choices from free VRAM, and the no-GPU refusal."""
+"""RunPlan choices from free VRAM, the no-GPU refusal, and the lighter plans tried when
+the graphics card runs out of memory anyway."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import dataclasses
 import pytest
 
 from headshot_studio.core import models
-from headshot_studio.core.events import NoGpuError, NotEnoughVramError
-from headshot_studio.core.hardware import DeviceInfo, detect_device, plan_run
+from headshot_studio.core.events import NoGpuError, NotEnoughVramError, Stage
+from headshot_studio.core.hardware import DeviceInfo, detect_device, is_out_of_memory, plan_run, smaller_plan
 
 
 def gpu(free_gb: float, bf16: bool = True) -> DeviceInfo:
@@ -111,3 +112,70 @@ def test_plan_describes_itself():
     text = plan.describe()
     assert "1024 px" in text and "CPU offload" in text and "gradient checkpointing" in text
     assert dataclasses.asdict(plan)["precision"] == "bf16"
+
+
+def lighter_plans(plan, stage=None) -> list[dict]:
+    """Every plan smaller_plan gives, one after another, until nothing is left: the
+    fields that changed at each notch."""
+    steps = []
+    while (lighter := smaller_plan(plan, stage)) is not None:
+        before, after = dataclasses.asdict(plan), dataclasses.asdict(lighter)
+        steps.append({k: after[k] for k in after if k != "notes" and after[k] != before[k]})
+        assert len(lighter.notes) == len(plan.notes) + 1 and "out of graphics memory" in lighter.notes[-1]
+        plan = lighter
+    return steps
+
+
+def test_smaller_plans_give_up_batch_then_memory_savers_then_resolution_then_go_to_the_processor():
+    plan = plan_run(full_size(models.SD15), gpu(20.0))  # the most generous SD1.5 tier
+    assert (plan.train_batch_size, plan.generation_batch_size, plan.resolution) == (2, 4, 512)
+    assert lighter_plans(plan) == [
+        {"train_batch_size": 1, "generation_batch_size": 2},
+        {"generation_batch_size": 1},
+        {"gradient_checkpointing": True, "vae_slicing": True, "vae_tiling": True},
+        {"resolution": 448},
+        {"cpu_offload": True},
+    ]
+
+
+def test_sdxl_resolution_goes_down_in_steps_and_never_below_768():
+    plan = plan_run(full_size(models.SDXL), gpu(30.0))
+    resolutions = [step["resolution"] for step in lighter_plans(plan) if "resolution" in step]
+    assert resolutions == [896, 768]
+
+
+def test_each_stage_only_gets_changes_that_help_it():
+    plan = plan_run(full_size(models.SD15), gpu(12.0))  # train batch 1, generate batch 4
+    # Training: the generation batch and CPU offload do not help; the savers do.
+    assert lighter_plans(plan, Stage.TRAIN) == [
+        {"gradient_checkpointing": True, "vae_slicing": True, "vae_tiling": True},
+        {"resolution": 448},
+    ]
+    assert lighter_plans(plan, Stage.GENERATE) == [
+        {"generation_batch_size": 2},
+        {"generation_batch_size": 1},
+        {"gradient_checkpointing": True, "vae_slicing": True, "vae_tiling": True},
+        {"resolution": 448},
+        {"cpu_offload": True},
+    ]
+    # the lightest tier has little left to give
+    lightest = plan_run(full_size(models.SDXL), gpu(8.5))
+    assert lighter_plans(lightest, Stage.GENERATE) == [{"resolution": 896}, {"resolution": 768}]
+    assert smaller_plan(plan_run(full_size(models.SD15), CPU, allow_cpu=True), Stage.TRAIN) is not None
+
+
+def test_out_of_memory_is_recognised_in_its_forms():
+    import torch
+
+    assert is_out_of_memory(torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 MiB"))
+    assert is_out_of_memory(RuntimeError("CUDA error: out of memory"))
+    assert is_out_of_memory(RuntimeError("cuDNN error: CUDNN_STATUS_ALLOC_FAILED... out of memory"))
+    try:  # wrapped by a loader that turns errors into its own
+        try:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory")
+        except RuntimeError as exc:
+            raise ValueError("could not load the model") from exc
+    except ValueError as wrapped:
+        assert is_out_of_memory(wrapped)
+    assert not is_out_of_memory(RuntimeError("mat1 and mat2 shapes cannot be multiplied"))
+    assert not is_out_of_memory(MemoryError())  # the computer's memory: not a graphics-memory retry

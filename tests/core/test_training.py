@@ -128,6 +128,27 @@ def test_checkpoints_are_kept_every_n_steps_and_pruned(tiny_sd15, training_set, 
     assert kept == ["step-000008", "step-000009"]
 
 
+def test_a_damaged_checkpoint_is_passed_over_for_the_one_before(tiny_sd15, training_set, tmp_path, caplog):
+    """A power cut while a checkpoint was written can leave its files short: resuming
+    takes the previous checkpoint instead of failing (or loading half a state)."""
+    info, plan = setup(tiny_sd15)
+    token = CancelToken()
+    out = tmp_path / "lora"
+    config = TrainingConfig(steps=12, checkpoint_every=2, keep_checkpoints=2)
+    with pytest.raises(Cancelled):
+        train_lora(info, plan, training_set, out, config, on_event=cancel_at_train_step(token, 9), cancel=token)
+    newest = latest_checkpoint(out)
+    assert newest.name == "step-000009"
+    weights = newest / "lora.safetensors"
+    weights.write_bytes(weights.read_bytes()[: len(weights.read_bytes()) // 2])
+
+    events = []
+    result = train_lora(info, plan, training_set, out, config, on_event=events.append)
+    assert result.resumed_from_step == 8 and result.steps == 12
+    assert [e.step for e in events if e.stage == Stage.TRAIN] == [9, 10, 11, 12]
+    assert "training checkpoint step-000009 is damaged" in caplog.text
+
+
 def test_resume_refuses_a_checkpoint_from_other_settings(tiny_sd15, training_set, tmp_path):
     info, plan = setup(tiny_sd15)
     token = CancelToken()

@@ -168,7 +168,7 @@ class CreatePage(QWidget):
 
     def _on_event(self, event) -> None:
         for name, stages in STAGE_ROWS:
-            if event.stage in stages:
+            if event.stage in stages and not event.is_notice:  # a notice only goes to the log
                 bar = self.stage_bars[name]
                 bar.setMaximum(max(1, event.total))
                 bar.setValue(min(event.step, event.total))

@@ -33,8 +33,9 @@ class PrivacyPage(QWidget):
         layout.addWidget(self.stored)
         self.delete_after = QCheckBox("Delete my selfies from this session once my face is learned")
         self.delete_after.setObjectName("deleteAfterTraining")
-        self.delete_after.setToolTip("The copies in the app are deleted after training; the learned face and "
-                                     "headshots stay. Your original photos are never touched.")
+        self.delete_after.setToolTip("After training, the app deletes its copies of the selfies and the face "
+                                     "crops made from them; the learned face and headshots stay. Your original "
+                                     "photos are never touched.")
         self.delete_after.toggled.connect(self._set_delete_after)
         layout.addWidget(self.delete_after)
         layout.addWidget(heading("Delete"))

@@ -1,0 +1,358 @@
+"""Hostile and broken inputs (issue #7, point 2): every file of a corpus built in code
+goes through the loading and analysis path ``check`` uses, and through ``check`` itself
+in a fresh process. Each gets a verdict and a plain message, within a time bound;
+nothing raises; bombs are refused from their header; memory stays bounded; a folder of
+10,000 files is listed in milliseconds and checked with a one-line summary."""
+
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from headshot_studio.core.faces.dlib_backend import DlibAnalyzer
+from headshot_studio.core.images import ImageLoadError, display_name, list_photos, load_image, scan_photos
+from headshot_studio.core.quality import analyze_photo
+
+
+def _load_corpus_module():
+    """tests/hostile_inputs.py (the suite imports with --import-mode=importlib, so tests/
+    is not on sys.path); registered under its name, once, for the UI test to share."""
+    if "hostile_inputs" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parents[1] / "hostile_inputs.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["hostile_inputs"] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return sys.modules["hostile_inputs"]
+
+
+hostile = _load_corpus_module()
+
+AS_ROOT = os.geteuid() == 0
+CASE_SECONDS = 5.0  # one file, loaded and analysed (2 shared CPU cores)
+CORPUS_SECONDS = 60.0
+BOMB_SECONDS = 0.5
+BOMB_TRACED_BYTES = 20 * 2**20  # Python/numpy allocations while a bomb is refused
+CHECK_PEAK_RSS_BYTES = 1536 * 2**20  # the whole `check` process over the whole corpus
+CHECK_CORPUS_SECONDS = 90.0  # measured ~5 s (process start, face models, ~60 files)
+BIG_FOLDER_SCAN_SECONDS = 1.0  # measured ~0.05 s for 10,000 entries
+BIG_FOLDER_CHECK_SECONDS = 60.0  # measured ~1.5 s (55 photo-named files among 10,000)
+
+# What must never reach the user: traceback or exception text, error numbers, memory
+# addresses, paths.
+TECHNICAL = re.compile(r"Traceback|Errno|Error\b|Exception|File \"|line \d|\b0x[0-9a-fA-F]{6,}|[/\\]tmp[/\\]")
+
+
+def expected_verdicts(case) -> frozenset[str]:
+    # Root reads any file whatever its permissions, so "no-permission.jpg" is just a
+    # photo there; the permission path is then covered by test_a_file_that_may_not_be_read.
+    return hostile.USABLE if case.root_can_read else case.verdicts
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    started = time.perf_counter()
+    cases = hostile.build_corpus(folder)
+    print(f"\ncorpus: {len(cases)} cases built in {time.perf_counter() - started:.1f} s")
+    yield folder, cases
+    hostile.make_readable(folder)
+
+
+@pytest.fixture(scope="module")
+def big_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("big")
+    started = time.perf_counter()
+    counts = hostile.build_big_folder(folder)
+    print(f"\nbig folder: {counts['files']:,} files built in {time.perf_counter() - started:.1f} s")
+    return folder, counts
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return DlibAnalyzer()
+
+
+def test_the_corpus_has_every_kind_of_case(corpus):
+    folder, cases = corpus
+    assert len(cases) >= 30
+    usable = [c for c in cases.values() if c.usable]
+    refused = [c for c in cases.values() if not c.usable]
+    assert len(usable) >= 15 and len(refused) >= 25
+    assert sum(c.bomb for c in cases.values()) >= 3
+    assert (folder / "loop-a.jpg").is_symlink() and not (folder / "loop-a.jpg").exists()
+    assert (folder / "pipe.jpg").exists() and not (folder / "pipe.jpg").is_file()
+    assert (folder / "bomb.png").stat().st_size < 200_000  # tiny on disk, 900 megapixels inside
+
+
+def test_every_file_gets_a_verdict_and_a_plain_message_quickly(corpus, analyzer):
+    """The path ``check`` takes for each file (analyze_photo: hash, load, detect, judge),
+    without the report cache: many cases hold the same photo, and a cached report would
+    skip the work being timed."""
+    folder, cases = corpus
+    analyzer.detect(np.zeros((64, 64, 3), np.uint8))  # loads the face models: not part of any case's time
+    problems, timings = [], {}
+    tracemalloc.start()
+    started = time.perf_counter()
+    for name, case in cases.items():
+        path = folder / name
+        began = time.perf_counter()
+        try:
+            report = analyze_photo(path, analyzer)
+        except BaseException as exc:  # noqa: BLE001 - any exception is the failure being looked for
+            problems.append(f"{name}: raised {exc!r}")
+            continue
+        timings[name] = time.perf_counter() - began
+        message = report.message
+        if report.verdict.value not in expected_verdicts(case):
+            problems.append(f"{name} ({case.what}): {report.verdict.value}, not {sorted(expected_verdicts(case))}: {message}")
+        if case.words and not case.root_can_read and case.words not in message:
+            problems.append(f"{name}: message lacks {case.words!r}: {message}")
+        if not message.strip() or TECHNICAL.search(message) or str(folder) in message:
+            problems.append(f"{name}: message is not plain: {message!r}")
+        if report.issues and report.issues[0].code == "unreadable" and display_name(path) not in message:
+            problems.append(f"{name}: the message does not say which file: {message}")
+        if case.usable and not report.faces_found:
+            problems.append(f"{name}: read, but the face in it was not found: {message}")
+        if timings[name] > CASE_SECONDS:
+            problems.append(f"{name}: took {timings[name]:.1f} s")
+    total = time.perf_counter() - started
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    slowest = sorted(timings.items(), key=lambda item: -item[1])[:3]
+    print(f"\n{len(cases)} cases in {total:.1f} s; slowest: "
+          + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in slowest)
+          + f"; Python/numpy peak {traced_peak / 2**20:.0f} MB")
+    assert not problems, "\n".join(problems)
+    assert total < CORPUS_SECONDS
+
+
+def test_bombs_are_refused_from_the_header_without_decoding(corpus, monkeypatch):
+    from PIL import ImageFile
+
+    folder, cases = corpus
+    decoded = []
+    original_load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self) or original_load(self))
+    for case in (c for c in cases.values() if c.bomb):
+        tracemalloc.start()
+        started = time.perf_counter()
+        with pytest.raises(ImageLoadError) as caught:
+            load_image(folder / case.name, max_side=1024)
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"\n{case.name}: refused in {seconds * 1000:.1f} ms, Python/numpy peak {peak / 2**10:.0f} KB")
+        assert caught.value.code == "too_large" and "far too large" in caught.value.message
+        assert seconds < BOMB_SECONDS and peak < BOMB_TRACED_BYTES
+    assert decoded == []  # not one pixel decoded
+
+
+_LOAD_PEAK = """
+import sys
+from pathlib import Path
+from headshot_studio.core.images import load_image
+
+def peak():  # this process's own high-water RSS (VmHWM starts afresh at exec, unlike ru_maxrss)
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmHWM"))
+
+load_image(Path(sys.argv[1]), max_side=1024)  # imports and first-use allocations
+before = peak()
+loaded = load_image(Path(sys.argv[2]), max_side=1024)
+print(peak() - before, *loaded.original_size, *loaded.image.size)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak memory from Linux's /proc")
+def test_a_large_image_under_the_limit_is_decoded_in_bounded_memory(corpus):
+    """99 megapixels is allowed (medium-format cameras). It is reduced in its own mode
+    straight after decoding, so the conversion to RGB never holds several full-size
+    copies (measured: ~180 MB over the decoded 99 MB, against ~840 MB without)."""
+    folder, _ = corpus
+    result = subprocess.run([sys.executable, "-c", _LOAD_PEAK, str(folder / "photo.bmp"), str(folder / "large-blank.png")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    grown, width, height, *reduced = map(int, result.stdout.split())
+    print(f"\nlarge-blank.png (99 MP): memory grew by {grown / 2**20:.0f} MB")
+    assert (width, height) == (10_000, 9_900) and max(reduced) == 1024
+    assert grown < 400 * 2**20
+
+
+def test_a_file_that_may_not_be_read(corpus, analyzer, monkeypatch):
+    """Mode 000 refuses everyone but root. Running as root, the real case cannot fail,
+    so here the operating system's refusal is simulated where Pillow opens the file
+    (and it is the real chmod-ed file when not root)."""
+    folder, _ = corpus
+    path = folder / "no-permission.jpg"
+    if AS_ROOT:
+        real_open = builtins.open
+
+        def refusing_open(file, *args, **kwargs):
+            if isinstance(file, (str, os.PathLike)) and Path(file) == path:
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", refusing_open)
+    report = analyze_photo(path, analyzer)
+    assert report.verdict.value == "reject"
+    assert "permission" in report.message and "no-permission.jpg" in report.message
+    assert not TECHNICAL.search(report.message)
+
+
+def test_listing_a_folder_skips_what_is_not_a_photo_and_ends(corpus):
+    folder, cases = corpus
+    scan = scan_photos([folder])  # holds "this-folder-again" -> "." : listing must end
+    listed = {p.name for p in scan.files}
+    assert listed == {name for name, case in cases.items() if case.in_folder}
+    assert {p.name for p in scan.not_checked} == (
+        {name for name, case in cases.items() if not case.in_folder} | {"this-folder-again"}
+    )
+    # what cannot even be opened is named with the reason, and never handed to a session
+    assert {p.name: m for p, m in scan.problems.items()}.keys() == {
+        "loop-a.jpg", "loop-b.jpg", "dangling.jpg", "pipe.jpg", hostile.LATIN1_NAME
+    }
+    assert "leads round in a circle" in scan.problems[folder / "loop-a.jpg"]
+    assert "no longer there" in scan.problems[folder / "dangling.jpg"]
+    assert "device or a pipe" in scan.problems[folder / "pipe.jpg"]
+    assert "Rename the photo" in scan.problems[folder / hostile.LATIN1_NAME]
+    photos = list_photos([folder])
+    assert set(photos) == set(scan.files) - set(scan.problems) and all(p.is_file() for p in photos)
+    # given by name, a link loop or a pipe is checked (and refused), never "does not exist"
+    assert scan_photos([folder / "loop-a.jpg", folder / "pipe.jpg"]).files == [folder / "loop-a.jpg", folder / "pipe.jpg"]
+
+
+# Runs `check` and reports the peak memory of that process alone. It is started from this
+# small Python process, not from pytest: a child's peak RSS on Linux includes what it held
+# before exec, i.e. a copy of the (large) process that forked it.
+_MEASURE = """
+import os, resource, subprocess, sys
+code = subprocess.call([sys.executable, "-m", "headshot_studio", "check", *sys.argv[1:]])
+with open(os.environ["CHECK_PEAK_FILE"], "w") as fh:
+    fh.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024))  # Linux: kilobytes
+sys.exit(code)
+"""
+
+
+def run_check(*args: str, timeout: float) -> tuple[int, str, str, float, int]:
+    """``headshot-studio check ARGS`` in a fresh process: (exit code, stdout, stderr,
+    seconds, peak RSS in bytes)."""
+    folder = Path(os.environ["HEADSHOT_STUDIO_HOME"]) / "check-run"
+    folder.mkdir(parents=True, exist_ok=True)
+    peak_file = folder / "peak"
+    peak_file.unlink(missing_ok=True)
+    # strict UTF-8 output: a file name it cannot print must not end the command
+    env = os.environ | {"PYTHONIOENCODING": "utf-8", "CHECK_PEAK_FILE": str(peak_file)}
+    started = time.perf_counter()
+    with open(folder / "out", "wb") as out, open(folder / "err", "wb") as err:
+        process = subprocess.Popen([sys.executable, "-c", _MEASURE, *args], stdout=out, stderr=err, env=env,
+                                   start_new_session=True)
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+            pytest.fail(f"check did not finish within {timeout:.0f} s")
+    seconds = time.perf_counter() - started
+    stdout = (folder / "out").read_bytes().decode("utf-8")
+    stderr = (folder / "err").read_bytes().decode("utf-8")
+    return code, stdout, stderr, seconds, int(peak_file.read_text())
+
+
+def test_check_json_over_the_whole_corpus_in_a_fresh_process(corpus):
+    folder, cases = corpus
+    paths = [str(folder / name) for name, case in cases.items() if name != "folder.jpg"]
+    code, stdout, stderr, seconds, peak_rss = run_check("--json", str(folder / "folder.jpg"), *paths,
+                                                        timeout=CHECK_CORPUS_SECONDS)
+    print(f"\ncheck --json over {len(paths)} files: {seconds:.1f} s, peak RSS {peak_rss / 2**20:.0f} MB")
+    assert code == 0, stderr
+    assert "Traceback" not in stderr and "Warning" not in stderr
+    report = json.loads(stdout)
+    by_name = {Path(p["file"]).name: p for p in report["photos"]}
+    assert len(report["photos"]) == len(paths) and set(by_name) == {Path(p).name for p in paths}
+    for name, photo in by_name.items():
+        case = cases[name]
+        assert photo["message"] and not TECHNICAL.search(photo["message"]), (name, photo["message"])
+        if case.usable or case.root_can_read:
+            # the same photo under many names: the set marks the copies (never "unreadable")
+            codes = {i["code"] for i in photo["issues"] if i["severity"] == "reject"}
+            assert codes <= {"duplicate"} and photo["faces_found"] >= 1, (name, photo["issues"])
+        else:
+            assert photo["verdict"] == "reject" and case.words in photo["message"], (name, photo["message"])
+    assert report["set"]["ready"] is False  # one photo, many copies of it
+    assert peak_rss < CHECK_PEAK_RSS_BYTES
+
+
+def test_check_over_the_corpus_folder_lists_each_photo_and_sums_up_the_rest(corpus):
+    folder, cases = corpus
+    code, stdout, stderr, seconds, _ = run_check(str(folder), timeout=CHECK_CORPUS_SECONDS)
+    assert code == 0, stderr
+    assert "Traceback" not in stdout + stderr
+    lines = [line for line in stdout.splitlines() if line[:6] in ("OK    ", "WARN  ", "REJECT")]
+    shown = {line[7:].split(": ", 1)[0] for line in lines}
+    in_folder = {display_name(Path(name)) for name, case in cases.items() if case.in_folder}
+    assert shown == in_folder
+    assert "REJECT notes.jpg: “notes.jpg” is not a photo (it looks like a text file)." in stdout
+    assert "REJECT loop-a.jpg: “loop-a.jpg” is a link (shortcut) that leads round in a circle" in stdout
+    skipped = sum(not case.in_folder for case in cases.values()) + 1  # hidden, .svg, .tif, a folder; the link to "."
+    assert f"Not checked: {skipped} other entries in the folder" in stdout
+    # under each photo's line, its other issues: never the line's own sentence again
+    blocks = re.split(r"\n(?=OK    |WARN  |REJECT)", stdout)
+    for block in blocks:
+        first, *others = block.split("\n")
+        sentence = first.split(": ", 1)[-1]
+        assert f"also: {sentence}" not in others, block
+
+
+def test_a_folder_of_10000_files(big_folder):
+    folder, counts = big_folder
+    started = time.perf_counter()
+    scan = scan_photos([folder])
+    scan_seconds = time.perf_counter() - started
+    visible = counts["selfies"] + counts["broken"]
+    assert len(scan.files) == visible and not scan.problems
+    assert len(scan.not_checked) == counts["hidden"] + counts["others"]
+
+    code, stdout, stderr, seconds, peak_rss = run_check(str(folder), timeout=BIG_FOLDER_CHECK_SECONDS * 2)
+    print(f"\n10,000 files: listed in {scan_seconds * 1000:.0f} ms; check {seconds:.1f} s, peak RSS {peak_rss / 2**20:.0f} MB")
+    assert code == 0, stderr
+    assert scan_seconds < BIG_FOLDER_SCAN_SECONDS and seconds < BIG_FOLDER_CHECK_SECONDS
+    verdict_lines = [line for line in stdout.splitlines() if line[:6] in ("OK    ", "WARN  ", "REJECT")]
+    assert len(verdict_lines) == visible  # one line per photo-named file, not 10,000
+    assert sum(line.startswith(("OK", "WARN")) for line in verdict_lines) == counts["selfies"]
+    assert f"Not checked: {counts['hidden'] + counts['others']:,} other entries in the folder" in stdout
+    assert "._IMG_" not in stdout and "file_0" not in stdout
+
+
+@pytest.mark.parametrize("orientation", [0, 9, 99, 65535])
+def test_an_invalid_exif_orientation_is_ignored(tmp_path, orientation):
+    from PIL import Image
+
+    image = Image.new("RGB", (120, 60), (255, 255, 255))
+    image.paste((255, 0, 0), (0, 0, 60, 60))  # red on the left as stored
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    image.save(tmp_path / "odd.jpg", exif=exif)
+    loaded = load_image(tmp_path / "odd.jpg")
+    assert loaded.original_size == (120, 60) and loaded.image.size == (120, 60)
+    assert loaded.image.getpixel((10, 30))[1] < 60 and loaded.image.getpixel((110, 30))[1] > 200  # as stored
+
+
+def test_a_session_refuses_more_photos_than_it_can_use():
+    from headshot_studio.core.quality import THRESHOLDS, too_many_photos
+
+    assert THRESHOLDS.max_photos == 50
+    assert too_many_photos(50) is None and too_many_photos(5, already=45) is None
+    message = too_many_photos(9_995)
+    assert message.startswith("That is 9,995 photos: a session takes at most 50.") and "8-15" in message
+    assert "already has 45" in too_many_photos(10, already=45)

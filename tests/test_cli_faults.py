@@ -1,0 +1,186 @@
+"""Faults of a command-line run. A run killed outright (SIGKILL: a crash, the task
+manager, a power cut for the process) and continued with `run --resume`, in real
+processes on the tiny model: killed while learning the face, it goes on from its last
+checkpoint; killed while generating, it keeps every finished image and makes only the
+rest. And a disk without room: exit 1, the plain message and how to continue."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from headshot_studio import cli, paths
+from headshot_studio.core import pipeline
+from headshot_studio.core.session import list_sessions
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+
+START_TIMEOUT_S = 300  # a cold start (imports, photo checks) on a busy machine
+RUN_TIMEOUT_S = 600
+
+
+def start_run(args: list[str], log: Path) -> subprocess.Popen:
+    """``headshot-studio run ARGS`` in a new process sharing this test's app home
+    (HEADSHOT_STUDIO_HOME is in os.environ), its output going to ``log``."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "headshot_studio", "run", *args],
+            stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ),
+        )
+
+
+def kill_when(process: subprocess.Popen, condition, what: str) -> None:
+    """SIGKILL ``process`` as soon as ``condition()`` holds (polled every 20 ms)."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    try:
+        while not condition():
+            assert process.poll() is None, f"the run ended (exit {process.returncode}) before {what}"
+            assert time.monotonic() < deadline, f"no {what} within {START_TIMEOUT_S} s"
+            time.sleep(0.02)
+        process.kill()
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+
+def finish(args: list[str], log: Path) -> None:
+    process = start_run(args, log)
+    try:
+        code = process.wait(timeout=RUN_TIMEOUT_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+    assert code == 0, log.read_text(errors="replace")[-3000:]
+
+
+def session_folder() -> Path | None:
+    folders = list(paths.sessions_dir().glob("*/manifest.json")) if paths.sessions_dir().is_dir() else []
+    assert len(folders) <= 1
+    return folders[0].parent if folders else None
+
+
+def train_steps_shown(log: Path) -> list[int]:
+    """The training steps the run printed (a line per tenth of the way, and the first)."""
+    return [int(m) for m in re.findall(r"train \[[#-]+\] (\d+)/\d+", log.read_text(errors="replace"))]
+
+
+def checkpoint_steps(folder: Path | None) -> list[int]:
+    root = folder / "lora" / "checkpoints" if folder else None
+    if root is None or not root.is_dir():
+        return []
+    return sorted(int(p.name.split("-")[1]) for p in root.glob("step-*") if (p / "state.json").is_file())
+
+
+def whole_images(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.name: (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.glob("*.png"))
+        if p.with_suffix(".json").is_file()
+    }
+
+
+@posix_only
+def test_killed_while_learning_the_face_resumes_from_its_last_checkpoint(tiny_sd15, photos_dir, tmp_path):
+    steps, every = 80, 20
+    args = ["--model", str(tiny_sd15), "--styles", "legal", "--count", "1", "--steps", "2", "--no-upscale",
+            "--train-steps", str(steps), "--checkpoint-every", str(every)]
+    first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
+    process = start_run(["--photos", str(photos_dir), *args], first_log)
+
+    def past_a_checkpoint() -> bool:  # a checkpoint is on disk, and training has gone beyond it
+        saved = checkpoint_steps(session_folder())
+        return bool(saved) and max(train_steps_shown(first_log), default=0) > saved[-1]
+
+    kill_when(process, past_a_checkpoint, "training step after a checkpoint")
+    folder = session_folder()
+    reached = max(train_steps_shown(first_log))  # at least this many steps were done
+    checkpoint = checkpoint_steps(folder)[-1]  # the newest whole checkpoint the kill left
+    assert not (folder / "lora" / "lora.safetensors").exists() and reached < steps
+
+    finish(["--resume", *args], second_log)
+    training = json.loads((folder / "lora" / "training.json").read_text())
+    assert training["resumed_from_step"] == checkpoint > 0
+    assert training["steps_done"] == steps
+    # the continued run's first step is the one after the checkpoint: what was done past
+    # it (at most one checkpoint interval) is all that was done twice
+    assert train_steps_shown(second_log)[0] == checkpoint + 1
+    assert 0 <= reached - checkpoint <= every
+    log_text = paths.log_file().read_text(encoding="utf-8")
+    assert f"training resumed from the checkpoint at step {checkpoint}" in log_text
+    (session,) = list_sessions()
+    assert session.state == "finished" and len(session.gallery()) == 1
+    assert [p.name for p in session.final_dir.glob("*.png")] == ["legal-0000-s0.png"]
+    assert not (folder / "lora" / "checkpoints").exists()  # gone once the face is learned
+    print(f"killed at step {reached} of {steps} or later; resumed from {checkpoint}: at least "
+          f"{reached - checkpoint} and at most {every} steps done twice")
+
+
+@posix_only
+def test_killed_while_generating_keeps_every_finished_image_and_makes_only_the_rest(tiny_sd15, photos_dir, tmp_path):
+    count = 8
+    args = ["--model", str(tiny_sd15), "--styles", "legal", "--count", str(count), "--steps", "3", "--no-upscale",
+            "--train-steps", "2"]
+    first_log = tmp_path / "first.log"
+    process = start_run(["--photos", str(photos_dir), *args], first_log)
+
+    def some_images_made() -> bool:
+        folder = session_folder()
+        return folder is not None and len(whole_images(folder / "outputs" / "raw")) >= 1
+
+    kill_when(process, some_images_made, "finished image")
+    folder = session_folder()
+    raw_dir = folder / "outputs" / "raw"
+    kept = whole_images(raw_dir)
+    assert 1 <= len(kept) < count, f"killed too late to test: {len(kept)} of {count} images were finished"
+    half_written = sorted(p.name for p in raw_dir.iterdir() if p.name.endswith(".tmp"))
+
+    finish(["--resume", *args], tmp_path / "second.log")
+    raw = whole_images(raw_dir)
+    assert len(raw) == count and sorted(raw) == [f"legal-{i:04d}-s{i}.png" for i in range(count)]
+    assert {name: raw[name] for name in kept} == kept  # same bytes, same time: not made again
+    made_again = [name for name in raw if name not in kept]
+    assert len(made_again) == count - len(kept)
+    (session,) = list_sessions()
+    assert session.state == "finished" and len(session.gallery()) == count
+    assert len(list(session.final_dir.glob("*.png"))) == count
+    assert not [p for p in folder.rglob(".*.tmp")]  # what the kill left half-written is gone
+    print(f"killed after {len(kept)} of {count} images (half-written files left: {half_written}); "
+          f"the continued run made {len(made_again)}")
+
+
+def test_a_disk_without_room_exits_1_with_the_message_and_how_to_continue(tiny_sd15, photos_dir, monkeypatch, capsys):
+    monkeypatch.setattr(pipeline.shutil, "disk_usage", lambda path: SimpleNamespace(total=2**40, used=2**40, free=50 * 2**20))
+    code = cli.main(["run", "--photos", str(photos_dir), "--model", str(tiny_sd15), "--count", "1", "--no-upscale"])
+    assert code == cli.EXIT_FAILED
+    err = capsys.readouterr().err
+    (session,) = list_sessions()
+    assert f"Continue later with: headshot-studio run --resume --session {session.id}" in err
+    assert "Error: There is not enough free disk space for this run" in err and "50.0 MB free" in err
+    assert "Traceback" not in err and session.state == "new"
+
+
+def test_a_retry_notice_is_printed_as_its_own_line():
+    import io
+
+    from headshot_studio.core.events import JobEvent, Stage
+
+    stream = io.StringIO()
+    printer = cli.ProgressPrinter(stream)
+    printer(JobEvent(Stage.TRAIN, 3, 10, "Learning the face: step 3 of 10"))
+    printer(JobEvent(Stage.TRAIN, 0, 0, pipeline.OUT_OF_MEMORY_RETRY_MESSAGE))
+    printer(JobEvent(Stage.TRAIN, 4, 10, "Learning the face: step 4 of 10"))
+    lines = stream.getvalue().splitlines()
+    assert lines[1] == pipeline.OUT_OF_MEMORY_RETRY_MESSAGE and "4/10" in lines[2]
