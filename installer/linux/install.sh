@@ -30,39 +30,10 @@ Headshot Studio works offline: nothing you give it is uploaded anywhere.
 EOF
 }
 
-say() { printf '%s\n' "$*"; }
-warn() { printf 'Note: %s\n' "$*" >&2; }
-fail() {
-    printf 'Error: %s\n' "$*" >&2
+# shellcheck source=installer/linux/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" || {
+    printf 'Error: common.sh is missing next to %s. Extract the whole download again and retry.\n' "$0" >&2
     exit 1
-}
-usage_error() {
-    printf 'Error: %s\n\n' "$*" >&2
-    usage >&2
-    exit 2
-}
-
-# An absolute form of a path, without resolving symlinks (so it reads as the user wrote it).
-abs_path() {
-    local path=$1
-    [[ $path == /* ]] || path="$PWD/$path"
-    while [[ $path == */ && $path != / ]]; do path=${path%/}; done
-    printf '%s' "$path"
-}
-
-# $XDG_*_HOME when it is an absolute path, else the default (as the XDG spec and platformdirs do).
-xdg_home() {
-    local value=${!1:-}
-    if [[ $value == /* ]]; then printf '%s' "$value"; else printf '%s' "$2"; fi
-}
-
-# rm -rf, but only for an absolute path that is not "/", not $HOME and has no "..".
-remove_tree() {
-    local target=$1
-    if [[ -z $target || $target != /* || $target == / || $target == "$HOME" || $target == *..* ]]; then
-        fail "refusing to delete '$target' (internal safety check)."
-    fi
-    rm -rf -- "$target"
 }
 
 # The program path as one argument of a desktop entry's Exec key: quoted when it holds a
@@ -118,7 +89,7 @@ if [[ ! -f $bundle/$APP_ID || ! -x $bundle/$APP_ID ]]; then
 Extract the whole download first (tar -xzf headshot-studio-*.tar.gz), then run ./install.sh
 from inside the folder it creates."
 fi
-for part in uninstall.sh headshot-studio.desktop; do
+for part in uninstall.sh common.sh headshot-studio.desktop; do
     [[ -f $src_dir/$part ]] || fail "$part is missing from $src_dir. Extract the whole download again and retry."
 done
 if [[ $EUID -eq 0 && -z $prefix_given ]]; then
@@ -180,6 +151,7 @@ fi
 chmod 755 "$staging"
 cp -a -- "$bundle/." "$staging/"
 install -m 755 -- "$src_dir/uninstall.sh" "$staging/uninstall.sh"
+install -m 644 -- "$src_dir/common.sh" "$staging/common.sh"
 {
     say "# Written by install.sh: what it created. uninstall.sh reads this file."
     say "app_dir=$app_dir"

@@ -7,6 +7,7 @@ writes ``headshot-studio-<version>-linux-x86_64.tar.gz``, which holds one folder
     headshot-studio-<version>/
       app/                        the bundle, symlinks and exec bits as built
       install.sh, uninstall.sh    per-user install, no administrator rights
+      common.sh                   helpers both scripts source
       headshot-studio.desktop     menu entry template (install.sh fills in Exec)
       icons/                      headshot-studio-<N>.png, headshot-studio.svg
       README.txt                  for the person who downloaded it
@@ -142,6 +143,7 @@ def make_tarball(bundle_dir: Path, icons_dir: Path, out_dir: Path, version: str)
             tar.add(bundle_dir, arcname=f"{top}/app", recursive=True, filter=owned_by_nobody)
             for script in ("install.sh", "uninstall.sh"):
                 add_file(tar, f"{top}/{script}", (HERE / script).read_bytes(), 0o755)
+            add_file(tar, f"{top}/common.sh", (HERE / "common.sh").read_bytes(), 0o644)
             add_file(tar, f"{top}/headshot-studio.desktop", (HERE / "headshot-studio.desktop").read_bytes(), 0o644)
             add_folder(tar, f"{top}/icons")
             for icon in sorted(p for p in icons_dir.iterdir() if ICON_NAME.fullmatch(p.name) and p.is_file()):

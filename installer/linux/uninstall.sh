@@ -27,36 +27,10 @@ Without --purge your data is kept, so installing again later picks up where you 
 EOF
 }
 
-say() { printf '%s\n' "$*"; }
-fail() {
-    printf 'Error: %s\n' "$*" >&2
+# shellcheck source=installer/linux/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" || {
+    printf 'Error: common.sh is missing next to %s. Extract the whole download again and retry.\n' "$0" >&2
     exit 1
-}
-usage_error() {
-    printf 'Error: %s\n\n' "$*" >&2
-    usage >&2
-    exit 2
-}
-
-# The same three helpers as in install.sh (each script must run on its own).
-abs_path() {
-    local path=$1
-    [[ $path == /* ]] || path="$PWD/$path"
-    while [[ $path == */ && $path != / ]]; do path=${path%/}; done
-    printf '%s' "$path"
-}
-
-xdg_home() {
-    local value=${!1:-}
-    if [[ $value == /* ]]; then printf '%s' "$value"; else printf '%s' "$2"; fi
-}
-
-remove_tree() {
-    local target=$1
-    if [[ -z $target || $target != /* || $target == / || $target == "$HOME" || $target == *..* ]]; then
-        fail "refusing to delete '$target' (internal safety check)."
-    fi
-    rm -rf -- "$target"
 }
 
 # --- 1. Options --------------------------------------------------------------------------
