@@ -73,6 +73,10 @@ class RunPlan:
     vae_tiling: bool  # decode in tiles (large images on small cards)
     cpu_offload: bool  # keep only the running model on the GPU (last resort, slow)
     notes: tuple[str, ...] = field(default=())
+    optimizer: str = "adamw"  # "adamw8bit" (bitsandbytes) where available on a GPU
+    architecture: str = "sd15"  # "sd15" or "sdxl": what the memory estimates are for
+    estimated_train_gb: float = 0.0  # peak graphics memory the plan expects (0: not on a GPU)
+    estimated_generate_gb: float = 0.0
 
     @property
     def torch_dtype(self):
@@ -93,10 +97,14 @@ class RunPlan:
             )
             if on
         ]
+        if self.optimizer == "adamw8bit":
+            savers.append("8-bit AdamW")
+        estimate = (f"; expected peak {self.estimated_train_gb:.1f} GB training, "
+                    f"{self.estimated_generate_gb:.1f} GB generating" if self.estimated_train_gb else "")
         return (
             f"{self.device}, {self.precision}, {self.resolution} px, train batch {self.train_batch_size}, "
             f"generate batch {self.generation_batch_size}, {self.attention} attention"
-            + (f"; savers: {', '.join(savers)}" if savers else "")
+            + (f"; savers: {', '.join(savers)}" if savers else "") + estimate
         )
 
 
@@ -116,7 +124,7 @@ _TIERS = {
         (24.0, 1, False, 2, False, False, False),
         (16.0, 1, True, 2, True, False, False),
         (10.0, 1, True, 1, True, True, False),
-        (8.0, 1, True, 1, True, True, True),
+        (9.0, 1, True, 1, True, True, True),  # training cannot be offloaded: ~8.9 GB
     ),
 }
 
@@ -162,6 +170,7 @@ def plan_run(
             vae_tiling=False,
             cpu_offload=False,
             notes=notes,
+            architecture="sdxl" if model.architecture == SDXL else "sd15",
         )
 
     architecture = "sdxl" if model.architecture == SDXL else "sd15"
@@ -178,12 +187,15 @@ def plan_run(
             details=device.describe(),
         )
     precision = "bf16" if device.bf16_supported else "fp16"
+    optimizer = "adamw8bit" if _bitsandbytes_available() else "adamw"
     notes = [f"{device.free_vram_gb:.1f} GB free on {device.name}: tier for {min_gb:.0f}+ GB"]
     if checkpointing:
         notes.append("gradient checkpointing on to fit training in memory")
     if offload:
         notes.append("model CPU offload on: little free graphics memory, generation will be slower")
-    return RunPlan(
+    if optimizer == "adamw8bit":
+        notes.append("8-bit AdamW (bitsandbytes): optimizer state in a quarter of the memory")
+    plan = RunPlan(
         device=device.torch_device,
         precision=precision,
         resolution=resolution,
@@ -197,7 +209,77 @@ def plan_run(
         vae_tiling=tiling,
         cpu_offload=offload,
         notes=tuple(notes),
+        optimizer=optimizer,
+        architecture=architecture,
     )
+    return with_estimate(plan, train_text_encoder=train_text_encoder)
+
+
+def _bitsandbytes_available() -> bool:
+    """Whether bitsandbytes (8-bit optimizers, CUDA only) is installed. Not imported here."""
+    import importlib.util
+
+    return importlib.util.find_spec("bitsandbytes") is not None
+
+
+# --- expected graphics memory --------------------------------------------------------------
+
+# Parameters (millions) of the components of each architecture, counted from the
+# shipped full-size configs (resources/models/configs): UNet, text encoder(s), VAE.
+_PARAMS_M = {"sd15": {"unet": 860, "text": 123, "vae": 84}, "sdxl": {"unet": 2567, "text": 817, "vae": 84}}
+# LoRA parameters (millions) at rank 16 on the attention projections (UNET_TARGETS).
+_LORA_M_RANK16 = {"sd15": 3.2, "sdxl": 23.2}
+# Activation memory (GB) per image at the native resolution, half precision, SDPA:
+# training without / with gradient checkpointing, and one image generated with
+# classifier-free guidance (two UNet passes). Published figures of LoRA trainers
+# (diffusers, kohya-ss) minus the weights, rounded up; benchmarks/gpu_pipeline.py
+# measures the real peaks (its --vram-gb option plans for a smaller card).
+_ACTIVATIONS_GB = {
+    "sd15": {"train": 4.0, "train_checkpointed": 1.0, "generate": 0.6, "decode": 1.3},
+    "sdxl": {"train": 14.0, "train_checkpointed": 3.0, "generate": 1.6, "decode": 5.0},
+}
+_CUDA_CONTEXT_GB = 0.5  # the CUDA context and PyTorch's allocator slack
+
+
+def estimate_vram_gb(architecture: str, plan: RunPlan, *, rank: int = 16,
+                     train_text_encoder: bool = False) -> tuple[float, float]:
+    """Expected peak graphics memory (GB) of training and of generation with ``plan``
+    for an ``architecture`` ("sd15" or "sdxl") model at its native resolution.
+
+    Training: the UNet's weights; the text encoder(s) too when they learn (otherwise
+    their embeddings are cached and they leave the GPU, as the VAE does once the
+    latents are cached); the adapters in fp32 with gradients and optimizer state; the
+    activations of the batch. Generation: every component's weights (only the largest
+    with CPU offload); the activations of the batch; the VAE decode (per image with
+    slicing, in tiles with tiling).
+    """
+    params, act = _PARAMS_M[architecture], _ACTIVATIONS_GB[architecture]
+    weight_bytes = 2 if plan.precision in ("bf16", "fp16") else 4
+    scale = (plan.resolution / (1024 if architecture == "sdxl" else 512)) ** 2
+    lora_m = _LORA_M_RANK16[architecture] * rank / 16
+    state_bytes = 2 if plan.optimizer == "adamw8bit" else 8  # two moments
+    train = params["unet"] * weight_bytes / 1024
+    if train_text_encoder:
+        train += params["text"] * weight_bytes / 1024
+    train += lora_m * (4 + 4 + state_bytes) / 1024
+    train += plan.train_batch_size * scale * act["train_checkpointed" if plan.gradient_checkpointing else "train"]
+    weights = sum(params.values()) * weight_bytes / 1024
+    if plan.cpu_offload:
+        weights = params["unet"] * weight_bytes / 1024
+    decode = act["decode"] * scale * (1 if plan.vae_slicing else plan.generation_batch_size)
+    if plan.vae_tiling:
+        decode = min(decode, act["decode"] * 0.25)
+    generate = weights + lora_m * weight_bytes / 1024 + max(
+        plan.generation_batch_size * scale * act["generate"], decode)
+    return round(train + _CUDA_CONTEXT_GB, 2), round(generate + _CUDA_CONTEXT_GB, 2)
+
+
+def with_estimate(plan: RunPlan, *, train_text_encoder: bool = False) -> RunPlan:
+    """``plan`` with its expected peaks filled in (GPU plans only)."""
+    if not plan.device.startswith("cuda"):
+        return plan
+    train, generate = estimate_vram_gb(plan.architecture, plan, train_text_encoder=train_text_encoder)
+    return replace(plan, estimated_train_gb=train, estimated_generate_gb=generate)
 
 
 # --- out of memory during a run -----------------------------------------------------------
@@ -239,7 +321,7 @@ def smaller_plan(plan: RunPlan, stage: Stage | None = None) -> RunPlan | None:
         if changed and (relevant is None or changed & relevant):
             what = ", ".join(f"{key} {getattr(plan, key)} -> {changes[key]}" for key in sorted(changed))
             note = f"out of graphics memory: {name} ({what})"
-            return replace(plan, **changes, notes=(*plan.notes, note))
+            return with_estimate(replace(plan, **changes, notes=(*plan.notes, note)))
     return None
 
 
@@ -261,10 +343,12 @@ def is_out_of_memory(exc: BaseException) -> bool:
 
 
 def free_gpu_memory() -> None:
-    """Give back the memory a failed attempt held: collect the Python objects (models,
-    tensors) no longer referenced, then return PyTorch's cached blocks to the driver."""
+    """Give back the graphics memory a finished or failed stage held: collect the Python
+    objects (models, tensors) no longer referenced, then return PyTorch's cached blocks
+    to the driver. Without a GPU there is nothing to give back, and a full collection
+    (which holds Python's lock, stalling every thread) is skipped."""
     import torch
 
-    gc.collect()
     if torch.cuda.is_available():
+        gc.collect()
         torch.cuda.empty_cache()

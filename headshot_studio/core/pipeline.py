@@ -30,6 +30,7 @@ import logging
 import shutil
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -53,7 +54,7 @@ from headshot_studio.core.events import (
     ignore_events,
     is_disk_full,
 )
-from headshot_studio.core.faces import load_face_analyzer
+from headshot_studio.core.faces import close_analyzer, load_face_analyzer
 from headshot_studio.core.files import human_size, remove_temp_files, write_json_atomic
 from headshot_studio.core.generation import (
     GenerationRequest,
@@ -65,7 +66,8 @@ from headshot_studio.core.generation import (
 )
 from headshot_studio.core.hardware import RunPlan, free_gpu_memory, is_out_of_memory, smaller_plan
 from headshot_studio.core.models import ModelInfo, ensure_verified, model_roots
-from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, finish_image
+from headshot_studio.core.native import load_model_libraries
+from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, UpscaleJob, retouch
 from headshot_studio.core.quality import check_photos, default_cache
 from headshot_studio.core.ranking import rank_images, reference_embedding
 from headshot_studio.core.session import Session, delete_copied_photos
@@ -363,10 +365,22 @@ def _record_end(session: Session, state: str, **details) -> None:
 
 def _run(session: Session, request: RunRequest, batches, on_event: EventCallback, cancel: CancelToken) -> RunResult:
     plan = request.plan
+    log.info("run plan: %s (%s)", plan.describe(), "; ".join(plan.notes))
+    on_event(JobEvent(Stage.VERIFY, 0, 0, f"Settings for this computer: {plan.describe()}"))
+    load_model_libraries()
     # 1. The model files are intact (hashed once per state of the files).
     ensure_verified(request.model, on_event, cancel)
-    analyzer = load_face_analyzer(root for root, _ in model_roots())
+    # Face analysis runs in a helper process: dlib holds Python's lock for whole calls.
+    analyzer = load_face_analyzer((root for root, _ in model_roots()), in_helper=True)
+    try:
+        return _run_stages(session, request, batches, analyzer, on_event, cancel)
+    finally:
+        close_analyzer(analyzer)
 
+
+def _run_stages(session: Session, request: RunRequest, batches, analyzer, on_event: EventCallback,
+                cancel: CancelToken) -> RunResult:
+    plan = request.plan
     trained = False
     lora_path = _finished_lora(session, request.training)
     # Selfies deleted after training (the user's choice): the learned face is all we need.
@@ -518,15 +532,28 @@ def _generate(generator: Generator, batches, raw_dir: Path, on_event: EventCallb
 
 def _finish_all(raw: list, session: Session, options: PostprocessOptions, generator: Generator, analyzer,
                 plan: RunPlan, on_event: EventCallback, cancel: CancelToken) -> None:
-    upscaler = Upscaler(use_gpu=plan.device.startswith("cuda"))
+    """Finish every raw image not finished yet. The upscaler's helper processes enlarge
+    one image while this thread retouches the next (face detail, colour), up to one
+    image in flight per helper; finals are written in order as their upscale ends."""
     session.final_dir.mkdir(parents=True, exist_ok=True)
-    for index, (style_id, generation_request, image) in enumerate(raw, start=1):
-        cancel.raise_if_cancelled()
-        final = session.final_dir / image.path.name
-        if _already_finished(final, image.settings, asdict(options)):
-            continue
-        _finish_one(image, final, style_id, generator, generation_request, options, analyzer, upscaler, cancel, plan)
-        on_event(JobEvent(Stage.POSTPROCESS, index, len(raw), f"Finished {final.name}", preview=_preview(final)))
+    in_flight: deque = deque()
+    upscaler = Upscaler(use_gpu=plan.device.startswith("cuda"))
+    try:
+        for index, (style_id, generation_request, image) in enumerate(raw, start=1):
+            cancel.raise_if_cancelled()
+            final = session.final_dir / image.path.name
+            if _already_finished(final, image.settings, asdict(options)):
+                continue
+            in_flight.append((index, _start_finish(image, final, style_id, generator, generation_request, options,
+                                                   analyzer, upscaler, cancel, plan)))
+            while len(in_flight) > upscaler.workers:
+                _complete_finish(*in_flight.popleft(), len(raw), on_event, cancel)
+        while in_flight:
+            _complete_finish(*in_flight.popleft(), len(raw), on_event, cancel)
+    except BaseException:
+        upscaler.close(kill=True)  # a cancel or an error: do not wait for enlargements nobody keeps
+        raise
+    upscaler.close()
 
 
 def _already_finished(final: Path, raw_settings: dict, options: dict) -> bool:
@@ -539,29 +566,35 @@ def _already_finished(final: Path, raw_settings: dict, options: dict) -> bool:
         recorded.get("raw_created_at") == raw_settings.get("created_at") and png_intact(final)
 
 
-def _finish_one(image, final: Path, style_id: str, generator: Generator, generation_request, options: PostprocessOptions,
-                analyzer, upscaler: Upscaler, cancel: CancelToken, plan: RunPlan) -> None:
-    from PIL import Image
-    from PIL.PngImagePlugin import PngInfo
+@dataclass
+class _Finishing:
+    """An image retouched and (maybe) being enlarged, waiting to be written."""
 
-    from headshot_studio.core.files import write_atomic
+    final: Path
+    image: object  # the retouched image
+    upscale: UpscaleJob | None
+    settings: dict
+    face_box: list | None
+
+
+def _start_finish(image, final: Path, style_id: str, generator: Generator, generation_request,
+                  options: PostprocessOptions, analyzer, upscaler: Upscaler, cancel: CancelToken,
+                  plan: RunPlan) -> _Finishing:
+    from PIL import Image
 
     with Image.open(image.path) as opened:
         raw_image = opened.convert("RGB")
     faces = analyzer.detect(np.asarray(raw_image)) if options.face_detail else []
     detail_request = replace(generation_request, seed=image.seed)
-    finished, done = finish_image(
+    retouched, done = retouch(
         raw_image,
         faces[0] if faces else None,
         options,
         refine=lambda crop: generator.refine(crop, detail_request, options.face_detail_strength, cancel),
         resolution=plan.resolution,
-        upscaler=upscaler,
     )
-    scale = finished.width / raw_image.width
-    face_box = [round(v * scale, 1) for v in faces[0].box] if faces else None
+    job = upscaler.start(retouched, options.upscale) if options.upscale in (2, 4) else None
     settings = image.settings | {
-        "face_box": face_box,  # where the face is in the finished image (profile crops)
         "style": style_id,
         "raw_file": image.path.name,
         "raw_seed": image.settings["seed"],
@@ -569,10 +602,27 @@ def _finish_one(image, final: Path, style_id: str, generator: Generator, generat
         "options": asdict(options),
         "postprocess": done,
     }
+    return _Finishing(final, retouched, job, settings, list(faces[0].box) if faces else None)
+
+
+def _complete_finish(index: int, item: _Finishing, total: int, on_event: EventCallback, cancel: CancelToken) -> None:
+    from PIL.PngImagePlugin import PngInfo
+
+    from headshot_studio.core.files import write_atomic
+
+    finished = item.image
+    settings = item.settings
+    if item.upscale is not None:
+        finished = item.upscale.result(cancel)
+        settings["postprocess"]["upscale"] = {"factor": item.upscale.factor, "method": item.upscale.method}
+    scale = finished.width / item.image.width
+    # where the face is in the finished image (profile crops)
+    settings["face_box"] = [round(v * scale, 1) for v in item.face_box] if item.face_box else None
     info = PngInfo()
     info.add_text("headshot_studio", json.dumps(settings, ensure_ascii=False))
-    write_atomic(final, lambda fh: finished.save(fh, format="PNG", pnginfo=info))
-    write_json_atomic(final.with_suffix(".json"), settings)
+    write_atomic(item.final, lambda fh: finished.save(fh, format="PNG", pnginfo=info))
+    write_json_atomic(item.final.with_suffix(".json"), settings)
+    on_event(JobEvent(Stage.POSTPROCESS, index, total, f"Finished {item.final.name}", preview=_preview(item.final)))
 
 
 def _preview(path: Path):

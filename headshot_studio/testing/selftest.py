@@ -90,11 +90,14 @@ def run_selftest(say: Callable[[str], None] = print) -> bool:
         def upscale():
             from headshot_studio.core.postprocess import Upscaler
 
-            upscaler = Upscaler(use_gpu=False)  # the CPU path works everywhere; the GPU one needs Vulkan
             with Image.open(state["first_image"]) as image:
                 small = image.convert("RGB").resize((32, 32))
-            enlarged = upscaler.upscale(small, 4)
-            if upscaler.method != "real-esrgan-x4plus":
+            # the CPU path works everywhere; the GPU one needs Vulkan. One helper process
+            # (a frozen app must be able to start it: freeze_support).
+            with Upscaler(use_gpu=False, workers=1) as upscaler:
+                job = upscaler.start(small, 4)
+                enlarged = job.result()
+            if job.method != "real-esrgan-x4plus":
                 raise RuntimeError(f"Real-ESRGAN did not start: {upscaler.fallback_reason}")
             if enlarged.size != (128, 128):
                 raise RuntimeError(f"upscaled to {enlarged.size}, expected 128x128")

@@ -78,7 +78,8 @@ class AppController(QObject):
     def _load_analyzer():
         from headshot_studio.core.faces import load_face_analyzer
 
-        return load_face_analyzer(_model_roots())
+        # in a helper process: dlib's calls would stall this window for up to 0.25 s each
+        return load_face_analyzer(_model_roots(), in_helper=True)
 
     def refresh_setup(self) -> None:
         def inspect(on_event, cancel):
@@ -274,15 +275,19 @@ class AppController(QObject):
             return False, "A run is in progress."
         return True, "Ready to create your headshots."
 
-    def build_request(self, *, reuse_face: bool = False, styles: dict[str, int] | None = None, seed: int | None = None):
+    def current_plan(self):
+        """(model, RunPlan) a run would use now, on this computer's free graphics memory."""
         from headshot_studio.core.hardware import plan_run
         from headshot_studio.core.models import default_model
+
+        model = default_model(self.settings.extra_model_dirs(), self.settings.default_model)
+        return model, plan_run(model, self.device, allow_cpu=self.settings.allow_cpu)
+
+    def build_request(self, *, reuse_face: bool = False, styles: dict[str, int] | None = None, seed: int | None = None):
         from headshot_studio.core.pipeline import RunRequest, preset_options
 
         styles = styles or self.style_counts
-        extra = self.settings.extra_model_dirs()
-        model = default_model(extra, self.settings.default_model)
-        plan = plan_run(model, self.device, allow_cpu=self.settings.allow_cpu)
+        model, plan = self.current_plan()
         usable = len(self.set_report.usable) if self.set_report is not None else 0
         return RunRequest(
             model=model,
@@ -349,4 +354,5 @@ class AppController(QObject):
         for worker in (self.run_worker, self.import_worker, self.setup_worker):
             worker.wait()
         self.analysis.wait()
+        self.analysis.close()
         save_settings(self.settings)

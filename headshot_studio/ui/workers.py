@@ -177,3 +177,11 @@ class PhotoAnalysisPool(QObject):
 
     def wait(self, timeout_ms: int = 60_000) -> bool:
         return self._pool.waitForDone(timeout_ms)
+
+    def close(self) -> None:
+        """End the analyzer's helper process (after :meth:`wait`)."""
+        from headshot_studio.core.faces import close_analyzer
+
+        with self._analyzer_lock:
+            close_analyzer(self._analyzer)
+            self._analyzer = None

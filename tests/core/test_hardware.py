@@ -80,9 +80,9 @@ def test_vram_tiers(architecture, free_gb, checkpointing, offload):
 
 
 def test_less_memory_never_gets_a_bigger_batch():
-    frees = [48, 24, 16, 12, 10, 8, 6, 4]
+    frees = [48, 24, 16, 12, 10, 9, 8, 6, 4]
     for architecture in (models.SD15, models.SDXL):
-        plans = [plan_run(full_size(architecture), gpu(f)) for f in frees if f >= (8 if architecture == models.SDXL else 4)]
+        plans = [plan_run(full_size(architecture), gpu(f)) for f in frees if f >= (9 if architecture == models.SDXL else 4)]
         batches = [p.train_batch_size for p in plans]
         assert batches == sorted(batches, reverse=True)
         gen = [p.generation_batch_size for p in plans]
@@ -120,7 +120,8 @@ def lighter_plans(plan, stage=None) -> list[dict]:
     steps = []
     while (lighter := smaller_plan(plan, stage)) is not None:
         before, after = dataclasses.asdict(plan), dataclasses.asdict(lighter)
-        steps.append({k: after[k] for k in after if k != "notes" and after[k] != before[k]})
+        derived = {"notes", "estimated_train_gb", "estimated_generate_gb"}
+        steps.append({k: after[k] for k in after if k not in derived and after[k] != before[k]})
         assert len(lighter.notes) == len(plan.notes) + 1 and "out of graphics memory" in lighter.notes[-1]
         plan = lighter
     return steps
@@ -159,7 +160,7 @@ def test_each_stage_only_gets_changes_that_help_it():
         {"cpu_offload": True},
     ]
     # the lightest tier has little left to give
-    lightest = plan_run(full_size(models.SDXL), gpu(8.5))
+    lightest = plan_run(full_size(models.SDXL), gpu(9.2))
     assert lighter_plans(lightest, Stage.GENERATE) == [{"resolution": 896}, {"resolution": 768}]
     assert smaller_plan(plan_run(full_size(models.SD15), CPU, allow_cpu=True), Stage.TRAIN) is not None
 
@@ -179,3 +180,87 @@ def test_out_of_memory_is_recognised_in_its_forms():
         assert is_out_of_memory(wrapped)
     assert not is_out_of_memory(RuntimeError("mat1 and mat2 shapes cannot be multiplied"))
     assert not is_out_of_memory(MemoryError())  # the computer's memory: not a graphics-memory retry
+
+
+# --- what fits where -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("architecture", "card_gb"), [(models.SD15, 8), (models.SDXL, 12)])
+def test_sd15_fits_an_8_gb_card_and_sdxl_a_12_gb_card_without_cpu_offload(architecture, card_gb):
+    free = card_gb - 0.7  # the desktop, a browser: what a real card has free
+    plan = plan_run(full_size(architecture), DeviceInfo("cuda", "Test GPU", card_gb, free, True))
+    assert not plan.cpu_offload
+    assert plan.resolution == (1024 if architecture == models.SDXL else 512)  # native size, not shrunk
+    assert 0 < plan.estimated_train_gb <= free and 0 < plan.estimated_generate_gb <= free
+    assert "expected peak" in plan.describe()
+
+
+def test_every_tier_fits_its_own_minimum_of_free_memory():
+    from headshot_studio.core.hardware import _TIERS
+
+    for architecture, tiers in _TIERS.items():
+        for tier in tiers:
+            plan = plan_run(full_size(models.SDXL if architecture == "sdxl" else models.SD15), gpu(tier[0]))
+            assert plan.estimated_train_gb <= tier[0], (architecture, tier)
+            assert plan.estimated_generate_gb <= tier[0], (architecture, tier)
+
+
+def test_memory_savers_lower_the_estimate():
+    from headshot_studio.core.hardware import estimate_vram_gb
+
+    plan = plan_run(full_size(models.SDXL), gpu(23.0))
+    train, generate = estimate_vram_gb("sdxl", plan)
+    no_checkpointing = estimate_vram_gb("sdxl", dataclasses.replace(plan, gradient_checkpointing=False))[0]
+    assert no_checkpointing > train + 5  # activations dominate SDXL training
+    offloaded = estimate_vram_gb("sdxl", dataclasses.replace(plan, cpu_offload=True))[1]
+    assert offloaded < generate - 1
+    eight_bit = estimate_vram_gb("sdxl", dataclasses.replace(plan, optimizer="adamw8bit"))[0]
+    assert eight_bit < train
+    assert estimate_vram_gb("sdxl", dataclasses.replace(plan, resolution=768))[0] < train
+
+
+def test_eight_bit_adamw_is_planned_only_where_bitsandbytes_is_installed(monkeypatch):
+    from headshot_studio.core import hardware
+
+    monkeypatch.setattr(hardware, "_bitsandbytes_available", lambda: True)
+    plan = plan_run(full_size(models.SDXL), gpu(11.0))
+    assert plan.optimizer == "adamw8bit" and "8-bit AdamW" in plan.describe()
+    monkeypatch.setattr(hardware, "_bitsandbytes_available", lambda: False)
+    assert plan_run(full_size(models.SDXL), gpu(11.0)).optimizer == "adamw"
+    assert plan_run(full_size(models.SD15), CPU, allow_cpu=True).optimizer == "adamw"
+
+
+def test_lighter_plans_carry_new_estimates():
+    plan = plan_run(full_size(models.SDXL), gpu(23.0))
+    lighter = smaller_plan(plan, Stage.GENERATE)
+    while lighter is not None and not lighter.cpu_offload:
+        lighter = smaller_plan(lighter, Stage.GENERATE)
+    assert lighter is not None and lighter.estimated_generate_gb < plan.estimated_generate_gb
+
+
+def test_the_parameter_counts_behind_the_estimates_match_the_shipped_configs():
+    """The estimate's weight sizes come from the real architectures (configs shipped for
+    importing single-file models), built on PyTorch's meta device: no memory, no weights."""
+    import json
+
+    import torch
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
+
+    from headshot_studio import paths
+    from headshot_studio.core.hardware import _PARAMS_M
+
+    def count(module) -> float:
+        return sum(p.numel() for p in module.parameters()) / 1e6
+
+    for architecture, counts in _PARAMS_M.items():
+        folder = paths.resources_dir() / "models" / "configs" / architecture
+        config = lambda name: json.loads((folder / name / "config.json").read_text())  # noqa: E731
+        with torch.device("meta"):
+            unet = count(UNet2DConditionModel.from_config(config("unet")))
+            vae = count(AutoencoderKL.from_config(config("vae")))
+            text = count(CLIPTextModel(CLIPTextConfig(**config("text_encoder"))))
+            if (folder / "text_encoder_2").is_dir():
+                text += count(CLIPTextModelWithProjection(CLIPTextConfig(**config("text_encoder_2"))))
+        for name, measured in (("unet", unet), ("vae", vae), ("text", text)):
+            assert abs(measured - counts[name]) / measured < 0.02, (architecture, name, measured)

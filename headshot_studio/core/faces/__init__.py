@@ -107,9 +107,17 @@ def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.dot(a, b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-12))
 
 
-def load_face_analyzer(model_dirs: Iterable[Path] = ()) -> FaceAnalyzer:
+def load_face_analyzer(model_dirs: Iterable[Path] = (), *, in_helper: bool = False) -> FaceAnalyzer:
     """The best available backend: insightface when its buffalo_l pack is installed in
-    one of ``model_dirs`` (and onnxruntime imports), else the built-in dlib one."""
+    one of ``model_dirs`` (and onnxruntime imports), else the built-in dlib one.
+
+    With ``in_helper`` it runs in a helper process (:mod:`.helper`), so its calls never
+    stall this process's other threads (the window); :func:`close_analyzer` ends it.
+    """
+    if in_helper:
+        from headshot_studio.core.faces.helper import HelperAnalyzer
+
+        return HelperAnalyzer(list(model_dirs))
     from headshot_studio.core.faces import insightface_backend
 
     pack = insightface_backend.find_pack(model_dirs)
@@ -121,3 +129,10 @@ def load_face_analyzer(model_dirs: Iterable[Path] = ()) -> FaceAnalyzer:
     from headshot_studio.core.faces.dlib_backend import DlibAnalyzer
 
     return DlibAnalyzer()
+
+
+def close_analyzer(analyzer: FaceAnalyzer | None) -> None:
+    """End an analyzer's helper process, if it has one."""
+    close = getattr(analyzer, "close", None)
+    if close is not None:
+        close()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from headshot_studio.core.events import Stage
+from headshot_studio.core.events import Stage, describe_error
 from headshot_studio.ui.widgets import heading, pil_to_qimage, primary_button
 from headshot_studio.ui.workers import JobState
 
@@ -153,8 +153,13 @@ class CreatePage(QWidget):
     def _plan_text(self) -> str:
         counts = self.controller.style_counts
         total = sum(counts.values())
-        return (f"Ready: {total} headshot{'s' if total != 1 else ''} in {len(counts)} "
+        text = (f"Ready: {total} headshot{'s' if total != 1 else ''} in {len(counts)} "
                 f"style{'s' if len(counts) != 1 else ''}. Press Start.")
+        try:
+            model, plan = self.controller.current_plan()
+        except Exception as exc:  # Start reports it properly; here it only informs
+            return f"{text}\n{describe_error(exc)[1]}"
+        return f"{text}\nThis computer: {self.controller.device.describe()}. Settings for {model.name}: {plan.describe()}."
 
     def _start(self) -> None:
         for bar in self.stage_bars.values():
