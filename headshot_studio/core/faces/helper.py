@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from headshot_studio.core.faces import Face
-from headshot_studio.core.native import HelperProcesses, quiet_output
+from headshot_studio.core.native import HelperProcesses, lower_priority, quiet_output
 
 _analyzer = None  # in the helper: the loaded backend
 _error: BaseException | None = None  # in the helper: why it could not be loaded
@@ -24,6 +24,7 @@ _error: BaseException | None = None  # in the helper: why it could not be loaded
 def _start(model_dirs: list[Path]) -> None:
     global _analyzer, _error
     quiet_output()
+    lower_priority()
     from headshot_studio.core.faces import load_face_analyzer
 
     try:
