@@ -274,7 +274,8 @@ def test_training_out_of_memory_retries_once_lighter_from_the_step_reached(model
 
     assert oom.raised == 1 and freed
     notices = [(e.stage, e.message) for e in events if e.is_notice]
-    assert notices == [(Stage.TRAIN, OUT_OF_MEMORY_RETRY_MESSAGE)]
+    assert notices[0][1].startswith("Settings for this computer: cpu, fp32, 64 px")  # the plan, first
+    assert notices[1:] == [(Stage.TRAIN, OUT_OF_MEMORY_RETRY_MESSAGE)]
     # Steps 1-2 were kept (saved when the memory ran out), step 3 was tried again.
     assert [e.step for e in events if e.stage == Stage.TRAIN and not e.is_notice] == [1, 2, 3, 4, 5]
     training = json.loads((session.lora_dir / "training.json").read_text())
@@ -296,12 +297,12 @@ def test_generation_out_of_memory_retries_with_smaller_batches_keeping_finished_
 
     def on_event(event):
         events.append(event)
-        if event.is_notice:
+        if event.is_notice and event.message == OUT_OF_MEMORY_RETRY_MESSAGE:
             kept.update(whole_images(session.raw_dir))
 
     result = run_session(session, request, on_event=on_event)
     assert oom.raised == 1
-    assert [(e.stage, e.message) for e in events if e.is_notice] == [(Stage.GENERATE, OUT_OF_MEMORY_RETRY_MESSAGE)]
+    assert [(e.stage, e.message) for e in events if e.is_notice][1:] == [(Stage.GENERATE, OUT_OF_MEMORY_RETRY_MESSAGE)]
     raw = whole_images(session.raw_dir)
     assert sorted(kept) == ["legal-0000-s0.png", "legal-0001-s1.png"]
     assert {name: raw[name] for name in kept} == kept  # not made again
@@ -316,7 +317,7 @@ def test_out_of_memory_again_after_the_retry_stops_with_the_plain_message(model,
     with pytest.raises(GpuOutOfMemoryError) as caught:
         run_session(session, request_for(model, count=1), on_event=events.append)
     assert oom.raised == 2  # the first try and one retry, no more
-    assert len([e for e in events if e.is_notice]) == 1
+    assert len([e for e in events if e.message == OUT_OF_MEMORY_RETRY_MESSAGE]) == 1
     error = caught.value
     assert error.message == GPU_OUT_OF_MEMORY_MESSAGE
     assert "OutOfMemoryError" in error.details and "--- again with cpu" in error.details
@@ -333,7 +334,7 @@ def test_out_of_memory_with_nothing_lighter_left_stops_at_once(model, session, m
     events = []
     with pytest.raises(GpuOutOfMemoryError, match="even with the lightest settings"):
         run_session(session, replace(request, plan=lightest), on_event=events.append)
-    assert oom.raised == 1 and not [e for e in events if e.is_notice]
+    assert oom.raised == 1 and not [e for e in events if e.message == OUT_OF_MEMORY_RETRY_MESSAGE]
 
 
 def test_other_errors_are_not_retried(model, session, monkeypatch):
