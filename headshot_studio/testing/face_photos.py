@@ -170,3 +170,14 @@ def twelve_megapixels(image: Image.Image) -> Image.Image:
     canvas = Image.new("RGB", (4000, 3000), tuple(int(v) for v in np.asarray(image).reshape(-1, 3).mean(axis=0)))
     canvas.paste(square, (500, 0))
     return canvas
+
+
+def write_selfies(folder: Path, count: int, *, twelve_mp: bool = False, name: str = "chandler") -> list[Path]:
+    """``count`` JPEG selfies of one person (:func:`variants_of`) as ``selfie-<i>.jpg``
+    in ``folder``; at a phone camera's 4000x3000 with ``twelve_mp``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, photo in enumerate(variants_of(name, count)):
+        paths.append(folder / f"selfie-{i}.jpg")
+        (twelve_megapixels(photo) if twelve_mp else photo).save(paths[-1], quality=92)
+    return paths

@@ -15,11 +15,7 @@ def test_the_window_keeps_running_during_photo_checks_and_a_whole_run(qtbot, tin
     # The tiny model learns in a few steps; the upscale (Real-ESRGAN) and face-detail
     # stages run as in a real run.
     monkeypatch.setitem(pipeline.PRESETS, "fast", {"max_train_steps": 40, "steps": 8, "upscale": 2})
-    photos = []
-    for i, photo in enumerate(face_photos.variants_of("chandler", 8)):
-        photos.append(tmp_path / "selfies" / f"selfie-{i}.jpg")
-        photos[-1].parent.mkdir(exist_ok=True)
-        face_photos.twelve_megapixels(photo).save(photos[-1], quality=92)
+    photos = face_photos.write_selfies(tmp_path / "selfies", 8, twelve_mp=True)
 
     report = run_in_window(tmp_path, photos, ("corporate-executive", "tech-casual"), images_per_style=2,
                             model_dir=tiny_sd15)
