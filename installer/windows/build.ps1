@@ -11,7 +11,7 @@
     Steps:
       1. A virtual environment in build\venv-windows (made once, then reused).
       2. The CUDA build of PyTorch from PyTorch's own package index (PyPI only has CPU
-         builds for Windows), then this project with its [build] extra (PyInstaller).
+         builds for Windows), then the lock of tested versions (requirements\dev.lock, PyInstaller included) and this project.
       3. Optionally, base models bundled with installer\bundle_models.py (-Models).
       4. python installer\build.py: the PyInstaller one-folder app in
          dist\headshot-studio, then its --version and selftest run from the bundle.
@@ -144,7 +144,9 @@ try {
     # already in the environment.
     Invoke-Native $VenvPython @('-m', 'pip', 'install', "torch==$TorchVersion+$Cuda",
                                 '--index-url', "https://download.pytorch.org/whl/$Cuda")
-    Invoke-Native $VenvPython @('-m', 'pip', 'install', '-e', '.[build]')
+    # Everything else from the lock of tested versions (PyInstaller included), then the app.
+    Invoke-Native $VenvPython @('-m', 'pip', 'install', '--require-hashes', '-r', 'requirements\dev.lock')
+    Invoke-Native $VenvPython @('-m', 'pip', 'install', '--no-deps', '--no-build-isolation', '-e', '.')
     # The installer must ship CUDA PyTorch; a CPU build would quietly make it useless.
     Invoke-Native $VenvPython @('-c', (
         'import sys, torch; print(''torch'', torch.__version__, ''CUDA'', torch.version.cuda); ' +

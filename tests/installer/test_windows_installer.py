@@ -391,13 +391,14 @@ def test_build_script_compiles_this_iss_with_the_package_version(ps1):
     assert "import headshot_studio; print(headshot_studio.__version__)" in ps1
 
 
-def test_build_script_installs_cuda_torch_first_then_the_build_extra(ps1):
+def test_build_script_installs_cuda_torch_first_then_the_lock_then_the_app(ps1):
     torch_at = ps1.index('"torch==$TorchVersion+$Cuda"')
-    extra_at = ps1.index("'-e', '.[build]'")
-    assert torch_at < extra_at
+    lock_at = ps1.index("'--require-hashes', '-r', 'requirements\\dev.lock'")
+    app_at = ps1.index("'--no-deps', '--no-build-isolation', '-e', '.'")
+    assert torch_at < lock_at < app_at
     assert '"https://download.pytorch.org/whl/$Cuda"' in ps1
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert re.search(r"^build = \[\s*\"pyinstaller", pyproject, re.MULTILINE), "pyproject needs the [build] extra"
+    assert (ROOT / "requirements" / "dev.lock").is_file()
+    assert "pyinstaller==" in (ROOT / "requirements" / "dev.lock").read_text(encoding="utf-8")
     # The same torch and CUDA tag as the README's Windows instructions.
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     version, cuda = re.search(r"torch==([\d.]+) --index-url https://download.pytorch.org/whl/(cu\d+)", readme).groups()
