@@ -55,6 +55,19 @@ def log_dir() -> Path:
     return platformdirs.user_log_path(APP_NAME, appauthor=False)
 
 
+def library_cache_dir() -> Path:
+    """Caches the libraries the app loads would otherwise keep in the user's shared
+    folders (Hugging Face, torch, the GPU drivers' compiled kernels and shaders...):
+    ``offline.contain_library_files`` points each of them here."""
+    return cache_dir() / "libraries"
+
+
+def qt_settings_dir() -> Path:
+    """Qt's own settings files (the file dialogs' recent folders and layout), which Qt
+    would otherwise write to the user's shared ``~/.config/QtProject.conf``."""
+    return cache_dir() / "qt"
+
+
 def user_models_dir() -> Path:
     """Models the user imported."""
     return data_dir() / "models"

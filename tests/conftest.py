@@ -29,6 +29,23 @@ def isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def library_variables_restored():
+    """``cli.main`` points every library's cache at the app's folders (offline.py) by
+    setting environment variables for good, as a fresh process should; a test that calls
+    it in-process must not leave the next test's libraries pointing at its folders."""
+    from headshot_studio import offline
+
+    names = [*offline.LIBRARY_CACHES, *offline.LEGACY_CACHE_VARIABLES, *offline.OFFLINE_SWITCHES]
+    saved = {name: os.environ.get(name) for name in names}
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
 def no_leftover_temp_files(tmp_path, monkeypatch):
     """Code under test gets a private temp folder, which must be empty afterwards."""
     private = tmp_path / "system-temp"

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from headshot_studio import __version__, paths
+from headshot_studio import __version__, offline, paths
 from headshot_studio.settings import Settings, load_settings, save_settings
 from headshot_studio.ui.controller import AppController
 from headshot_studio.ui.widgets import ask_yes_no, show_error
@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
 
 
 def run_app() -> int:
+    offline.contain_qt_settings()  # Qt's file-dialog history goes to our folders, not ~/.config/QtProject.conf
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Headshot Studio")
     app.setDesktopFileName("headshot-studio")  # matches the installed .desktop file (Linux)
