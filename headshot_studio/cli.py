@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import time
@@ -190,12 +191,33 @@ def _pick_session(args: argparse.Namespace):
     raise UsageError("Say which photos to use (--photos DIR), or which session to continue (--session ID).")
 
 
+def _check_recorded_training(recorded: dict) -> None:
+    """Settings a session recorded must be settings this version knows: a hand-edited or
+    damaged manifest is reported as such, not as an internal error."""
+    from dataclasses import fields
+
+    from headshot_studio.core.postprocess import PostprocessOptions
+    from headshot_studio.core.session import SessionError
+    from headshot_studio.core.training import TrainingConfig
+
+    for section, cls in (("training", TrainingConfig), ("postprocess", PostprocessOptions)):
+        unknown = set(recorded.get(section, {})) - {f.name for f in fields(cls)}
+        if unknown:
+            raise SessionError(
+                "This session's recorded settings are damaged, so it cannot be continued. Start a new session "
+                "with the same photos, or delete this one.",
+                details=f"settings.{section}: unknown {sorted(unknown)}",
+            )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from headshot_studio.core.events import CancelToken, Cancelled, DiskSpaceError, NotEnoughVramError
+    from headshot_studio.core.export import check_export_folder, export_ranked
     from headshot_studio.core.hardware import detect_device, plan_run
     from headshot_studio.core.models import default_model, resolve_model
-    from headshot_studio.core.pipeline import RunRequest, run_session
+    from headshot_studio.core.pipeline import RunRequest, check_run, estimate_finished_bytes, run_session
     from headshot_studio.core.postprocess import PostprocessOptions
+    from headshot_studio.core.files import printable
     from headshot_studio.core.training import TrainingConfig
     from headshot_studio.settings import load_settings
 
@@ -203,8 +225,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     printer = ProgressPrinter()
     session, reuse_face = _pick_session(args)
     recorded = session.manifest.get("settings", {})
+    _check_recorded_training(recorded)
     if reuse_face and args.seed is None and recorded:  # more images: new seeds by default
-        recorded = recorded | {"seed": recorded.get("seed", 0) + recorded.get("count", 0)}
+        recorded = recorded | {"seed": (recorded.get("seed") or 0) + (recorded.get("count") or 0)}
     values = _run_settings(args, recorded, settings)
     training = TrainingConfig(**values["training"])
 
@@ -213,11 +236,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     model = resolve_model(model_choice, extra) if model_choice else default_model(extra, settings.default_model)
     device = detect_device()
     plan = plan_run(model, device, train_text_encoder=training.train_text_encoder, allow_cpu=args.allow_cpu or settings.allow_cpu)
-    printer.say(f"Session: {session.name} ({session.id})")
-    printer.say(f"Model: {model.name} ({model.architecture_name})")
+    printer.say(f"Session: {printable(session.name)} ({session.id})")
+    printer.say(f"Model: {printable(model.name)} ({model.architecture_name})")
     printer.say(f"Device: {device.describe()}")
     printer.say(f"Plan: {plan.describe()}")
-    log.info("run: session=%s model=%s device=%s plan=%s", session.id, model.id, device.describe(), plan.describe())
+    log.info("run: session=%s model=%s device=%s plan=%s", session.log_id, model.id, device.describe(), plan.describe())
     request = RunRequest(
         model=model,
         plan=plan,
@@ -226,6 +249,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         reuse_face=reuse_face,
         **values["run"],
     )
+    if args.out:  # before any work: a folder the headshots cannot go to is said now, not after an hour
+        check_export_folder(Path(args.out), estimate_finished_bytes(request, check_run(session, request)))
     token = CancelToken()
     try:
         with CancelOnInterrupt(token, printer):
@@ -238,33 +263,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         + ("" if result.trained else " (the face learned earlier was reused)")
     )
     if args.out:
-        exported = export_gallery(session, Path(args.out))
-        printer.say(f"Exported {exported} images to {args.out}")
+        exported = export_ranked(session, Path(args.out))
+        printer.say(exported.describe())
     return EXIT_OK
 
 
-def export_gallery(session, folder: Path) -> int:
-    """Copy the finished images into ``folder`` best first (01-..., 02-...) with the gallery."""
-    import shutil
-
-    folder.mkdir(parents=True, exist_ok=True)
-    gallery = session.gallery()
-    for rank, item in enumerate(gallery, start=1):
-        shutil.copy2(session.final_dir / item["file"], folder / f"{rank:02d}-{item['file']}")
-    shutil.copy2(session.gallery_file, folder / "gallery.json")
-    return len(gallery)
-
-
 def cmd_sessions(args: argparse.Namespace) -> int:
-    from headshot_studio.core.session import list_sessions
+    from headshot_studio.core.files import printable
+    from headshot_studio.core.session import scan_sessions
 
-    sessions = list_sessions()
-    if not sessions:
+    sessions, damaged = scan_sessions()
+    if not sessions and not damaged:
         print("No sessions yet. Start one with: headshot-studio run --photos DIR")
     for session in sessions:
         images = len(session.gallery())
-        print(f"{session.id}\t{session.name}\t{session.state}\t{len(session.manifest['photos'])} photos\t"
+        print(f"{session.id}\t{printable(session.name)}\t{session.state}\t{len(session.manifest['photos'])} photos\t"
               f"{images} headshots\t{session.manifest.get('updated_at', '')}")
+    for entry in damaged:
+        print(f"{entry.id}\tDAMAGED\t{entry.message}")
     return EXIT_OK
 
 
@@ -307,7 +323,7 @@ def cmd_models(args: argparse.Namespace) -> int:
                 models.verify_model(info, on_event=printer)
                 note = "" if info.has_checksums else " (structure only: no checksums recorded)"
                 printer.say(f"OK      {info.id}{note}")
-            except models.ModelDamagedError as exc:
+            except (models.ModelDamagedError, models.UnsupportedModelError) as exc:
                 failed += 1
                 printer.say(f"DAMAGED {info.id}: {exc.message}")
         return EXIT_FAILED if failed else EXIT_OK
@@ -478,14 +494,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from headshot_studio.core.events import Cancelled, HeadshotError, describe_error
-    from headshot_studio.logs import setup_logging
+    from headshot_studio.core import files
 
     # A file name no console can show (Chinese on a Western Windows console, a Latin-1
     # name on Linux) is printed as an escape rather than ending the command.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    # Everything the app writes (sessions, photos, the learned face, logs, caches) is
+    # readable by this user only; exports to the user's own folders get the permissions
+    # new files normally get there (files.USER_UMASK).
+    files.USER_UMASK = os.umask(0o077)
+    # Every library's and GPU driver's cache goes to our cache folder: before any library
+    # is imported (they read these variables on import), after the umask (ours alone).
+    from headshot_studio import offline
+
+    offline.contain_library_files()
+    try:
+        return _main(argv)
+    finally:
+        os.umask(files.USER_UMASK)  # main() called in-process (tests) leaves the process as it was
+
+
+def _main(argv: list[str] | None) -> int:
+    from headshot_studio.core.events import Cancelled, HeadshotError, describe_error
+    from headshot_studio.logs import setup_logging
+
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(verbose=args.verbose)

@@ -61,6 +61,7 @@ def _entry(manifest: dict, model_id: str, kind: str | None = None) -> dict:
 
 
 def _check_file(path: Path, size: int, sha256: str, label: str) -> None:
+    path = path.resolve()  # a maintainer's model store may hold links: the file they lead to is checked
     if not path.is_file():
         raise BundleError(f"{label}: {path} is missing.")
     actual_size = path.stat().st_size

@@ -85,6 +85,18 @@ def png_rows(width: int, height: int, row: bytes, bit_depth: int = 8) -> bytes:
     return png_bytes(width, height, bit_depth, 0, b"".join(parts))
 
 
+def png_one_row(width: int) -> bytes:
+    """A greyscale PNG one pixel high and ``width`` wide, compressed a megabyte at a time."""
+    compressor = zlib.compressobj(9)
+    parts = [compressor.compress(b"\x00")]  # the row's filter byte
+    zeros = bytes(2**20)
+    for _ in range(width // len(zeros)):
+        parts.append(compressor.compress(zeros))
+    parts.append(compressor.compress(bytes(width % len(zeros))))
+    parts.append(compressor.flush())
+    return png_bytes(width, 1, 8, 0, b"".join(parts))
+
+
 def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
     """A real decompression bomb: a valid 1-bit PNG of ``width`` x ``height`` white pixels
     whose data compresses ~1000:1, so a ~100 KB file decodes to gigabytes."""
@@ -128,6 +140,12 @@ UNICODE_NAME = "Zoë 写真 🙂.jpg"
 LONG_NAME = "Selfie-" + "é" * 119 + "x.jpg"  # 250 bytes in UTF-8 (most file systems allow 255)
 assert len(LONG_NAME.encode("utf-8")) == 250
 LATIN1_NAME = os.fsdecode(b"caf\xe9-cr\xe8me.jpg")  # "café-crème" in Latin-1: Python shows its bytes as surrogates
+
+
+# A tiny EPS: Pillow identifies it from its first bytes and, when it is loaded, runs
+# Ghostscript ("gs") on it, an outside program interpreting a whole language.
+EPS_PHOTO = (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 64 64\n"
+             b"newpath 0 0 moveto 64 64 lineto stroke showpage\n%%EOF\n")
 
 
 def face_photo(size: int = 1024) -> Image.Image:
@@ -186,6 +204,10 @@ def build_corpus(folder: Path) -> dict[str, Case]:
     add("document.jpg", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
         "a PDF named .jpg", REJECT, "PDF")
     add("archive.jpg", b"PK\x03\x04" + bytes(200), "a ZIP archive named .jpg", REJECT, "ZIP")
+    add("postscript.jpg", EPS_PHOTO, "an EPS (PostScript) file named .jpg: Pillow would run Ghostscript on it",
+        REJECT, "PostScript")
+    add("netpbm-inside.jpg", b"P6\n2 2\n255\n" + bytes(12),
+        "a valid image in a format the app does not list (PPM), named .jpg", REJECT, "not a photo")
     add("clip.jpg", struct.pack(">I", 24) + b"ftypisom\x00\x00\x02\x00isomiso2" + bytes(200),
         "a video named .jpg", REJECT, "video")
     add("._selfie.jpg", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(4000),
@@ -203,17 +225,29 @@ def build_corpus(folder: Path) -> dict[str, Case]:
     add("giant-screen.gif", gif_with_screen(65535, 65535), "a GIF whose screen claims 65535x65535 (given by name)",
         REJECT, "far too large", bomb=True, in_folder=False)
 
-    add("large-blank.png", png_rows(10_000, 9_900, b"\x00" + b"\xc8" * 10_000),
-        "a 99-megapixel blank PNG: under the limit, so decoded (memory must stay bounded)", REJECT, "No face")
+    add("over-the-limit.png", png_rows(10_000, 9_900, b"\x00" + b"\xc8" * 10_000),
+        "a 99-megapixel blank PNG (~100 KB): over the pixel limit, refused from its header", REJECT,
+        "far too large", bomb=True)
+    add("large-blank.png", png_rows(7_000, 7_000, b"\x00" + b"\xc8" * 7_000),
+        "a 49-megapixel blank PNG: under the limit, so decoded (memory must stay bounded)", REJECT, "No face")
+    add("deep-16-bit.png", png_rows(10_900, 10_900, b"\x00" + b"\x80\x00" * 10_900, bit_depth=16),
+        "a 231 KB 16-bit PNG of 10,900 x 10,900 pixels (1.4 GB when decoded before the limits)", REJECT,
+        "far too large", bomb=True)
+    add("one-line.png", png_one_row(110_000_000),
+        "a PNG of 110,000,000 x 1 pixels (2 GB when decoded before the limits)", REJECT, "far too large",
+        bomb=True)
+    add("thin-line.png", png_one_row(40_000_000),
+        "a PNG of 40,000,000 x 1 pixels: under the pixel limit, refused for its shape", REJECT, "long, thin strip",
+        bomb=True)
 
     # 4. too small or a strange shape
     add("one-pixel.png", _encode(Image.new("RGB", (1, 1), (200, 150, 120)), "PNG"), "a 1x1 image", REJECT,
         "only 1x1 pixels")
     add("icon-16.jpg", _encode(face.resize((16, 16)), "JPEG"), "a 16x16 image", REJECT, "only 16x16 pixels")
     add("panorama.png", _encode(Image.new("RGB", (10000, 10), (90, 120, 200)), "PNG"), "a 10000x10 strip", REJECT,
-        "only 10000x10 pixels")
+        "10000x10 pixels: a long, thin strip")
     add("tower.png", _encode(Image.new("L", (10, 10000), 128), "PNG"), "a 10x10000 strip", REJECT,
-        "only 10x10000 pixels")
+        "10x10000 pixels: a long, thin strip")
 
     # 5. valid but unusual images of a real face: must be read correctly (usable)
     frames = [small_face, small_face.rotate(5), small_face.rotate(-5)]
@@ -286,6 +320,15 @@ def build_corpus(folder: Path) -> dict[str, Case]:
     add("folder.jpg", None, "a folder named like a photo", REJECT, "is a folder", in_folder=False)
     (folder / "folder.jpg").mkdir()
     os.symlink(".", folder / "this-folder-again")  # a folder link back to itself: listing must still end
+    elsewhere = folder.parent / f"{folder.name}-elsewhere"
+    elsewhere.mkdir(exist_ok=True)
+    (elsewhere / "private.txt").write_text("root:$6$secret-hash:19000:0:99999:7:::\n")
+    (elsewhere / "photo.jpg").write_bytes(jpeg)
+    add("link-to-private-file.jpg", None, "a link named like a photo to a private file elsewhere (/etc/shadow)",
+        REJECT, "is a link")
+    os.symlink(elsewhere / "private.txt", folder / "link-to-private-file.jpg")
+    add("link-to-photo.jpg", None, "a link to a real photo elsewhere: links are never followed", REJECT, "is a link")
+    os.symlink(elsewhere / "photo.jpg", folder / "link-to-photo.jpg")
 
     return {case.name: case for case in cases}
 
@@ -301,7 +344,7 @@ def make_readable(folder: Path) -> None:
 
 BIG_FOLDER_FILES = 10_000
 BIG_FOLDER_SELFIES = 5
-BIG_FOLDER_BROKEN = 50  # named like photos, but empty or not photos
+BIG_FOLDER_BROKEN = 100  # named like photos, but empty (half of them) or not photos
 BIG_FOLDER_HIDDEN = 45  # "._IMG_....jpg" (macOS) and ".thumbnails" junk: never shown, never checked
 
 
@@ -330,3 +373,301 @@ def build_big_folder(folder: Path) -> dict[str, int]:
         "hidden": BIG_FOLDER_HIDDEN,
         "others": others,
     }
+
+
+# --- hostile base models (issue #7: model import and loading) -------------------------------
+
+
+def build_model_corpus(folder: Path, model: Path | None = None) -> list[dict]:
+    """Write hostile and broken base models into ``folder`` (created): crafted
+    ``.safetensors`` checkpoints, and copies of the tiny diffusers SD1.5 folder ``model``
+    (one is built when not given) with links, pipes, devices and damaged configs inside.
+
+    Returns one dict per case, each with: ``name`` (file or folder name in ``folder``),
+    ``path`` (what is given to ``models.import_model``), ``what`` (for failure messages),
+    ``error`` (the error type import must raise), ``words`` (a phrase its message must
+    contain) and ``header`` (for a single file, the error type ``read_safetensors_header``
+    must raise; None when the header is valid). Each must be refused in well under a
+    second, before any hashing or conversion, with nothing imported or copied.
+
+    ``secret.txt`` beside the cases stands for a private file some links point at: no
+    copy of its text may ever appear in the app's folders. Takes about a second."""
+    import json
+    import shutil
+    import stat
+
+    from headshot_studio.core.events import ModelDamagedError, ModelNotFoundError, UnsupportedModelError
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if model is None:
+        from headshot_studio.testing.tiny_model import build_tiny_sd15
+
+        model = build_tiny_sd15(folder / "_tiny-sd15")
+    secret = folder / "secret.txt"
+    secret.write_text("root:PRIVATE-PASSWORD-HASH:19000:0:99999:7:::\n", encoding="utf-8")
+    damaged, unsupported = "damaged or incomplete", "Import a full Stable Diffusion 1.5 or SDXL model"
+    cases: list[dict] = []
+
+    def add(name: str, what: str, error: type, words: str, header: type | None = None) -> Path:
+        cases.append({"name": name, "path": folder / name, "what": what, "error": error, "words": words,
+                      "header": header})
+        return folder / name
+
+    # 1. single-file checkpoints with malformed headers: "damaged or incomplete", from the
+    #    header alone. Their tensor names are SD1.5's, so nothing but the header stops them.
+    unet_key, clip_key = "model.diffusion_model.conv_in.weight", "cond_stage_model.transformer.text_model.final_layer_norm.weight"
+
+    def checkpoint(name: str, what: str, header=b"", data: bytes = b"", length: int | None = None,
+                   content: bytes | None = None) -> Path:
+        """A file of ``content``, or of a header (JSON bytes or an object) and data."""
+        if content is None:
+            raw = header if isinstance(header, bytes) else json.dumps(header).encode()
+            content = struct.pack("<Q", len(raw) if length is None else length) + raw + data
+        path = add(name, what, ModelDamagedError, damaged, ModelDamagedError)
+        path.write_bytes(content)
+        return path
+
+    def tensor(dtype="F32", shape=(2,), offsets=(0, 8)) -> dict:
+        return {"dtype": dtype, "shape": list(shape), "data_offsets": list(offsets)}
+
+    def two(first: dict, second: dict | None = None) -> dict:
+        return {unet_key: first, clip_key: second or tensor(offsets=(8, 16))}
+
+    checkpoint("empty.safetensors", "a zero-byte file", content=b"")
+    checkpoint("short.safetensors", "3 bytes, shorter than the length field", content=b"\x01\x02\x03")
+    checkpoint("zeros.safetensors", "4 KB of zero bytes (a failed copy)", content=bytes(4096))
+    checkpoint("pickle-renamed.safetensors", "a pickled checkpoint renamed .safetensors",
+               content=b"\x80\x04\x95" + bytes(5) + b"}q\x00(X\x05\x00\x00\x00state" * 20)
+    checkpoint("header-list.safetensors", "a header that is a JSON list", [two(tensor())], bytes(16))
+    checkpoint("header-text.safetensors", "a header that is a JSON string", b'"model.diffusion_model"', bytes(16))
+    checkpoint("header-not-json.safetensors", "a header cut mid-JSON", b'{"' + unet_key.encode() + b'": {"dtype"', bytes(16))
+    checkpoint("header-not-utf8.safetensors", "a header that is not UTF-8", b'{"\xff\xfe": 1}', bytes(16))
+    checkpoint("deep-list.safetensors", "a header nested 100,000 lists deep", b"[" * 100_000 + b"]" * 100_000)
+    checkpoint("deep-object.safetensors", "a header nested 20,000 objects deep",
+               b'{"a":' * 20_000 + b"{}" + b"}" * 20_000)
+    checkpoint("deep-metadata.safetensors", "__metadata__ nested 50,000 deep",
+               b'{"__metadata__": ' + b"[" * 50_000 + b"]" * 50_000 + b"}")
+    checkpoint("header-longer-than-file.safetensors", "a header length past the end of the file",
+               two(tensor()), bytes(16), length=1_000_000)
+    checkpoint("header-length-max.safetensors", "a header length of 2**64-1", two(tensor()), bytes(16),
+               length=2**64 - 1)
+    over_limit = checkpoint("header-over-limit.safetensors",
+                            "a 150 MB header length in a 160 MB (sparse) file: over the 100 MB limit", b"{}",
+                            length=150 * 2**20)
+    with over_limit.open("r+b") as fh:
+        fh.truncate(160 * 2**20)
+    checkpoint("entry-list.safetensors", "a tensor described by a list", {unet_key: [0, 8]}, bytes(8))
+    checkpoint("entry-text.safetensors", "a tensor described by a string", {unet_key: "F32"}, bytes(8))
+    checkpoint("entry-number.safetensors", "a tensor described by a number", {unet_key: 8}, bytes(8))
+    checkpoint("no-dtype.safetensors", "a tensor without dtype", two({"shape": [2], "data_offsets": [0, 8]}), bytes(16))
+    checkpoint("dtype-list.safetensors", "a dtype that is a list", two(tensor(dtype=["F32"])), bytes(16))
+    checkpoint("unknown-dtype.safetensors", "an unknown dtype (F128)", two(tensor(dtype="F128")), bytes(16))
+    checkpoint("no-shape.safetensors", "a tensor without shape", two({"dtype": "F32", "data_offsets": [0, 8]}), bytes(16))
+    checkpoint("shape-text.safetensors", "a shape that is text", two({**tensor(), "shape": "2"}), bytes(16))
+    checkpoint("shape-negative.safetensors", "a negative dimension", two(tensor(shape=(-2,))), bytes(16))
+    checkpoint("shape-float.safetensors", "a fractional dimension", two(tensor(shape=(2.0,))), bytes(16))
+    checkpoint("shape-bool.safetensors", "dimensions true/true (1 byte if taken as numbers)",
+               two(tensor("U8", (True, True), (0, 1)), tensor(offsets=(1, 9))), bytes(9))
+    checkpoint("shape-too-many-dims.safetensors", "a shape of 100,000 dimensions of 1",
+               two(tensor(shape=(1,) * 99_999 + (2,))), bytes(16))
+    checkpoint("no-offsets.safetensors", "a tensor without data_offsets", two({"dtype": "F32", "shape": [2]}), bytes(16))
+    checkpoint("offsets-three.safetensors", "three data_offsets", two(tensor(offsets=(0, 4, 8))), bytes(16))
+    checkpoint("offsets-text.safetensors", "data_offsets as text", two({**tensor(), "data_offsets": ["0", "8"]}),
+               bytes(16))
+    checkpoint("offsets-negative.safetensors", "negative data_offsets", two(tensor(offsets=(-8, 0))), bytes(16))
+    checkpoint("offsets-reversed.safetensors", "data_offsets begin > end", two(tensor(offsets=(8, 0))), bytes(16))
+    checkpoint("overlap.safetensors", "two tensors sharing bytes", two(tensor(), tensor(offsets=(4, 12))), bytes(12))
+    checkpoint("gap.safetensors", "8 unused bytes between two tensors", two(tensor(), tensor(offsets=(16, 24))),
+               bytes(24))
+    checkpoint("not-from-zero.safetensors", "tensors starting 8 bytes into the data",
+               two(tensor(offsets=(8, 16)), tensor(offsets=(16, 24))), bytes(24))
+    checkpoint("shape-size-mismatch.safetensors", "a [3] F32 tensor (12 bytes) given 8 bytes",
+               two(tensor(shape=(3,))), bytes(16))
+    checkpoint("huge-shape.safetensors", "a [2**40, 2**40] tensor given 8 bytes",
+               two(tensor(shape=(2**40, 2**40))), bytes(16))
+    checkpoint("past-end.safetensors", "tensors declaring 16 bytes in a file holding 12", two(tensor()), bytes(12))
+    checkpoint("trailing-bytes.safetensors", "8 bytes after the last tensor", two(tensor()), bytes(24))
+    checkpoint("metadata-list.safetensors", "__metadata__ that is a list", {"__metadata__": ["pt"], **two(tensor())},
+               bytes(16))
+    checkpoint("metadata-number.safetensors", "__metadata__ with a number value",
+               {"__metadata__": {"format": 1}, **two(tensor())}, bytes(16))
+    checkpoint("metadata-nested.safetensors", "__metadata__ with an object value",
+               {"__metadata__": {"format": {"pt": "yes"}}, **two(tensor())}, bytes(16))
+    # Overlapping tensors that end exactly at the end of a 200 MB (sparse) file: a check of
+    # the last offset alone passes it, and the whole file is hashed before anything fails.
+    big = checkpoint("overlap-200mb.safetensors", "200 MB whose tensors overlap (only the last offset fits)",
+                     two(tensor("U8", (150 * 2**20,), (0, 150 * 2**20)), tensor("U8", (100 * 2**20,), (100 * 2**20, 200 * 2**20))))
+    with big.open("r+b") as fh:
+        fh.truncate(big.stat().st_size + 200 * 2**20)
+    # A valid header with no tensors: not a model.
+    path = add("no-tensors.safetensors", "a valid header with no tensors", UnsupportedModelError, unsupported)
+    path.write_bytes(struct.pack("<Q", 2) + b"{}")
+
+    # 2. what was chosen is not a plain file
+    os.mkfifo(add("pipe.safetensors", "a named pipe named .safetensors (reading it waits forever)",
+                  UnsupportedModelError, "is not a plain file", UnsupportedModelError))
+    os.symlink("pipe.safetensors", add("link-to-pipe.safetensors", "a link to the pipe", UnsupportedModelError,
+                                       "is not a plain file", UnsupportedModelError))
+    os.symlink("/dev/zero", add("link-to-dev-zero.safetensors", "a link to /dev/zero (endless bytes)",
+                                UnsupportedModelError, "is not a plain file", UnsupportedModelError))
+    os.symlink("gone.safetensors", add("dangling.safetensors", "a link to a file that is gone", ModelNotFoundError,
+                                       "does not exist", UnsupportedModelError))
+    os.symlink("loop.safetensors", add("loop.safetensors", "a link to itself", ModelNotFoundError, "does not exist",
+                                       UnsupportedModelError))
+    try:  # a character device like /dev/null: creating one needs root
+        os.mknod(folder / "device.safetensors", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        add("device.safetensors", "a character device", UnsupportedModelError, "is not a plain file",
+            UnsupportedModelError)
+    except (PermissionError, AttributeError):
+        pass
+
+    # 3. model folders with links, pipes and devices inside: refused by name, before anything is copied
+    def model_copy(name: str, what: str, error: type, words: str) -> Path:
+        shutil.copytree(model, add(name, what, error, words))
+        return folder / name
+
+    def replace(path: Path) -> Path:
+        path.unlink(missing_ok=True)
+        return path
+
+    copy = model_copy("link-merges", "tokenizer/merges.txt is a link to a private file outside the folder",
+                      UnsupportedModelError, "tokenizer/merges.txt is a link (shortcut) to another file")
+    os.symlink(secret, copy / "tokenizer" / "merges.txt")
+    copy = model_copy("link-shadow", "tokenizer/tokenizer.json is a link to /etc/shadow",
+                      UnsupportedModelError, "tokenizer/tokenizer.json is a link (shortcut) to another file")
+    os.symlink("/etc/shadow", replace(copy / "tokenizer" / "tokenizer.json"))
+    copy = model_copy("link-unet-folder", "the unet folder is a link to a folder elsewhere",
+                      UnsupportedModelError, "unet is a link (shortcut) to another folder")
+    shutil.move(copy / "unet", folder / "unet-elsewhere")
+    os.symlink(folder / "unet-elsewhere", copy / "unet")
+    copy = model_copy("link-tokenizer-folder", "the tokenizer folder is a link to a folder holding the secret",
+                      UnsupportedModelError, "tokenizer is a link (shortcut) to another folder")
+    shutil.move(copy / "tokenizer", folder / "tokenizer-elsewhere")
+    shutil.copy(secret, folder / "tokenizer-elsewhere" / "merges.txt")
+    os.symlink(folder / "tokenizer-elsewhere", copy / "tokenizer")
+    copy = model_copy("link-inside", "unet/config.json is a link to vae/config.json in the same folder",
+                      UnsupportedModelError, "unet/config.json is a link (shortcut) to another file")
+    os.symlink("../vae/config.json", replace(copy / "unet" / "config.json"))
+    copy = model_copy("link-weights", "the unet weights are a link to the real file elsewhere",
+                      UnsupportedModelError, "unet/diffusion_pytorch_model.safetensors is a link")
+    weights = copy / "unet" / "diffusion_pytorch_model.safetensors"
+    shutil.move(weights, folder / "unet-weights-elsewhere.safetensors")
+    os.symlink(folder / "unet-weights-elsewhere.safetensors", weights)
+    copy = model_copy("link-model-index", "model_index.json is a link", UnsupportedModelError,
+                      "model_index.json is a link (shortcut) to another file")
+    shutil.move(copy / "model_index.json", folder / "model_index-elsewhere.json")
+    os.symlink(folder / "model_index-elsewhere.json", copy / "model_index.json")
+    copy = model_copy("dangling-link", "scheduler/scheduler_config.json is a link to nothing",
+                      UnsupportedModelError, "scheduler/scheduler_config.json is a link (shortcut)")
+    os.symlink("gone.json", replace(copy / "scheduler" / "scheduler_config.json"))
+    copy = model_copy("pipe-unet-weights", "unet/diffusion_pytorch_model.safetensors is a named pipe",
+                      UnsupportedModelError, "unet/diffusion_pytorch_model.safetensors is not a plain file")
+    os.mkfifo(replace(copy / "unet" / "diffusion_pytorch_model.safetensors"))
+    copy = model_copy("pipe-model-index", "model_index.json is a named pipe", UnsupportedModelError,
+                      "model_index.json is not a plain file")
+    os.mkfifo(replace(copy / "model_index.json"))
+    copy = model_copy("pipe-unet-config", "unet/config.json is a named pipe", UnsupportedModelError,
+                      "unet/config.json is not a plain file")
+    os.mkfifo(replace(copy / "unet" / "config.json"))
+    copy = model_copy("pipe-tokenizer-file", "tokenizer/merges.txt (copied, never parsed) is a named pipe",
+                      UnsupportedModelError, "tokenizer/merges.txt is not a plain file")
+    os.mkfifo(copy / "tokenizer" / "merges.txt")
+    try:
+        device = folder / "device-vae-weights" / "vae" / "diffusion_pytorch_model.safetensors"
+        copy = model_copy("device-vae-weights", "vae/diffusion_pytorch_model.safetensors is a character device",
+                          UnsupportedModelError, "vae/diffusion_pytorch_model.safetensors is not a plain file")
+        os.mknod(replace(device), 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # like /dev/zero
+    except (PermissionError, AttributeError):
+        cases.pop()
+        shutil.rmtree(folder / "device-vae-weights")
+
+    # 4. model folders with damaged configs or weights: "damaged", by name
+    copy = model_copy("deep-model-index", "model_index.json nested 100,000 lists deep", ModelDamagedError,
+                      "damaged file model_index.json")
+    (copy / "model_index.json").write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    copy = model_copy("huge-model-index", "a 2 MB model_index.json", ModelDamagedError,
+                      "damaged file model_index.json")
+    index = json.loads((copy / "model_index.json").read_text(encoding="utf-8"))
+    (copy / "model_index.json").write_text(json.dumps(index | {"padding": "x" * 2 * 2**20}), encoding="utf-8")
+    copy = model_copy("model-index-list", "model_index.json is a JSON list", ModelDamagedError,
+                      "damaged file model_index.json")
+    (copy / "model_index.json").write_text("[]", encoding="utf-8")
+    copy = model_copy("unet-config-not-json", "unet/config.json is not JSON", ModelDamagedError,
+                      "damaged file unet/config.json")
+    (copy / "unet" / "config.json").write_bytes(b"\x00\x01 not json")
+    copy = model_copy("deep-unet-config", "unet/config.json nested 10,000 objects deep", ModelDamagedError,
+                      "damaged file unet/config.json")
+    (copy / "unet" / "config.json").write_bytes(b'{"a":' * 10_000 + b"{}" + b"}" * 10_000)
+    copy = model_copy("weights-header-list", "vae weights whose header is a JSON list", ModelDamagedError, damaged)
+    header = b"[]"
+    (copy / "vae" / "diffusion_pytorch_model.safetensors").write_bytes(struct.pack("<Q", len(header)) + header)
+    copy = model_copy("weights-overlap", "text_encoder weights whose tensors overlap", ModelDamagedError, damaged)
+    header = json.dumps({"a": tensor(), "b": tensor(offsets=(4, 12))}).encode()
+    (copy / "text_encoder" / "model.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + bytes(12))
+    return cases
+
+
+# --- damaged and crafted session manifests -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionCase:
+    folder: str  # the session folder's name (its id)
+    what: str
+
+
+def good_manifest(name: str = "Alex Morgan") -> dict:
+    return {"schema_version": 1, "name": name, "created_at": "2026-11-30T10:00:00+0000",
+            "updated_at": "2026-11-30T10:00:00+0000", "state": "checked",
+            "photos": [{"name": "selfie-0.jpg", "source": "/nowhere/selfie-0.jpg", "copied": True}], "settings": {}}
+
+
+def build_session_corpus(sessions: Path) -> dict[str, SessionCase]:
+    """Session folders whose manifests were damaged by a crash of another program, edited
+    by hand, or crafted; every one must be listed as damaged, never hidden, never fatal,
+    and be deletable. Returns the cases by folder name; the folder ``20261130-100000-0badf00d``
+    is a good session to compare with."""
+    import json
+
+    sessions.mkdir(parents=True, exist_ok=True)
+    cases: list[SessionCase] = []
+
+    def add(folder: str, what: str, content: bytes | None, photo: bytes | None = None) -> Path:
+        path = sessions / folder
+        path.mkdir()
+        if content is not None:
+            (path / "manifest.json").write_bytes(content)
+        if photo is not None:
+            (path / "photos").mkdir()
+            (path / "photos" / "selfie-0.jpg").write_bytes(photo)
+        cases.append(SessionCase(folder, what))
+        return path
+
+    def manifest(**changes) -> bytes:
+        return json.dumps(good_manifest() | changes).encode()
+
+    good = sessions / "20261130-100000-0badf00d"
+    good.mkdir()
+    (good / "manifest.json").write_bytes(manifest())
+    text = manifest()
+    add("20261130-100001-00000001", "a manifest cut in half (a crash while another program wrote it)",
+        text[: len(text) // 2], photo=b"\xff\xd8 a photo cut short")
+    add("20261130-100002-00000002", "updated_at is a number", manifest(updated_at=5))
+    add("20261130-100003-00000003", "the manifest is a list", b"[1, 2, 3]")
+    add("20261130-100004-00000004", "5,000 levels of nesting", b'{"name": ' + b"[" * 5000 + b"]" * 5000 + b"}")
+    add("20261130-100005-00000005", "a 10 MB name", manifest(name="x" * 10_000_000))
+    add("20261130-100006-00000006", "a photo name that climbs out of the session",
+        manifest(photos=[{"name": "../../../../etc/passwd", "source": "/etc/passwd", "copied": True}]))
+    add("20261130-100007-00000007", "a state nobody knows", manifest(state="exploded"))
+    add("20261130-100008-00000008", "photos is text", manifest(photos="all of them"))
+    add("20261130-100009-00000009", "settings hold a section where a number belongs",
+        manifest(settings={"count": {"a": 1}}))
+    add("20261130-100010-00000010", "not UTF-8", b"\xff\xfe\x00garbage")
+    add("20261130-100011-00000011", "no manifest at all", None)
+    linked = add("20261130-100012-00000012", "the manifest is a link to a file elsewhere", None)
+    os.symlink(good / "manifest.json", linked / "manifest.json")
+    fifo = add("20261130-100013-00000013", "the manifest is a named pipe (reading it would wait forever)", None)
+    os.mkfifo(fifo / "manifest.json")
+    add("20261130-100014-00000014", "favourites name a path", manifest(favourites=["../../x.png"]))
+    return {case.folder: case for case in cases}

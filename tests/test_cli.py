@@ -60,7 +60,7 @@ def test_run_makes_a_ranked_gallery_and_exports_it(installed_tiny, photos_dir, t
     assert "ohwx person" in sidecar["prompt"] and sidecar["model_id"] == "tiny-sd15"
     assert len(list(session.training_dir.glob("*.png"))) == 5
     err = capsys.readouterr().err
-    assert "Plan: cpu, fp32, 64 px" in err and "Done in" in err and "Exported 4 images" in err
+    assert "Plan: cpu, fp32, 64 px" in err and "Done in" in err and "Exported 4 headshots to" in err
 
     assert run_cli("sessions") == 0
     assert f"{session.id}\tClient A\tfinished\t5 photos\t4 headshots" in capsys.readouterr().out

@@ -74,10 +74,14 @@ def aligned_crop(image, face: Face, resolution: int):
 
 
 def _border_colour(image) -> tuple[int, int, int]:
+    """The mean colour of the image's outermost rows and columns (read as four thin
+    strips: a whole-image array of a large photo would be another full-size copy)."""
     import numpy as np
 
-    data = np.asarray(image)
-    border = np.concatenate([data[0], data[-1], data[:, 0], data[:, -1]])
+    width, height = image.size
+    strips = [image.crop(box) for box in ((0, 0, width, 1), (0, height - 1, width, height),
+                                         (0, 0, 1, height), (width - 1, 0, width, height))]
+    border = np.concatenate([np.asarray(strip).reshape(-1, 3) for strip in strips])
     return tuple(int(v) for v in border.mean(axis=0))
 
 

@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from headshot_studio.core.events import CancelToken, InputError
-from headshot_studio.core.files import write_atomic
+from headshot_studio.core.events import CancelToken, DiskSpaceError, InputError
+from headshot_studio.core.files import human_size, publish_new_file, write_atomic
 
 SIZES = {"full": "full size", "1024": "1024 px", "square400": "square 400x400 profile"}
 FORMATS = {"jpeg": "jpg", "png": "png"}  # format -> file extension
@@ -271,7 +272,8 @@ def export_images(
         written: list[Path] = []
         try:
             for name, data in images():
-                write_atomic(destination / name, lambda fh, data=data: fh.write(data))
+                # never over a file that appeared since the check: the user's files are never replaced
+                publish_new_file(destination / name, lambda fh, data=data: fh.write(data))
                 written.append(destination / name)
         except BaseException:
             # a half export is confusing: take back what this export wrote
@@ -281,3 +283,75 @@ def export_images(
                 destination.rmdir()
             raise
     return ExportResult(path=destination, count=total, files=names)
+
+
+# --- 4. the command line's --out --------------------------------------------------------
+
+EXPORT_RESERVE_BYTES = 50 * 2**20  # kept free on the destination's disk
+# The temporary names publish_new_file gives exported files (".01-name.png-k3j9x2ab.tmp").
+_EXPORT_TEMP = re.compile(r"\.(?:\d{2,}-[^/\\]+\.(?:png|jpg)|gallery\.json)-[A-Za-z0-9_]+\.tmp")
+
+
+def check_export_folder(folder: Path, needed_bytes: int) -> None:
+    """Before a run that ends with an export into ``folder`` (``run --out``): the folder
+    must be new or empty, so that nothing of the user's is ever overwritten; it must be a
+    folder this user can write into; and its disk must have room for ``needed_bytes``.
+    Creates the folder if needed. Raises ExportError / DiskSpaceError saying what to do."""
+    import shutil
+    import tempfile
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"“{folder}” is a file, not a folder. Choose a new or empty folder for the headshots.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for leftover in folder.iterdir():  # what an export killed half-way left: its hidden temp files only
+            if _EXPORT_TEMP.fullmatch(leftover.name) and leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink()
+        if any(folder.iterdir()):
+            raise ExportError(
+                f"The folder “{folder}” already holds files. Choose a new or empty folder for the headshots, so "
+                "that nothing in it is overwritten."
+            )
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        raise ExportError(
+            f"Headshot Studio cannot write into the folder “{folder}” (it may be read-only, or not yours). "
+            "Choose another folder for the headshots.",
+            details=f"{type(exc).__name__}: {exc}",
+        ) from None
+    free = shutil.disk_usage(folder).free
+    if free < needed_bytes + EXPORT_RESERVE_BYTES:
+        raise DiskSpaceError(
+            f"The disk holding “{folder}” has {human_size(free)} free, and the headshots need about "
+            f"{human_size(needed_bytes)}. Free up space there or choose a folder on another disk.",
+        )
+
+
+def export_ranked(session, folder: Path) -> ExportResult:
+    """The session's finished headshots, best first, into ``folder`` at full size as PNG
+    with their settings kept (``01-<name>.png`` …), and the ranking as ``gallery.json``.
+    Nothing in the folder is ever replaced."""
+    from headshot_studio.core.events import is_disk_full
+
+    files = [item["file"] for item in session.gallery()]
+    try:
+        result = export_images(session, files, folder, size="full", fmt="png", keep_metadata=True)
+        data = session.gallery_file.read_bytes()
+        publish_new_file(Path(folder) / "gallery.json", lambda fh: fh.write(data))
+    except FileExistsError as exc:
+        raise ExportError(
+            f"Something else wrote into “{folder}” during the run, so the export stopped rather than overwrite "
+            "it. The headshots are kept in the session: export them from the Gallery page.",
+            details=str(exc),
+        ) from None
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskSpaceError(
+                f"The disk holding “{folder}” is full, so the export stopped. The headshots are kept in the "
+                "session: free up space, then export them from the Gallery page.",
+                details=str(exc),
+            ) from None
+        raise
+    return ExportResult(path=result.path, count=result.count, files=[*result.files, "gallery.json"])

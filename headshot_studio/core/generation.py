@@ -336,7 +336,7 @@ def png_intact(path: Path) -> bool:
     from PIL import Image
 
     try:
-        with Image.open(path) as image:
+        with Image.open(path, formats=("PNG",)) as image:  # the app writes PNG: no other decoder is reached
             image.verify()
     except Exception:  # any complaint of the decoder means: not a whole image
         return False

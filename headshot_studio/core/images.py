@@ -26,18 +26,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from headshot_studio.core.events import InputError
+from headshot_studio.core.files import LINK_REASON, NotRegularFileError, open_regular, printable
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".heic", ".heif"}
-# A 12-MP selfie is 12 million pixels; 100-MP medium-format files exist. Past this a
-# file is either a mistake or a decompression bomb (a tiny file that expands to GBs).
-# The size is read from the file's header, so a bomb is refused before any decoding.
-MAX_PIXELS = 120_000_000
+# The only decoders Pillow may use, whatever a file's name or first bytes say (Pillow's
+# ``formats=`` allow-list). A photo from a phone or camera is one of these (MPO is the
+# JPEG variant many cameras write, opened through JPEG's decoder; GIF and TIFF are read
+# when given by name). Everything
+# else stays unreachable: above all EPS, which Pillow opens by running Ghostscript (an
+# outside program) on the file, and the many rare formats whose decoders no one audits.
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "GIF", "TIFF", "HEIF")
+# Size limits, all read from the file's header before one pixel is decoded:
+# * pixels: a 12-MP selfie is typical and a phone's "50 MP" mode is the largest a
+#   selfie comes in; past that a file is a mistake or a decompression bomb (a tiny file
+#   that expands to gigabytes);
+# * shape: no photo of a face is a strip ten times longer than it is wide, while a
+#   1 x 110,000,000 "image" is a bomb that the pixel count alone lets through;
+# * memory: the decoded image in Pillow's own layout (1 byte a pixel for greyscale, 2
+#   for 16-bit greyscale, 4 for colour) must stay within MAX_DECODED_BYTES, so loading
+#   a photo, turning it upright and converting it stays well under 600 MB at its peak.
+MAX_PIXELS = 50_000_000
+MAX_ASPECT = 10.0
+MAX_DECODED_BYTES = 200 * 2**20
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}  # others: 4
 # Images much larger than the size asked for are box-reduced by a whole factor straight
-# after decoding, in their own mode, so converting a 100-MP PNG never holds several
+# after decoding, in their own mode, so converting a large PNG never holds several
 # full-size copies at once.
 _REDUCIBLE_MODES = {"L", "LA", "PA", "RGB", "RGBA", "RGBa", "CMYK", "I", "F", "YCbCr"}
+_SIXTEEN_BIT_MODES = {"I;16", "I;16L", "I;16B", "I;16N"}
 
 
 @dataclass
@@ -62,8 +80,9 @@ class PhotoScan:
 def display_name(path: Path) -> str:
     """``path``'s file name as text that can be shown, printed and logged anywhere: bytes
     of a name that are not valid UTF-8 (an old camera's Latin-1 "café.jpg"; Python keeps
-    them as surrogates, which no encoder accepts) are shown as "\ufffd"."""
-    return os.fsencode(Path(path).name).decode("utf-8", "replace")
+    them as surrogates, which no encoder accepts) are shown as "\ufffd", and control
+    characters (a crafted name's terminal escapes) as escapes."""
+    return printable(os.fsencode(Path(path).name).decode("utf-8", "replace"))
 
 
 def _is_text(name: str) -> bool:
@@ -170,54 +189,78 @@ def _register_heif() -> bool:
 
 
 def _to_rgb(image):
-    """8-bit RGB from any mode; transparency composited onto white."""
+    """8-bit RGB from any mode; transparency composited onto white. Holds at most one
+    more full-size copy than the image itself."""
     from PIL import Image
 
-    if image.mode.startswith("I"):  # 16/32-bit greyscale: scale, don't clip (in integers: 2-4 bytes a pixel)
-        import numpy as np
-
-        data = np.asarray(image)
-        if image.mode.startswith("I;16") or data.max() > 255:
-            data = np.clip(data, 0, 65535) >> 8
-        image = Image.fromarray(np.clip(data, 0, 255).astype(np.uint8), "L")
+    if image.mode == "RGB":
+        return image
+    if image.mode in _SIXTEEN_BIT_MODES or image.mode == "I":  # 16/32-bit greyscale: scale, don't clip
+        image = _greyscale_to_8_bit(image)
     if image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "RGBa"):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
-    if image.mode == "CMYK":
-        # Pillow inverts Adobe-style CMYK JPEGs itself; convert() maps CMYK -> RGB.
-        return image.convert("RGB")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa"):
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    # CMYK: Pillow inverts Adobe-style CMYK JPEGs itself; convert() maps CMYK -> RGB.
     return image.convert("RGB")
+
+
+def _greyscale_to_8_bit(image):
+    """A 16- or 32-bit greyscale image as 8-bit ("L"), top bits kept, a strip of rows at
+    a time (a whole-image numpy copy of a large 16-bit PNG would double its memory)."""
+    import numpy as np
+    from PIL import Image
+
+    width, height = image.size
+    out = np.empty((height, width), dtype=np.uint8)
+    rows = max(1, 4_000_000 // max(1, width))
+    shift = image.mode in _SIXTEEN_BIT_MODES or image.getextrema()[1] > 255  # 32-bit holding 16-bit values
+    for top in range(0, height, rows):
+        strip = np.asarray(image.crop((0, top, width, min(height, top + rows))))
+        if shift:
+            strip = np.clip(strip, 0, 65535) >> 8
+        out[top:top + len(strip)] = np.clip(strip, 0, 255)
+    return Image.fromarray(out, "L")
 
 
 _CHOOSE = "Choose a JPEG, PNG, WebP or HEIC photo."
 
 
 def _file_problem(path: Path) -> ImageLoadError | None:
-    """Why ``path`` cannot be opened as a file at all, from its metadata alone (nothing
-    is opened: opening a pipe or a device named "photo.jpg" would wait forever)."""
+    """Why ``path`` cannot be opened as a photo file at all, from its metadata alone
+    (nothing is opened: opening a pipe or a device named "photo.jpg" would wait forever).
+    Links are refused too: a "photo" that is a link to a private file elsewhere would
+    otherwise be read, and copied into a session."""
     name = display_name(path)
     try:
-        info = path.stat()
+        info = path.lstat()
     except FileNotFoundError:
-        if path.is_symlink():
-            return ImageLoadError("unreadable", f"“{name}” is a link (shortcut) to a file that is no longer there. "
-                                                "Add the photo itself.")
         return ImageLoadError("unreadable", f"“{name}” no longer exists. Add it again.")
     except PermissionError as exc:
         return _permission_error(name, exc)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return ImageLoadError("unreadable", f"“{name}” is a link (shortcut) that leads round in a circle, "
-                                                "not to a photo. Add the photo itself.", details=str(exc))
         return ImageLoadError("unreadable", f"“{name}” cannot be opened. Check that you may read it, then add it again.",
                               details=str(exc))
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            path.stat()
+        except FileNotFoundError:
+            return ImageLoadError("unreadable", f"“{name}” is a link (shortcut) to a file that is no longer there. "
+                                                "Add the photo itself.")
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return ImageLoadError("unreadable", f"“{name}” is a link (shortcut) that leads round in a circle, "
+                                                    "not to a photo. Add the photo itself.", details=str(exc))
+        return ImageLoadError("unreadable", f"“{name}” {LINK_REASON}. Add the photo itself.")
     if stat.S_ISDIR(info.st_mode):
         return ImageLoadError("unreadable", f"“{name}” is a folder, not a photo. Add the photos inside it.")
     if not stat.S_ISREG(info.st_mode):
         return ImageLoadError("unreadable", f"“{name}” is not a photo file (it is a device or a pipe). {_CHOOSE}")
+    if info.st_size == 0:
+        return ImageLoadError("unreadable", f"“{name}” is empty (0 bytes). Copy the photo again from your phone.")
     return None
 
 
@@ -250,6 +293,8 @@ def _looks_like(head: bytes) -> str:
         return "a video"
     if head.startswith(b"%PDF"):
         return "a PDF document"
+    if head.startswith((b"%!PS", b"\xc5\xd0\xd3\xc6")):  # PostScript / EPS (plain, or with a DOS header)
+        return "a PostScript document"
     if head.startswith(b"PK\x03\x04"):
         return "a ZIP archive (or an Office document)"
     if head.startswith(b"\x00\x05\x16\x07"):
@@ -301,67 +346,89 @@ def _damaged(name: str, details: str) -> ImageLoadError:
     )
 
 
+def _check_size(name: str, width: int, height: int, mode: str, max_pixels: int) -> None:
+    """Refuse, from the header's figures alone, an image too large to decode safely
+    (see MAX_PIXELS, MAX_ASPECT and MAX_DECODED_BYTES)."""
+    advice = "Use the photo as your camera or phone saved it, or save a smaller copy."
+    if width <= 0 or height <= 0:
+        raise _damaged(name, f"size {width}x{height}")
+    if width * height > max_pixels or width * height * _BYTES_PER_PIXEL.get(mode, 4) > MAX_DECODED_BYTES:
+        raise ImageLoadError("too_large", f"“{name}” is far too large ({width}x{height} pixels). {advice}")
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ImageLoadError(
+            "too_large",
+            f"“{name}” is {width}x{height} pixels: a long, thin strip, not a photo of a face. {_CHOOSE}",
+        )
+
+
+# EXIF orientation -> the transposition that makes the image upright (as ImageOps.exif_transpose).
+_UPRIGHT = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE", 6: "ROTATE_270",
+            7: "TRANSVERSE", 8: "ROTATE_90"}
+
+
 def load_image(path: Path, *, max_side: int | None = None, max_pixels: int = MAX_PIXELS) -> LoadedImage:
     """Open ``path`` as an upright RGB image, optionally reduced to ``max_side`` pixels.
 
-    A reduced JPEG is decoded at reduced size directly (``draft``), which makes a
-    12-MP photo several times faster to load; the result is at least ``max_side``
-    on its longer side before the final resize.
+    Only a plain file is opened (a link, a pipe or a device is refused, see
+    :func:`headshot_studio.core.files.open_regular`), and only with the decoders of
+    PHOTO_FORMATS. Its size is checked from its header, before decoding. A reduced JPEG
+    is decoded at reduced size directly (``draft``), which makes a 12-MP photo several
+    times faster to load; other formats are reduced in their own mode straight after
+    decoding and turned upright after that, so at most one more full-size copy than the
+    decoded image is ever held.
 
     Every failure is an :class:`ImageLoadError` whose message says what the file is and
-    what to do; the file's size is checked from its header, before decoding.
+    what to do.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     path = Path(path)
     name = display_name(path)
     problem = _file_problem(path)
     if problem is not None:
         raise problem
-    if path.stat().st_size == 0:
-        raise ImageLoadError("unreadable", f"“{name}” is empty (0 bytes). Copy the photo again from your phone.")
     _register_heif()  # always: iPhones also save HEIC photos under a .jpg name
     try:
         # Pillow warns about odd files it reads anyway ("Corrupt EXIF data", and sizes
         # past its own bomb limit, which MAX_PIXELS replaces): they go to the log, never
         # to the user's screen. (catch_warnings is process-wide, so with two photos
         # loading at once a warning may be logged under the other's name.)
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, open_regular(path) as fh:
             warnings.simplefilter("always")
-            with Image.open(path) as opened:
-                width, height = opened.size
-                if width * height > max_pixels:
-                    raise ImageLoadError(
-                        "too_large",
-                        f"“{name}” is far too large ({width}x{height} pixels). Use the photo as your camera "
-                        "or phone saved it.",
-                    )
-                fmt = opened.format or path.suffix.lstrip(".").upper()
-                try:
-                    orientation = int(opened.getexif().get(0x0112, 1))
-                except Exception:  # an EXIF block the reader trips over: treat the photo as upright
-                    orientation = 1
-                upright = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-                if getattr(opened, "is_animated", False):
-                    opened.seek(0)  # an animated GIF/WebP: its first frame
-                if max_side and opened.format == "JPEG":
-                    opened.draft("RGB", (max_side, max_side))
-                try:
-                    image = ImageOps.exif_transpose(opened)
-                except Exception:  # invalid orientation or EXIF: keep the pixels as stored
-                    image = opened.copy()
-                    upright = (width, height)
-                image.load()
-                factor = max(image.size) // (2 * max_side) if max_side else 0
-                if factor >= 2 and image.mode == "1":
-                    image = image.convert("L")
-                if factor >= 2 and image.mode in _REDUCIBLE_MODES:
-                    image = image.reduce(factor)
-                image = _to_rgb(image)
+            opened = Image.open(fh, formats=PHOTO_FORMATS)
+            width, height = opened.size
+            _check_size(name, width, height, opened.mode, max_pixels)
+            fmt = opened.format or path.suffix.lstrip(".").upper()
+            try:
+                orientation = int(opened.getexif().get(0x0112, 1))
+            except Exception:  # an EXIF block the reader trips over: treat the photo as upright
+                orientation = 1
+            if getattr(opened, "is_animated", False):
+                opened.seek(0)  # an animated GIF/WebP: its first frame
+            if max_side and opened.format in ("JPEG", "MPO"):
+                opened.draft("RGB", (max_side, max_side))
+            opened.load()
+            image = opened
+            factor = max(image.size) // (2 * max_side) if max_side else 0
+            if factor >= 2 and image.mode == "1":
+                image = image.convert("L")
+            if factor >= 2 and image.mode in _REDUCIBLE_MODES:
+                image = image.reduce(factor)
+            elif factor >= 2 and image.mode in _SIXTEEN_BIT_MODES:
+                image = image.resize((max(1, image.width // factor), max(1, image.height // factor)),
+                                     Image.Resampling.BOX)
+            if orientation in _UPRIGHT:
+                image = image.transpose(getattr(Image.Transpose, _UPRIGHT[orientation]))
+            upright = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+            if image is not opened:
+                opened.close()  # a reduced or upright copy replaced the decoded pixels: free them now
+            image = _to_rgb(image)
         for warning in caught:
-            log.info("%s: %s", name, warning.message)
+            log.info("a photo: %s", warning.message)
     except ImageLoadError:
         raise
+    except NotRegularFileError as exc:  # became a link or a pipe after the check above
+        raise ImageLoadError("unreadable", f"“{name}” {exc.reason}. Add the photo itself.") from None
     except Image.DecompressionBombError:  # Pillow's own hard limit, checked while opening
         raise ImageLoadError(
             "too_large", f"“{name}” claims to be far too large an image and was not opened, to protect this computer."
@@ -376,9 +443,9 @@ def load_image(path: Path, *, max_side: int | None = None, max_pixels: int = MAX
         # Truncated data (OSError), a broken chunk (SyntaxError), and whatever else a
         # decoder raises on a malformed file (ValueError, struct.error, IndexError...):
         # for the user, a damaged photo; the exception is kept in the details.
-        raise _damaged(name, f"{path}: {type(exc).__name__}: {exc}") from None
+        raise _damaged(name, f"{type(exc).__name__}: {exc}") from None
 
     if max_side and max(image.size) > max_side:
-        image = image.copy()
+        image = image.copy() if image is opened else image  # not the decoder's own image, which thumbnail would change
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     return LoadedImage(image=image, original_size=upright, format=fmt)

@@ -70,7 +70,7 @@ from headshot_studio.core.native import load_model_libraries
 from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, UpscaleJob, retouch
 from headshot_studio.core.quality import check_photos, default_cache
 from headshot_studio.core.ranking import rank_images, reference_embedding
-from headshot_studio.core.session import Session, delete_copied_photos
+from headshot_studio.core.session import Session, delete_copied_photos, session_lock
 from headshot_studio.core.styles import compose_prompt, get_style
 from headshot_studio.core.training import (
     LORA_FILE,
@@ -272,6 +272,18 @@ def estimate_run_bytes(session: Session, request: RunRequest, batches) -> int:
     return int(total)
 
 
+def estimate_finished_bytes(request: RunRequest, batches) -> int:
+    """The most space the run's finished headshots take (worst-case PNG at their final
+    size), e.g. for a folder they are exported to."""
+    upscale = request.postprocess.upscale
+    total = 0
+    for _, requests in batches:
+        for generation_request in requests:
+            pixels = (generation_request.width or request.plan.resolution) * (generation_request.height or request.plan.resolution)
+            total += pixels * upscale**2 * PNG_BYTES_PER_PIXEL + FILE_OVERHEAD_BYTES
+    return int(total)
+
+
 def check_disk_space(session: Session, request: RunRequest, batches) -> None:
     """Refuse a run the disk has no room for, before any work (the session is untouched)."""
     estimate = estimate_run_bytes(session, request, batches)
@@ -320,7 +332,11 @@ def run_session(
     """Run (or continue) the whole job for ``session``. On cancel the session is marked
     "cancelled" and :class:`Cancelled` is raised; on an error it is marked "failed".
     A disk that fills up during the run ends it with :class:`DiskSpaceError`."""
-    cancel = cancel or CancelToken()
+    with session_lock(session):  # one run of a session at a time, in any process
+        return _run_locked(session, request, on_event, cancel or CancelToken())
+
+
+def _run_locked(session: Session, request: RunRequest, on_event: EventCallback, cancel: CancelToken) -> RunResult:
     started = time.perf_counter()
     batches = check_run(session, request)
     # What a killed run left half-written is never read; it goes before this run writes.
@@ -582,7 +598,7 @@ def _start_finish(image, final: Path, style_id: str, generator: Generator, gener
                   plan: RunPlan) -> _Finishing:
     from PIL import Image
 
-    with Image.open(image.path) as opened:
+    with Image.open(image.path, formats=("PNG",)) as opened:
         raw_image = opened.convert("RGB")
     faces = analyzer.detect(np.asarray(raw_image)) if options.face_detail else []
     detail_request = replace(generation_request, seed=image.seed)
@@ -628,5 +644,5 @@ def _complete_finish(index: int, item: _Finishing, total: int, on_event: EventCa
 def _preview(path: Path):
     from PIL import Image
 
-    with Image.open(path) as image:
+    with Image.open(path, formats=("PNG",)) as image:
         return preview_of(image)

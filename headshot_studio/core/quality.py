@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from headshot_studio.core.faces import Face, FaceAnalyzer, cosine_similarity
-from headshot_studio.core.files import sha256_file
+from headshot_studio.core.files import regular_file_problem, sha256_file
 from headshot_studio.core.images import ImageLoadError, display_name, load_image
 
 ANALYSIS_VERSION = 1  # bump when a measurement changes, so cached reports are redone
@@ -522,12 +522,14 @@ def _report_from_json(path: Path) -> PhotoReport | None:
 def analyze_photo(path: Path, analyzer: FaceAnalyzer, cache: ReportCache | None = None,
                   thresholds: Thresholds = THRESHOLDS) -> PhotoReport:
     """``check_photo`` with a cache keyed by the file's content."""
-    if not Path(path).is_file():  # a folder, a link to nowhere, a pipe (reading one waits forever)
-        return check_photo(path, analyzer, thresholds)  # check_photo says why, without opening it
     try:
+        # A folder, a link, a pipe (reading one waits forever): never read here;
+        # check_photo says why, without opening it.
+        if regular_file_problem(Path(path)) is not None:
+            return check_photo(path, analyzer, thresholds)
         content_hash = sha256_file(Path(path))
     except OSError:
-        return check_photo(path, analyzer, thresholds)  # unreadable: check_photo says why
+        return check_photo(path, analyzer, thresholds)  # missing or unreadable: check_photo says why
     if cache is not None:
         cached = cache.get(content_hash, analyzer, path)
         if cached is not None:

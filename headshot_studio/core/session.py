@@ -18,18 +18,33 @@ referenced (not copied) are the user's own files and are never deleted.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import re
+import secrets
 import shutil
 import stat
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from headshot_studio import paths
 from headshot_studio.core.events import InputError
-from headshot_studio.core.files import sha256_file, write_json_atomic
+from headshot_studio.core.files import (
+    NotRegularFileError,
+    printable,
+    regular_file_problem,
+    copy_regular_file,
+    exclusive_lock,
+    read_json_limited,
+    sha256_file,
+    write_json_atomic,
+)
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
@@ -37,8 +52,38 @@ MANIFEST = "manifest.json"
 STATES = ("new", "checked", "prepared", "trained", "generated", "finished", "cancelled", "failed")
 
 
+# A session id is a folder name inside the sessions folder and nothing else: letters,
+# digits, "-" and "_" (no "..", no separators), so no id can reach outside that folder.
+# New ids are the creation time and a random part; the person's name is kept only in the
+# manifest, so logs and folder listings never name anyone. (Sessions made by earlier
+# versions have the name in their id; they still open.)
+SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+_RANDOM_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{8}(?:-\d+)?")
+MAX_NAME_CHARS = 100
+# A manifest is a few KB; these bound what parsing one can cost.
+MAX_MANIFEST_BYTES = 4 * 2**20
+MAX_MANIFEST_DEPTH = 16
+LOCK_FILE = ".run.lock"
+
+
 class SessionError(InputError):
     kind = "session"
+
+
+class SessionBusyError(SessionError):
+    """Another run (or another window) is working on the session right now."""
+
+    kind = "session_busy"
+
+
+def log_id(session_id: str) -> str:
+    """The session's id as the log may show it: a random id as it is; an id of an earlier
+    version (which holds the person's name) as a short hash."""
+    if _RANDOM_ID.fullmatch(session_id):
+        return session_id
+    import hashlib
+
+    return "old-" + hashlib.sha256(session_id.encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
 
 def _now() -> str:
@@ -61,6 +106,10 @@ class Session:
     @property
     def id(self) -> str:
         return self.path.name
+
+    @property
+    def log_id(self) -> str:
+        return log_id(self.id)
 
     @property
     def name(self) -> str:
@@ -113,81 +162,227 @@ class Session:
         return existing[0] if existing else None
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "session"
+def check_session_name(name: str) -> str:
+    """The name, stripped, or a SessionError saying what to change."""
+    name = name.strip()
+    if not name:
+        raise SessionError("Give the session a name (for example the client's name).")
+    if len(name) > MAX_NAME_CHARS:
+        raise SessionError(f"That name is {len(name)} characters long. Use at most {MAX_NAME_CHARS}.")
+    if not all(ch.isprintable() for ch in name):
+        raise SessionError("The name holds invisible control characters. Type the name again with letters, "
+                           "digits and punctuation only.")
+    return name
+
+
+def _new_session_id(root: Path) -> str:
+    while True:
+        session_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
+        if not os.path.lexists(root / session_id):
+            return session_id
+
+
+def _copy_in(photo: Path, target: Path) -> None:
+    """Copy a photo into the session: a plain file only (a link or a pipe named like a
+    photo is refused with the reason), readable by this user only."""
+    try:
+        copy_regular_file(photo, target)
+    except NotRegularFileError as exc:
+        raise SessionError(f"“{printable(exc.path.name)}” {exc.reason}. Add the photo itself.") from None
 
 
 def create_session(name: str, photos: list[Path], *, copy_photos: bool = True) -> Session:
     """A new session folder holding (copies of, or references to) ``photos``."""
-    name = name.strip()
-    if not name:
-        raise SessionError("Give the session a name (for example the client's name).")
+    from headshot_studio.core.quality import too_many_photos
+
+    name = check_session_name(name)
+    too_many = too_many_photos(len(photos))
+    if too_many is not None:
+        raise SessionError(too_many)
     root = paths.sessions_dir()
     _private_dir(root)
-    base = f"{time.strftime('%Y%m%d-%H%M%S')}-{_slug(name)}"
-    session_id, n = base, 1
-    while (root / session_id).exists():
-        n += 1
-        session_id = f"{base}-{n}"
-    folder = root / session_id
+    folder = root / _new_session_id(root)
     _private_dir(folder)
     entries = []
     used: set[str] = set()
-    for photo in photos:
-        photo = Path(photo).resolve()
-        stored = photo.name
-        k = 1
-        while stored.lower() in used:  # two "IMG_0001.jpg" from different folders
-            k += 1
-            stored = f"{photo.stem}-{k}{photo.suffix}"
-        used.add(stored.lower())
-        if copy_photos:
-            _private_dir(folder / "photos")
-            shutil.copy2(photo, folder / "photos" / stored)
-        entries.append({"name": stored, "source": str(photo), "copied": copy_photos})
-    manifest = {
-        "schema_version": SCHEMA_VERSION,
-        "name": name,
-        "created_at": _now(),
-        "updated_at": _now(),
-        "state": "new",
-        "photos": entries,
-        "settings": {},
-    }
-    session = Session(folder, manifest)
-    session.save()
+    try:
+        for photo in photos:
+            photo = Path(os.path.abspath(photo))
+            stored = photo.name
+            k = 1
+            while stored.lower() in used:  # two "IMG_0001.jpg" from different folders
+                k += 1
+                stored = f"{photo.stem}-{k}{photo.suffix}"
+            used.add(stored.lower())
+            if copy_photos:
+                _private_dir(folder / "photos")
+                _copy_in(photo, folder / "photos" / stored)
+            entries.append({"name": stored, "source": str(photo), "copied": copy_photos})
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "name": name,
+            "created_at": _now(),
+            "updated_at": _now(),
+            "state": "new",
+            "photos": entries,
+            "settings": {},
+        }
+        session = Session(folder, manifest)
+        session.save()
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # no half-made session is left to list
+        raise
     return session
 
 
-def open_session(session_id: str) -> Session:
-    folder = paths.sessions_dir() / session_id
-    if not session_id or "/" in session_id or "\\" in session_id or not (folder / MANIFEST).is_file():
+def session_folder(session_id: str) -> Path:
+    """The folder of the session ``session_id``, which must be an id (see SESSION_ID) of
+    a folder directly inside the sessions folder; anything else is "no such session"."""
+    root = paths.sessions_dir()
+    folder = root / session_id if isinstance(session_id, str) and SESSION_ID.fullmatch(session_id) else None
+    if folder is None or not stat.S_ISDIR(_lstat_mode(folder)):
         raise SessionError(
-            f"There is no session “{session_id}”. See the sessions with `headshot-studio sessions`."
+            f"There is no session “{printable(str(session_id))}”. See the sessions with `headshot-studio sessions`."
         )
+    return folder
+
+
+def _lstat_mode(path: Path) -> int:
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict) or "photos" not in manifest or "state" not in manifest:
-            raise ValueError("not a session manifest")
+        return path.lstat().st_mode
+    except OSError:
+        return 0
+
+
+def open_session(session_id: str) -> Session:
+    folder = session_folder(session_id)
+    try:
+        manifest = validate_manifest(read_json_limited(folder / MANIFEST, max_bytes=MAX_MANIFEST_BYTES,
+                                                       max_depth=MAX_MANIFEST_DEPTH))
     except (OSError, ValueError) as exc:
         raise SessionError(
-            f"The session “{session_id}” is damaged and cannot be opened. You can wipe it.",
-            details=f"{folder / MANIFEST}: {exc}",
+            f"The session {session_id} is damaged and cannot be opened. Delete it "
+            f"(`headshot-studio wipe {session_id}`, or Delete… in the window's session list).",
+            details=f"{MANIFEST}: {exc}",
         ) from None
     return Session(folder, manifest)
 
 
-def list_sessions() -> list[Session]:
-    """Every readable session, most recently changed first."""
+_TEXT_FIELDS = ("created_at", "updated_at")
+_OPTIONAL_FLAGS = ("photos_deleted", "delete_photos_after_training", "copy_photos")
+
+
+def validate_manifest(data) -> dict:
+    """``data`` if it is a session manifest of the right shape and types; else a ValueError
+    saying which field is wrong (a hand-edited, damaged or crafted file must never reach
+    code that trusts its types, or put a path where a file name belongs)."""
+    from headshot_studio.core.quality import THRESHOLDS
+
+    def need(condition: bool, what: str) -> None:
+        if not condition:
+            raise ValueError(what)
+
+    need(isinstance(data, dict), "not a JSON object")
+    need(isinstance(data.get("name"), str) and data["name"].strip() != "", "name: not text")
+    need(data.get("state") in STATES, "state: unknown")
+    need(isinstance(data.get("schema_version", SCHEMA_VERSION), int), "schema_version: not a number")
+    for key in _TEXT_FIELDS:
+        need(isinstance(data.get(key, ""), str), f"{key}: not text")
+    for key in _OPTIONAL_FLAGS:
+        need(isinstance(data.get(key, False), bool), f"{key}: not true/false")
+    need(isinstance(data.get("last_error") or "", str), "last_error: not text")
+    photos = data.get("photos")
+    need(isinstance(photos, list) and len(photos) <= THRESHOLDS.max_photos, "photos: not a list of photos")
+    for entry in photos:
+        need(isinstance(entry, dict), "photos: an entry is not an object")
+        need(_is_file_name(entry.get("name")), "photos: a name is not a plain file name")
+        need(isinstance(entry.get("source"), str), "photos: a source is not text")
+        need(isinstance(entry.get("copied"), bool), "photos: copied is not true/false")
+    favourites = data.get("favourites", [])
+    need(isinstance(favourites, list) and all(_is_file_name(f) for f in favourites), "favourites: not file names")
+    draft = data.get("draft", {})
+    need(isinstance(draft, dict), "draft: not an object")
+    need(isinstance(draft.get("styles", {}), dict)
+         and all(isinstance(k, str) and _is_count(v) for k, v in draft.get("styles", {}).items()), "draft.styles")
+    need(isinstance(draft.get("avoid", ""), str), "draft.avoid: not text")
+    settings = data.get("settings", {})
+    need(isinstance(settings, dict), "settings: not an object")
+    for key in ("model_id", "avoid"):
+        need(isinstance(settings.get(key) or "", str), f"settings.{key}: not text")
+    for key in ("count", "seed", "steps"):
+        need(settings.get(key) is None or _is_count(settings[key]), f"settings.{key}: not a whole number")
+    need(isinstance(settings.get("styles") or [], list) and all(isinstance(v, str) for v in settings.get("styles") or []),
+         "settings.styles: not a list of names")
+    need(isinstance(settings.get("counts") or [], list) and all(_is_count(v) for v in settings.get("counts") or []),
+         "settings.counts: not a list of numbers")
+    for section in ("training", "postprocess"):
+        values = settings.get(section, {})
+        need(isinstance(values, dict) and all(isinstance(k, str) and _is_scalar(v) for k, v in values.items()),
+             f"settings.{section}: not a table of values")
+    return data
+
+
+def _is_file_name(value) -> bool:
+    return (isinstance(value, str) and 0 < len(value) <= 255 and value not in (".", "..")
+            and not any(ch in value for ch in "/\\\0") and value == value.strip())
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_scalar(value) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+@dataclass(frozen=True)
+class DamagedSession:
+    """A session folder whose manifest cannot be used: listed, so it can be deleted."""
+
+    id: str
+    path: Path
+    message: str
+    details: str
+
+
+def scan_sessions() -> tuple[list[Session], list[DamagedSession]]:
+    """Every session, most recently changed first, and every damaged one (never hidden)."""
     root = paths.sessions_dir()
-    sessions = []
+    sessions, damaged = [], []
     if root.is_dir():
-        for folder in root.iterdir():
+        for folder in sorted(root.iterdir()):
+            if folder.name.startswith(".") or not stat.S_ISDIR(_lstat_mode(folder)):
+                continue
             try:
                 sessions.append(open_session(folder.name))
-            except SessionError:
-                continue
-    return sorted(sessions, key=lambda s: s.manifest.get("updated_at", ""), reverse=True)
+            except SessionError as exc:
+                log.warning("session %s is damaged: %s", log_id(folder.name), exc.details or exc.message)
+                damaged.append(DamagedSession(folder.name, folder, exc.message, exc.details))
+    sessions.sort(key=lambda s: s.manifest.get("updated_at", ""), reverse=True)
+    return sessions, damaged
+
+
+def list_sessions() -> list[Session]:
+    """Every readable session, most recently changed first (see scan_sessions for the
+    damaged ones, which are logged here)."""
+    return scan_sessions()[0]
+
+
+@contextlib.contextmanager
+def session_lock(session: Session) -> Iterator[None]:
+    """Hold the session for one run: a second run of it (another `run --resume`, or the
+    window) is refused with a plain message instead of the two writing over each other.
+    The operating system releases the lock when its process ends, however it ends, so a
+    crashed run never leaves a session locked."""
+    try:
+        with exclusive_lock(session.path / LOCK_FILE):
+            yield
+    except BlockingIOError:
+        raise SessionBusyError(
+            f"The session “{printable(session.name)}” is being worked on by another run right now. Wait for it to "
+            "finish (or stop it), then try again.",
+            details=f"session {session.log_id}: lock held",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -222,35 +417,64 @@ def _remove_cached_analyses(content_hashes: set[str]) -> int:
     return removed
 
 
-def _photo_hashes(session: Session) -> set[str]:
-    hashes = set()
-    for photo in session.photo_paths():
-        try:
-            hashes.add(sha256_file(photo))
-        except OSError:
-            continue
-    return hashes
+def _content_hash(path: Path) -> str | None:
+    """sha256 of a plain file (a link or a pipe is never read), None when there is none."""
+    try:
+        if regular_file_problem(path) is not None:
+            return None
+        return sha256_file(path)
+    except OSError:
+        return None
 
 
-def wipe_session(session: Session | str) -> WipeReport:
-    """Delete everything of one session; return what was removed."""
-    if isinstance(session, str):
-        folder = paths.sessions_dir() / session
-        if not folder.is_dir() or "/" in session or "\\" in session:
-            raise SessionError(f"There is no session “{session}”.")
-        try:
-            session = open_session(session)
-        except SessionError:  # damaged: still wipe the folder
-            session = Session(folder, {"photos": [], "state": "failed", "name": session})
-    hashes = _photo_hashes(session)
-    files = [p for p in session.path.rglob("*") if p.is_file() or p.is_symlink()]
+def _photo_hashes(folder: Path, entries: list) -> set[str]:
+    """Content hashes of a session's photos, from whatever survives of it: its manifest's
+    photo entries (also of a damaged manifest, as far as they can be read) and every file
+    in its photos folder. The cached analyses of these photos hold face embeddings."""
+    candidates = [folder / "photos" / e["name"] if e.get("copied") else Path(e["source"])
+                  for e in entries if isinstance(e, dict) and _is_file_name(e.get("name"))
+                  and isinstance(e.get("source"), str)]
+    if (folder / "photos").is_dir() and not (folder / "photos").is_symlink():
+        candidates += list((folder / "photos").iterdir())
+    return {digest for digest in map(_content_hash, candidates) if digest}
+
+
+def _photo_entries(folder: Path) -> list:
+    """The photo entries of a manifest, read leniently (for wiping a damaged session)."""
+    try:
+        data = read_json_limited(folder / MANIFEST, max_bytes=MAX_MANIFEST_BYTES, max_depth=MAX_MANIFEST_DEPTH)
+    except (OSError, ValueError):
+        return []
+    photos = data.get("photos") if isinstance(data, dict) else None
+    return photos if isinstance(photos, list) else []
+
+
+def _refuse_if_busy(folder: Path) -> None:
+    try:
+        with exclusive_lock(folder / LOCK_FILE):
+            pass
+    except BlockingIOError:
+        raise SessionBusyError(
+            "A run is working on this session right now. Stop it (or wait for it to finish), then delete the session.",
+            details=f"session {log_id(folder.name)}: lock held",
+        ) from None
+    except OSError:
+        pass  # a folder that cannot hold the lock file (read-only, damaged): nothing runs in it
+
+
+def _wipe_folder(folder: Path) -> WipeReport:
+    entries = _photo_entries(folder)
+    hashes = _photo_hashes(folder, entries)
+    files = [p for p in folder.rglob("*") if p.is_symlink() or p.is_file()]
     size = sum(p.lstat().st_size for p in files)
-    kept = tuple(entry["source"] for entry in session.manifest.get("photos", []) if not entry.get("copied", True))
-    shutil.rmtree(session.path)
-    if session.path.exists():
-        raise SessionError(f"The session “{session.id}” could not be removed completely. Close other programs and try again.")
+    kept = tuple(e["source"] for e in entries
+                 if isinstance(e, dict) and e.get("copied") is False and isinstance(e.get("source"), str))
+    shutil.rmtree(folder, ignore_errors=True)
+    if os.path.lexists(folder):
+        raise SessionError("The session could not be removed completely. Close other programs and try again.",
+                           details=f"session {log_id(folder.name)}")
     return WipeReport(
-        sessions=(session.id,),
+        sessions=(folder.name,),
         files_removed=len(files),
         bytes_removed=size,
         cached_analyses_removed=_remove_cached_analyses(hashes),
@@ -258,17 +482,29 @@ def wipe_session(session: Session | str) -> WipeReport:
     )
 
 
-def wipe_all() -> WipeReport:
-    """Delete every session and every cached photo analysis."""
-    from headshot_studio.core.quality import default_cache
+def wipe_session(session: Session | str) -> WipeReport:
+    """Delete everything of one session, damaged or not; return what was removed."""
+    folder = session.path if isinstance(session, Session) else session_folder(session)
+    _refuse_if_busy(folder)
+    return _wipe_folder(folder)
 
-    reports = []
+
+def wipe_all() -> WipeReport:
+    """Delete every session (every folder in the sessions folder, damaged ones too), every
+    cached photo analysis, the activity log's earlier contents and the file dialogs'
+    history of folders."""
+    from headshot_studio.core.quality import default_cache
+    from headshot_studio.logs import clear_log_files
+
     root = paths.sessions_dir()
-    if root.is_dir():
-        for folder in sorted(root.iterdir()):
-            if folder.is_dir():
-                reports.append(wipe_session(folder.name))
+    folders = sorted(f for f in root.iterdir() if stat.S_ISDIR(_lstat_mode(f))) if root.is_dir() else []
+    for folder in folders:  # all or nothing: none is deleted while one is in use
+        _refuse_if_busy(folder)
+    reports = [_wipe_folder(folder) for folder in folders]
     cached = default_cache().clear()
+    clear_log_files()
+    # The file dialogs' history (the folders photos were added from): offline.contain_qt_settings
+    shutil.rmtree(paths.qt_settings_dir(), ignore_errors=True)
     return WipeReport(
         sessions=tuple(s for r in reports for s in r.sessions),
         files_removed=sum(r.files_removed for r in reports),
@@ -283,30 +519,35 @@ def wipe_all() -> WipeReport:
 
 def add_photos(session: Session, photos: list[Path], *, copy_photos: bool = True) -> list[Path]:
     """Add photos to the session (copied in, or referenced); return where each now is.
-    A photo already in the session (same file content) is not added twice."""
-    existing = {sha256_file(p) for p in session.photo_paths() if p.is_file()}
+    A photo already in the session (same file content) is not added twice. Only plain
+    files are read or copied: anything else (a link, a pipe) is referenced, so that its
+    check says why it cannot be used."""
+    from headshot_studio.core.quality import too_many_photos
+
+    too_many = too_many_photos(len(photos), len(session.manifest["photos"]))
+    if too_many is not None:
+        raise SessionError(too_many)
+    existing = {digest for digest in map(_content_hash, session.photo_paths()) if digest}
     used = {entry["name"].lower() for entry in session.manifest["photos"]}
     added = []
     for photo in photos:
-        photo = Path(photo).resolve()
-        try:
-            digest = sha256_file(photo)
-        except OSError:
-            digest = None  # unreadable: added anyway, so its check can say why
+        photo = Path(os.path.abspath(photo))  # not resolve(): a link must stay a link, and be refused
+        digest = _content_hash(photo)
         if digest is not None and digest in existing:
             continue
         stored, k = photo.name, 1
-        while stored.lower() in used:
+        while stored.lower() in used or os.path.lexists(session.photos_dir / stored):  # a killed add's leftover
             k += 1
             stored = f"{photo.stem}-{k}{photo.suffix}"
         used.add(stored.lower())
-        if copy_photos and digest is not None:
+        copied = copy_photos and digest is not None
+        if copied:
             _private_dir(session.photos_dir)
-            shutil.copy2(photo, session.photos_dir / stored)
+            _copy_in(photo, session.photos_dir / stored)
             added.append(session.photos_dir / stored)
         else:
             added.append(photo)
-        session.manifest["photos"].append({"name": stored, "source": str(photo), "copied": copy_photos and digest is not None})
+        session.manifest["photos"].append({"name": stored, "source": str(photo), "copied": copied})
         if digest:
             existing.add(digest)
     session.save()
@@ -333,12 +574,7 @@ def delete_copied_photos(session: Session) -> int:
     (identity, used to rank likeness) and the learned face stay. Returns the number of
     selfies deleted."""
     copied = [session.photos_dir / entry["name"] for entry in session.manifest["photos"] if entry["copied"]]
-    hashes = set()
-    for photo in copied:
-        try:
-            hashes.add(sha256_file(photo))
-        except OSError:
-            continue
+    hashes = {digest for digest in map(_content_hash, copied) if digest}
     for photo in copied:
         photo.unlink(missing_ok=True)
     shutil.rmtree(session.training_dir, ignore_errors=True)  # crops + captions; training is done

@@ -337,7 +337,7 @@ def train_lora(
     resolution = plan.resolution
 
     def image_tensor(path: Path) -> torch.Tensor:
-        with Image.open(path) as im:
+        with Image.open(path, formats=("PNG",)) as im:  # the crops the app wrote
             im = im.convert("RGB")
             if im.size != (resolution, resolution):
                 im = center_square(im).resize((resolution, resolution), Image.Resampling.LANCZOS)

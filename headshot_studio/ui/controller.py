@@ -158,7 +158,6 @@ class AppController(QObject):
         link that leads nowhere, a pipe) are not added and are listed in one message;
         more photos than a session takes are refused at once, before anything is copied."""
         from headshot_studio.core.images import scan_photos
-        from headshot_studio.core.quality import too_many_photos
         from headshot_studio.core.session import add_photos
 
         if self.session is None:
@@ -169,13 +168,13 @@ class AppController(QObject):
             self.error.emit(*describe_error(exc))
             return
         photos = scan.photos
-        too_many = too_many_photos(len(photos), len(self.photo_paths()))
-        if too_many is not None:
-            self.error.emit("bad_input", too_many, "")
-            return
         if photos:
             copy = self.session.manifest.get("copy_photos", self.settings.copy_photos)
-            added = add_photos(self.session, photos, copy_photos=copy)
+            try:  # more photos than a session takes are refused here, before anything is copied
+                added = add_photos(self.session, photos, copy_photos=copy)
+            except Exception as exc:
+                self.error.emit(*describe_error(exc))
+                return
             self.photos_changed.emit()
             self.analysis.analyze(added)
         if scan.problems:
@@ -207,9 +206,7 @@ class AppController(QObject):
     def _on_analysis_failed(self, path: str, kind: str, message: str, details: str) -> None:
         """A check that raised instead of giving a report: the photo is shown as not used,
         with a plain sentence (the details go to the log), and the set no longer waits for it."""
-        from headshot_studio.core.images import display_name
-
-        log.error("photo check failed for %s: %s", display_name(Path(path)), details)
+        log.error("a photo's check failed: %s", details)
         if Path(path) not in self.photo_paths():
             return  # removed while it was being checked
         if kind == "internal":  # an unexpected error: say what it means for this photo

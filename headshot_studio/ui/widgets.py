@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QSize, QStandardPaths, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QImage, QPainter, QPixmap, QTextLayout
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
@@ -151,3 +151,11 @@ def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
     button.setDefault(True)
     button.setMinimumSize(QSize(140, 36))
     return button
+
+
+def pictures_folder() -> str:
+    """Where file dialogs start: the user's Pictures folder, or their home folder when
+    there is none (a new account): a folder that does not exist makes Qt's own dialog
+    put its name in the file field and answer "Directory not found"."""
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    return pictures if pictures and Path(pictures).is_dir() else str(Path.home())

@@ -16,7 +16,7 @@ from headshot_studio.core.files import remove_temp_files, write_atomic, write_js
 from headshot_studio.core.hardware import DeviceInfo, plan_run
 from headshot_studio.core.pipeline import RunRequest, run_session
 from headshot_studio.core.postprocess import PostprocessOptions
-from headshot_studio.core.session import create_session, list_sessions, open_session
+from headshot_studio.core.session import LOCK_FILE, create_session, list_sessions, open_session
 from headshot_studio.core.training import TrainingConfig
 
 
@@ -118,7 +118,8 @@ def test_every_file_a_run_writes_into_the_session_is_written_atomically(tiny_sd1
                          training=TrainingConfig(steps=2), postprocess=PostprocessOptions(upscale=1))
     run_session(session, request)
 
-    written = {p for p in session.path.rglob("*") if p.is_file()} - before
+    # (the run's lock file holds no data: it is only ever locked, never written)
+    written = {p for p in session.path.rglob("*") if p.is_file()} - before - {session.path / LOCK_FILE}
     assert session.path / "manifest.json" in atomic and session.gallery_file in atomic
     # The learned face is written by safetensors to a temporary name, flushed and renamed
     # (training._write_with_metadata); everything else goes through write_atomic.

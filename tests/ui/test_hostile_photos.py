@@ -48,11 +48,12 @@ DROPPED = [
     "noise.jpg", "notes.jpg", "page.jpeg", "document.jpg", "archive.jpg", "clip.jpg", "._selfie.jpg",
     "bomb.png", "giant-header.jpg", "giant-header.png", "one-pixel.png", "icon-16.jpg", "panorama.png",
     "no-picture.heic", "header-only.heic", "loop-a.jpg", "loop-b.jpg", "dangling.jpg", "pipe.jpg", "folder.jpg",
-    hostile.LATIN1_NAME,
+    hostile.LATIN1_NAME, "link-to-private-file.jpg", "link-to-photo.jpg", "postscript.jpg", "thin-line.png",
     "cmyk.jpg", "gray-16-bit.png", "palette-transparent.png", "animated.webp", hostile.UNICODE_NAME,
 ]
-NOT_ADDED = {"loop-a.jpg", "loop-b.jpg", "dangling.jpg", "pipe.jpg", hostile.LATIN1_NAME}  # named in one message
-LOAD_FAILURES = ("damaged", "not a photo", "far too large", "empty")
+NOT_ADDED = {"loop-a.jpg", "loop-b.jpg", "dangling.jpg", "pipe.jpg", hostile.LATIN1_NAME,  # named in one message
+             "empty.jpg", "link-to-private-file.jpg", "link-to-photo.jpg"}
+LOAD_FAILURES = ("damaged", "not a photo", "far too large", "empty", "long, thin strip")
 
 
 @pytest.fixture
@@ -142,11 +143,12 @@ def test_a_dropped_folder_of_broken_files_all_get_a_badge_and_a_message(qtbot, c
     # what could not be added is named, with the reason, in one message (not one per file)
     assert len(errors) == 1
     message, details = errors[0]
-    assert message.startswith("5 files were not added:") and "and 2 more." in message
+    assert message.startswith(f"{len(NOT_ADDED)} files were not added:") and f"and {len(NOT_ADDED) - 3} more." in message
     assert not TECHNICAL.search(message)
     for name in NOT_ADDED:
         assert f"“{display_name(Path(name))}”" in details
     assert "leads round in a circle" in details and "device or a pipe" in details and "Rename the photo" in details
+    assert "does not follow" in details and "empty (0 bytes)" in details
 
     # the thumbnail loader survived them too: a picture, or "No preview", for every row
     qtbot.waitUntil(lambda: all(i.data(THUMB_STATE_ROLE) != "loading" for i in rows(page).values()),
@@ -205,8 +207,9 @@ def test_a_folder_of_10000_files_does_not_freeze_the_window(qtbot, controller, p
     counts = hostile.build_big_folder(folder)
     controller.new_session("Big")
 
-    # 55 files named like photos (5 selfies, 50 broken) among 10,000: more than a session
-    # takes, so the folder is refused at once, before anything is copied
+    # 105 files named like photos (5 selfies, 100 broken: 50 of them empty, which are never
+    # added) among 10,000: more than a session takes, so the folder is refused at once,
+    # before anything is copied
     started = time.perf_counter()
     controller.add_photos([folder])
     refused_seconds = time.perf_counter() - started

@@ -13,7 +13,7 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QRect, QSize, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QKeyEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,15 @@ from PySide6.QtWidgets import (
 )
 
 from headshot_studio.core.events import HeadshotError, describe_error
-from headshot_studio.ui.widgets import VERDICT_COLOURS, ThumbnailLoader, ask_yes_no, heading, primary_button, show_error
+from headshot_studio.ui.widgets import (
+    VERDICT_COLOURS,
+    ThumbnailLoader,
+    ask_yes_no,
+    heading,
+    pictures_folder,
+    primary_button,
+    show_error,
+)
 from headshot_studio.ui.workers import JobWorker
 
 log = logging.getLogger(__name__)
@@ -929,7 +937,7 @@ class ExportDialog(QDialog):
 
     @staticmethod
     def _start_folder() -> str:
-        return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation) or str(Path.home())
+        return pictures_folder()
 
     def _ask_folder(self) -> Path | None:
         folder = QFileDialog.getExistingDirectory(self, "Export to which folder?", self._start_folder())

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -50,6 +50,7 @@ from headshot_studio.core.events import HeadshotError, describe_error
 from headshot_studio.core.quality import THRESHOLDS
 from headshot_studio.ui.controller import AppController
 from headshot_studio.ui.widgets import (
+    pictures_folder,
     wrapped_lines,
     VERDICT_COLOURS,
     VERDICT_WORDS,
@@ -514,13 +515,11 @@ class PhotosPage(QWidget):
 
     # --- adding ------------------------------------------------------------------------------
     def _ask_files(self) -> list[Path]:
-        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-        files, _ = QFileDialog.getOpenFileNames(self, "Add photos", start, PHOTO_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(self, "Add photos", pictures_folder(), PHOTO_FILTER)
         return [Path(f) for f in files]
 
     def _ask_folder(self) -> Path | None:
-        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of photos", start)
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of photos", pictures_folder())
         return Path(folder) if folder else None
 
     def _add_files(self) -> None:

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from headshot_studio.ui.widgets import ask_yes_no, ThumbnailLoader, heading, primary_button, show_error
 
+DAMAGED_ROLE = Qt.ItemDataRole.UserRole + 2
+
 STATE_WORDS = {
     "new": "new",
     "checked": "photos checked",
@@ -94,14 +96,17 @@ class SessionsPage(QWidget):
         super().showEvent(event)
 
     def refresh(self) -> None:
-        from headshot_studio.core.session import list_sessions
+        from headshot_studio.core.files import printable
+        from headshot_studio.core.session import scan_sessions
 
         self.list.clear()
-        for session in list_sessions():
+        sessions, damaged = scan_sessions()
+        for session in sessions:
             updated = session.manifest.get("updated_at", "")[:16].replace("T", " ")
             state = STATE_WORDS.get(session.state, session.state)
             images = len(session.gallery())
-            text = f"{session.name}\n{updated} · {len(session.manifest['photos'])} photos · {images} headshots · {state}"
+            text = (f"{printable(session.name)}\n{updated} · {len(session.manifest['photos'])} photos · "
+                    f"{images} headshots · {state}")
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, session.id)
             item.setToolTip(f"Session {session.id}")
@@ -110,9 +115,16 @@ class SessionsPage(QWidget):
             if thumbnail is not None:
                 item.setData(Qt.ItemDataRole.UserRole + 1, str(thumbnail))
                 self.thumbnails.request(thumbnail, 128)
+        for entry in damaged:  # listed, never hidden: the user can see it and delete it
+            item = QListWidgetItem(f"Damaged session {entry.id}\nIt cannot be opened. Select it and choose Delete…")
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
+            item.setData(DAMAGED_ROLE, True)
+            item.setToolTip(entry.message)
+            item.setForeground(self.palette().placeholderText())
+            self.list.addItem(item)
         self.empty_label.setVisible(self.list.count() == 0)
         current = self.controller.session
-        self.current_label.setText(f"Working on: {current.name}" if current is not None else "")
+        self.current_label.setText(f"Working on: {printable(current.name)}" if current is not None else "")
         self._update_buttons()
 
     def _on_thumbnail(self, path: str, image: QImage) -> None:
@@ -124,8 +136,9 @@ class SessionsPage(QWidget):
                 item.setIcon(QIcon(QPixmap.fromImage(image)))
 
     def _update_buttons(self) -> None:
-        selected = self.list.currentItem() is not None
-        self.open_button.setEnabled(selected)
+        item = self.list.currentItem()
+        selected = item is not None
+        self.open_button.setEnabled(selected and not item.data(DAMAGED_ROLE))
         self.delete_button.setEnabled(selected and not self.controller.run_worker.state.busy)
 
     def _start(self) -> None:
@@ -146,7 +159,7 @@ class SessionsPage(QWidget):
 
     def _open(self) -> None:
         item = self.list.currentItem()
-        if item is None:
+        if item is None or item.data(DAMAGED_ROLE):
             return
         self.controller.open_session(item.data(Qt.ItemDataRole.UserRole))
         self.next_requested.emit()
@@ -162,6 +175,12 @@ class SessionsPage(QWidget):
         if not self._confirm(f"Delete “{name}”? Its photos (the copies in the app), learned face and "
                              "headshots are removed for good."):
             return
-        report = self.controller.delete_session(item.data(Qt.ItemDataRole.UserRole))
+        try:
+            report = self.controller.delete_session(item.data(Qt.ItemDataRole.UserRole))
+        except Exception as exc:  # in use by a run in another window, say: shown, never lost
+            from headshot_studio.core.events import describe_error
+
+            show_error(self, *describe_error(exc)[1:])
+            return
         self.refresh()
         self.current_label.setText(report.describe())
