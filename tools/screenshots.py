@@ -89,6 +89,12 @@ def main(out_dir: Path) -> None:
     wait(lambda: controller.run_worker.state not in (JobState.RUNNING, JobState.CANCELLING))
     shoot("create")
     shoot("gallery")
+    # a session another program damaged (a manifest cut short): listed, to be deleted
+    from headshot_studio import paths
+
+    damaged = paths.sessions_dir() / "20261130-100000-0badf00d"
+    damaged.mkdir()
+    (damaged / "manifest.json").write_text('{"schema_version": 1, "name": "Sam')
     shoot("session")
     shoot("privacy")
     window.close()
