@@ -223,6 +223,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     printer = ProgressPrinter()
+    if args.avoid is not None:  # refused before a new session is made of the photos
+        from headshot_studio.core.styles import check_avoid_text
+
+        check_avoid_text(args.avoid)
     session, reuse_face = _pick_session(args)
     recorded = session.manifest.get("settings", {})
     _check_recorded_training(recorded)
@@ -386,9 +390,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_styles(args: argparse.Namespace) -> int:
     from headshot_studio.core.styles import load_styles
 
+    from headshot_studio.core.files import printable
+
     styles, errors = load_styles()
     for style in styles.values():
-        print(f"{style.id}\t{style.name}\t{style.source}\t{style.description}")
+        print(f"{style.id}\t{printable(style.name)}\t{style.source}\t{printable(style.description)}")
     for error in errors:
         print(f"Error: {error.message}", file=sys.stderr)
     return EXIT_OK

@@ -671,3 +671,111 @@ def build_session_corpus(sessions: Path) -> dict[str, SessionCase]:
     os.mkfifo(fifo / "manifest.json")
     add("20261130-100014-00000014", "favourites name a path", manifest(favourites=["../../x.png"]))
     return {case.folder: case for case in cases}
+
+
+# --- hostile style files (a user's own styles folder) ----------------------------------------
+
+
+def build_style_corpus(folder: Path) -> dict[str, dict]:
+    """Write style files that are nested thousands deep, far too big, not files at all, or
+    awkward but valid, into ``folder`` (the user's styles folder; created). Returns the
+    cases by file name, each a dict with ``what`` (for failure messages), ``loads`` (True:
+    a valid style that must load; False: it must be reported as broken, alone) and
+    ``words`` (a phrase its error message must contain; "" for the ones that load).
+
+    Every broken case must be reported in well under a second, by name, without hiding
+    the others, without a crash, a hang (the pipe) or a read of what a link points at.
+    The hidden ``.real-style.toml`` is the target of one link (hidden files are never
+    read as styles). Takes about a second (it writes one 10 MB file)."""
+    import stat
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    good = (
+        'name = "Studio test"\ndescription = "A test style."\nswatch = "#112233"\n\n[prompt]\n'
+        'subject = "headshot photo of {subject}"\nattire = "navy blazer"\nbackground = "grey backdrop"\n'
+        'lighting = "soft light"\ncomposition = "head and shoulders"\nnegative = "blurry"\n\n'
+        '[settings]\nguidance = 6.0\nsteps = 28\n'
+    )
+    cases: dict[str, dict] = {}
+    deep, link, not_plain = "levels deep", "is a link (shortcut) to another file", "is not a plain file"
+    too_big = "a style file may be"
+
+    def add(name: str, what: str, content: str | bytes | None = None, words: str = "") -> Path:
+        path = folder / name
+        if content is not None:
+            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        cases[name] = {"name": name, "what": what, "loads": not words, "words": words}
+        return path
+
+    # 1. valid styles: they must load, brackets and quotes inside their strings and comments
+    add("good-plain.toml", "a plain valid style", good)
+    add("brackets-in-strings.toml", "brackets, braces, quotes and # in every kind of string and in comments",
+        "# a comment with [[[[[[[[[[ {{{{{{{{{{ \"quotes\" and 'apostrophes'\n"
+        'name = "Brackets [[[[[[[[[[ {{{{{{{{{{ \\"quoted\\" # not a comment"\n'
+        "description = 'Literal [[[[[[[[[[ {{{{{{{{{{ \\ string # not a comment either'\n"
+        'swatch = "#112233"  # [[[[[[[[[[\n\n'
+        "[prompt]  # {{{{{{{{{{\n"
+        'subject = "headshot photo of {subject}, [[[[[[[[[[[[ ]]]]]]]]]]]]"\n'
+        'attire = """\nmulti-line [[[[[[[[[[ {{{{{{{{{{ \\""" still "" inside ]\n"""\n'
+        "background = '''literal multi-line [[[[[[[[[[\n{{{{{{{{{{ ' '' still inside'''\n"
+        'lighting = "soft light \\\\ [[[[[[[[[[ # no comment"  # a comment [[[[[[[[[[\n'
+        'composition = """head and shoulders [[[[[[[[[[ \\\n    ending with two quotes"""""\n'
+        "negative = 'blurry, {{{{{{{{{{'\n\n"
+        "[settings]\nsteps = 28\n")
+
+    # 2. nested far too deep: refused by the scan, before the TOML reader recurses
+    add("deep-array.toml", "a list nested 5,000 deep", "a = " + "[" * 5000 + "]" * 5000 + "\n", deep)
+    add("deep-inline-table.toml", "{ } tables nested 5,000 deep", "a = " + "{b = " * 5000 + "1" + "}" * 5000 + "\n",
+        deep)
+    add("deep-mixed.toml", "lists of { } tables nested 5,000 deep",
+        "a = " + "[{b = " * 2500 + "1" + "}]" * 2500 + "\n", deep)
+    add("deep-table-header.toml", "a [a.a.a...] header of 5,000 parts",
+        "[" + ".".join(["a"] * 5000) + "]\nx = 1\n", deep)
+    add("deep-list-of-tables.toml", "a [[a.a.a...]] header of 5,000 parts",
+        "[[" + ".".join(["a"] * 5000) + "]]\nx = 1\n", deep)
+    add("deep-dotted-key.toml", "a dotted key a.a.a... of 5,000 parts", ".".join(["a"] * 5000) + " = 1\n", deep)
+    add("deep-after-backslash.toml", "a literal string ending in a backslash, then a list 5,000 deep",
+        good.replace('negative = "blurry"', "negative = 'blurry \\'\nx = " + "[" * 5000 + "]" * 5000), deep)
+
+    # 3. far too big, or texts far longer than a prompt can use
+    add("huge-string.toml", "a 10 MB attire", good.replace("navy blazer", "x" * 10_000_000), too_big)
+    add("comments.toml", "100 KB of comments before a valid style", "# padding [[[[ {{{{\n" * 5000 + good, too_big)
+    add("long-attire.toml", "an attire of 5,000 characters", good.replace("navy blazer", "blazer " * 714 + "x" * 2),
+        "prompt.attire is 5,000 characters long")
+    add("long-negative.toml", "a negative of 2,000 characters", good.replace('"blurry"', '"' + "n" * 2000 + '"'),
+        "prompt.negative is 2,000 characters long")
+    add("long-name.toml", "a name of 200 characters", good.replace("Studio test", "N" * 200),
+        "name is 200 characters long")
+    add("long-description.toml", "a description of 1,000 characters", good.replace("A test style.", "d" * 1000),
+        "description is 1,000 characters long")
+    add("huge-steps.toml", "steps of 5,000 digits (more than Python reads as a number)",
+        good.replace("steps = 28", "steps = " + "9" * 5000), "could not be read as a style file")
+    add("huge-guidance.toml", "a guidance of 400 digits (too big for a float)",
+        good.replace("guidance = 6.0", "guidance = " + "9" * 400), "settings.guidance must be a number")
+    add("escape-key.toml", "an unknown key made of terminal escapes",
+        '"\\u001b[2J\\u001b[31m" = 1\n' + good, "is not a style setting")
+
+    # 4. not a plain file: refused from the folder entry alone (nothing is opened or followed)
+    (folder / ".real-style.toml").write_text(good, encoding="utf-8")
+    os.symlink("/etc/passwd", add("link-passwd.toml", "a link to /etc/passwd", words=link))
+    os.symlink(".real-style.toml", add("link-to-style.toml", "a link to a valid style file", words=link))
+    os.symlink("gone.toml", add("link-dangling.toml", "a link to a file that is gone", words=link))
+    os.mkfifo(add("pipe.toml", "a named pipe (reading it would wait forever)", words=not_plain))
+    os.symlink("pipe.toml", add("link-to-pipe.toml", "a link to the pipe", words=link))
+    add("folder.toml", "a folder named like a style", words="is a folder, not a file").mkdir()
+    (folder / "folder.toml" / "inside.toml").write_text(good, encoding="utf-8")
+    try:  # a character device like /dev/null: creating one needs root
+        os.mknod(folder / "device.toml", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        add("device.toml", "a character device", words=not_plain)
+    except (PermissionError, AttributeError):
+        pass
+
+    # 5. not text, or not TOML
+    add("not-utf8.toml", "Latin-1 text, not UTF-8", b'name = "caf\xe9"\n' + good.split("\n", 1)[1].encode(), "UTF-8")
+    add("nul-byte.toml", "a NUL byte inside the name", good.replace("Studio test", "Studio\x00 test"),
+        "is not valid TOML")
+    add("unterminated.toml", "a string never closed, then a list 5,000 deep",
+        'name = "never closed\nx = ' + "[" * 5000 + "]" * 5000 + "\n", "is not valid TOML")
+    add("evil\x1b[2J.toml", "a file name holding terminal escapes", good, "lowercase letters, digits and hyphens")
+    return cases

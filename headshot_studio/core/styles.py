@@ -27,12 +27,19 @@ that names the file and the field and quotes the bad value: people edit these fi
 hand, and a misspelt key or a value out of range should be reported, never silently
 replaced by a default (a misspelt ``atire`` would otherwise drop the attire from every
 prompt without a word).
+
+A user's file is read with limits, because anything may be in that folder: it must be a
+plain file (not a link, a pipe, a device or a folder), at most ``MAX_STYLE_FILE_BYTES``
+long and nested at most ``MAX_STYLE_DEPTH`` deep (counted by a scan before the TOML
+reader, which recurses, ever sees it), and every text in it has a maximum length. Any
+problem, however the file came to be, is a :class:`StyleError` for that file alone.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -41,7 +48,15 @@ from typing import Any
 
 from headshot_studio import paths
 from headshot_studio.core.events import InputError
-from headshot_studio.core.files import write_atomic
+from headshot_studio.core.files import (
+    FOLDER_REASON,
+    LINK_REASON,
+    NotRegularFileError,
+    human_size,
+    open_regular,
+    printable,
+    write_atomic,
+)
 from headshot_studio.core.generation import SCHEDULERS
 
 SUBJECT_PLACEHOLDER = "{subject}"
@@ -62,6 +77,34 @@ MAX_ID_LENGTH = 64
 # Windows refuses these as file names whatever the extension ("con.toml" is a device).
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+# --- size limits, each with its reason ------------------------------------------------
+# A style file is a page of text written by hand (the built-in ones are about 1 KB). A
+# far bigger one is a mistake or an attack, and is refused before it is read in full.
+MAX_STYLE_FILE_BYTES = 64 * 1024
+# Style files nest one level ([prompt], [settings]). The TOML reader recurses once per
+# level of [ ] lists and { } tables, so a file nested thousands deep exhausts its stack (a
+# RecursionError, or a crash on a worker thread's smaller stack): the depth is counted by
+# a cheap scan (toml_depth) before the file is parsed.
+MAX_STYLE_DEPTH = 8
+# The generator's text encoder (CLIP) reads 77 tokens of a prompt, about 50 words, and
+# drops the rest: a longer part can only lose words, while it slows every run and goes
+# into every image's metadata. 1,000 characters is several times what can count.
+MAX_PROMPT_PART_CHARS = 1000  # each of subject, attire, background, lighting, composition
+MAX_NEGATIVE_CHARS = 1000  # the style's own things to avoid: the same 77-token reader
+MAX_AVOID_CHARS = 1000  # the user's own "avoid" text, added to every negative prompt
+MAX_SUBJECT_PHRASE_CHARS = 200  # the words for the person ("ohwx person"), made by the app
+MAX_NAME_CHARS = 80  # one line on the style card
+MAX_DESCRIPTION_CHARS = 300  # a sentence or two on the style card
+_PROMPT_REASON = "the generator reads only about the first 50 words of a prompt"
+# field -> (most characters, why), for every text in a style file
+TEXT_LIMITS = {
+    "name": (MAX_NAME_CHARS, "it is one line on the style card"),
+    "description": (MAX_DESCRIPTION_CHARS, "it is a sentence or two on the style card"),
+    **{f"prompt.{key}": (MAX_PROMPT_PART_CHARS, _PROMPT_REASON)
+       for key in ("subject", "attire", "background", "lighting", "composition")},
+    "prompt.negative": (MAX_NEGATIVE_CHARS, _PROMPT_REASON),
+}
 
 _TOP_KEYS = ("name", "description", "swatch", "prompt", "settings")
 _PROMPT_KEYS = ("subject", "attire", "background", "lighting", "composition", "negative")
@@ -131,9 +174,13 @@ def user_styles_dir() -> Path:
 
 
 def load_style(path: Path, source: str = "user") -> Style:
-    """Read and check one style file; any problem raises :class:`StyleError`."""
+    """Read and check one style file; any problem raises :class:`StyleError`.
+
+    A user's file (``source="user"``) must be a plain file; a built-in one ships with
+    the app and is opened as it is. Both are held to the same size, depth and length
+    limits, checked before the TOML is parsed."""
     path = Path(path)
-    label = f"“{path.name}”"
+    label = f"“{_short(path.name, 100)}”"
 
     def fail(field: str, problem: str, details: str = "") -> StyleError:
         return StyleError(
@@ -154,14 +201,70 @@ def load_style(path: Path, source: str = "user") -> Style:
             details=f"{path}: invalid style id {style_id!r}",
             path=path,
         )
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
+    text = _read_style_text(path, label, plain_only=source == "user")
+    depth = toml_depth(text)
+    if depth > MAX_STYLE_DEPTH:
         raise StyleError(
-            f"{label} is not a UTF-8 text file. Save it as UTF-8 text, or delete it.",
+            f"{label} nests its lists and sections {depth:,} levels deep, more than the "
+            f"{MAX_STYLE_DEPTH} a style file may use (a style needs one: [prompt] and [settings]). "
+            f"{FILE_ADVICE}",
+            details=f"{path}: nested {depth} levels deep (limit {MAX_STYLE_DEPTH})",
+            path=path,
+        )
+    try:
+        data = tomllib.loads(text)
+        return _style_from_data(data, style_id=style_id, source=source, path=path)
+    except tomllib.TOMLDecodeError as exc:
+        raise StyleError(
+            f"{label} is not valid TOML: {exc}. {FILE_ADVICE}",
             details=f"{path}: {exc}",
             path=path,
         ) from exc
+    except _FieldProblem as problem:
+        raise fail(problem.field, problem.problem) from None
+    except Exception as exc:  # noqa: BLE001 - a last guard: one odd file must never stop the app
+        # The checks above leave nothing known to get here (RecursionError, MemoryError, a
+        # number too long to read); whatever it is, it is this file's problem alone.
+        raise StyleError(
+            f"{label} could not be read as a style file: something in it is too big or too "
+            f"complex to read. {FILE_ADVICE}",
+            details=f"{path}: {exc!r}",
+            path=path,
+        ) from exc
+
+
+# What to do about an entry that is not a plain file, by what it is.
+_NOT_PLAIN_ADVICE = {
+    LINK_REASON: "Copy the style file itself into your styles folder instead, or remove the link.",
+    FOLDER_REASON: "Move it out of your styles folder, or rename it so that its name does not end in .toml.",
+}
+_SPECIAL_ADVICE = "Remove it from your styles folder."
+
+
+def _read_style_text(path: Path, label: str, *, plain_only: bool) -> str:
+    """The text of a style file, refused (StyleError) when it is not a plain file (with
+    ``plain_only``), longer than MAX_STYLE_FILE_BYTES, unreadable or not UTF-8."""
+
+    def too_big(size: str) -> StyleError:
+        return StyleError(
+            f"{label} is {size}, more than the {human_size(MAX_STYLE_FILE_BYTES)} a style file may be "
+            f"(a style is a page of text, about 1 KB). {FILE_ADVICE}",
+            details=f"{path}: {size} (limit {MAX_STYLE_FILE_BYTES:,} bytes)",
+            path=path,
+        )
+
+    try:
+        with open_regular(path) if plain_only else open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_STYLE_FILE_BYTES:
+                raise too_big(human_size(size))
+            data = fh.read(MAX_STYLE_FILE_BYTES + 1)
+    except NotRegularFileError as exc:
+        raise StyleError(
+            f"{label} {exc.reason}. {_NOT_PLAIN_ADVICE.get(exc.reason, _SPECIAL_ADVICE)}",
+            details=f"{path}: {exc.reason}",
+            path=path,
+        ) from None
     except OSError as exc:
         raise StyleError(
             f"{label} could not be read ({exc.strerror or exc}). Check that the file exists "
@@ -169,25 +272,25 @@ def load_style(path: Path, source: str = "user") -> Style:
             details=f"{path}: {exc!r}",
             path=path,
         ) from exc
+    if len(data) > MAX_STYLE_FILE_BYTES:  # it grew while it was being read
+        raise too_big(f"more than {human_size(MAX_STYLE_FILE_BYTES)}")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise StyleError(
-            f"{label} is not valid TOML: {exc}. {FILE_ADVICE}",
+            f"{label} is not a UTF-8 text file. Save it as UTF-8 text, or delete it.",
             details=f"{path}: {exc}",
             path=path,
         ) from exc
-    try:
-        return _style_from_data(data, style_id=style_id, source=source, path=path)
-    except _FieldProblem as problem:
-        raise fail(problem.field, problem.problem) from None
 
 
 def load_styles(include_user: bool = True) -> tuple[dict[str, Style], list[StyleError]]:
     """All styles by id: the built-in ones, then the user's (which override by id).
 
     A broken user file is skipped and its error returned, so one bad file never hides
-    the other styles; the caller shows the errors. A broken built-in file raises: it
+    the other styles; the caller shows the errors. Every ``*.toml`` entry in the user's
+    folder counts, whatever it is: a link, a pipe or a folder of that name is reported
+    (see :func:`load_style`), not silently left out. A broken built-in file raises: it
     ships with the app, so it is a bug, not something the user can fix.
     """
     styles: dict[str, Style] = {}
@@ -196,7 +299,7 @@ def load_styles(include_user: bool = True) -> tuple[dict[str, Style], list[Style
         styles[style.id] = style
     errors: list[StyleError] = []
     if include_user:
-        for file in _style_files(user_styles_dir()):
+        for file in _style_files(user_styles_dir(), plain_only=False):
             try:
                 style = load_style(file, source="user")
             except StyleError as exc:
@@ -223,11 +326,15 @@ def get_style(style_id: str) -> Style:
     return styles[style_id]
 
 
-def _style_files(folder: Path) -> list[Path]:
-    """The style files in a folder, by name; hidden and temporary files are skipped."""
+def _style_files(folder: Path, *, plain_only: bool = True) -> list[Path]:
+    """The style files in a folder, by name; hidden and temporary files are skipped, as
+    are entries that are not plain files unless ``plain_only`` is False (the user's
+    folder: there, load_style says what each one is)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.toml") if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p for p in folder.glob("*.toml") if not p.name.startswith(".") and (p.is_file() or not plain_only)
+    )
 
 
 def _valid_id(style_id: str) -> bool:
@@ -236,6 +343,133 @@ def _valid_id(style_id: str) -> bool:
         and _ID_PATTERN.fullmatch(style_id) is not None
         and style_id not in _WINDOWS_RESERVED
     )
+
+
+# --- nesting depth, counted before parsing -----------------------------------------------
+
+_TOML_MARKS = re.compile(r"""["'#\[\]{}=,.\n]""")  # everything but words, numbers and blanks
+_BASIC_STRING_END = re.compile(r'\\[^\n]|["\n]')  # an escape, the closing quote, or a (bad) line end
+_MULTILINE_BASIC_END = re.compile(r'\\.|"""', re.DOTALL)
+_LITERAL_STRING_END = re.compile(r"['\n]")
+
+
+def toml_depth(text: str) -> int:
+    """How deeply ``text``'s TOML tables, [ ] lists and { } tables nest, counted without
+    parsing (the TOML reader recurses once per level, and thousands of levels exhaust its
+    stack). A ``[a.b]`` header or a dotted key ``a.b = 1`` counts one level per part, as
+    it makes that many nested tables; a plain style file is 1 deep.
+
+    Brackets inside strings (quoted, literal and multi-line) and comments do not count.
+    The scan is linear and errs only towards counting more: where it cannot tell (text
+    that is not valid TOML) it counts, and it stops only where the reader stops too (a
+    string left open runs to the end of the file, or is an error at that point)."""
+    deepest = 0
+    table = 0  # depth of the current [table] (0: the top of the file)
+    lists_of_tables = 0  # [[...]] headers so far
+    stack: list[tuple[str, int]] = []  # open "[" lists and "{" tables, each with its depth
+    at_key = True  # reading a key: at a line's start outside brackets, or after "{" or "," in a { } table
+    key_parts = 1  # parts of the dotted key being read
+    value_base = 0  # depth of the table the value after "=" goes into
+    header: list[int] | None = None  # inside a [table] header: [parts, 1 for [[...]] else 0, where it began]
+    line_blank = True  # nothing but blanks so far on this line
+    pos, end = 0, len(text)
+    while (mark := _TOML_MARKS.search(text, pos)) is not None:
+        at, char = mark.start(), mark.group()
+        if text[pos:at].strip():  # a bare key, a number, a date, true/false
+            line_blank = False
+        pos = at + 1
+        if char == "#":  # a comment, to the end of the line (the line end is read next)
+            newline = text.find("\n", at)
+            pos = end if newline < 0 else newline
+            continue
+        if char in "\"'":
+            pos = _string_end(text, at)
+            if pos < 0:  # never closed: the reader stops with an error here too
+                break
+            line_blank = False
+            continue
+        if header is not None:
+            if char == ".":
+                header[0] += 1
+                deepest = max(deepest, header[0])  # counted as it grows: a header may never close
+            elif char == "[" and at == header[2] + 1:
+                header[1] = 1  # [[name]]: a list of tables
+            elif char == "]":
+                if header[1] and text.startswith("]", pos):
+                    pos += 1
+                # Each part is a table, and may also be a list of tables (made by a [[...]]
+                # header, here or earlier): count one level more for each that could be.
+                lists_of_tables += header[1]
+                table = header[0] + min(header[0], lists_of_tables)
+                deepest = max(deepest, table)
+                header = None
+            elif char == "\n":
+                header, at_key, key_parts, line_blank = None, True, 1, True
+            else:  # not allowed in a header: count it, to be safe
+                header[0] += 1
+                deepest = max(deepest, header[0])
+            continue
+        if char in "[{":
+            if char == "[" and not stack and at_key and line_blank:
+                header = [1, 0, at]
+                deepest = max(deepest, 1)
+                line_blank = False
+                continue
+            parent = stack[-1][1] if stack and stack[-1][0] == "[" else value_base
+            stack.append((char, parent + 1))
+            deepest = max(deepest, parent + 1)
+            at_key, key_parts = char == "{", 1
+        elif char in "]}":
+            if stack:
+                stack.pop()
+            at_key = False
+        elif char == "=":
+            if at_key:
+                value_base = (stack[-1][1] if stack else table) + key_parts - 1
+                deepest = max(deepest, value_base)
+                at_key = False
+        elif char == ".":
+            if at_key:
+                key_parts += 1
+        elif char == ",":
+            if stack and stack[-1][0] == "{":
+                at_key, key_parts = True, 1
+        elif char == "\n":
+            if not stack:
+                at_key, key_parts, line_blank = True, 1, True
+            continue
+        line_blank = False
+    return deepest
+
+
+def _string_end(text: str, start: int) -> int:
+    """Where the TOML string that opens at ``start`` ends (the index after it), or -1 when
+    it is never closed (or, for a one-line string, when the line ends first)."""
+    quote = text[start]
+    if text.startswith(quote * 3, start):  # multi-line: up to two more quotes may end it
+        if quote == '"':
+            at = start + 3
+            while (found := _MULTILINE_BASIC_END.search(text, at)) is not None and found.group() != '"""':
+                at = found.end()  # an escape, such as \" or a backslash at the line's end
+            close = -1 if found is None else found.start()
+        else:
+            close = text.find("'''", start + 3)
+        if close < 0:
+            return -1
+        after = close + 3
+        while after < len(text) and after < close + 5 and text[after] == quote:
+            after += 1
+        return after
+    if quote == "'":  # a literal string: no escapes
+        found = _LITERAL_STRING_END.search(text, start + 1)
+        return found.end() if found is not None and found.group() == "'" else -1
+    at = start + 1
+    while (found := _BASIC_STRING_END.search(text, at)) is not None and found.group().startswith("\\"):
+        at = found.end()
+    return found.end() if found is not None and found.group() == '"' else -1
+
+
+# --- checking what was read ---------------------------------------------------------------
 
 
 def _style_from_data(data: dict[str, Any], *, style_id: str, source: str, path: Path) -> Style:
@@ -314,9 +548,9 @@ def _style_from_data(data: dict[str, Any], *, style_id: str, source: str, path: 
 def _check_known_keys(table: dict[str, Any], known: tuple[str, ...], prefix: str) -> None:
     for key in table:
         if key not in known:
-            guess = difflib.get_close_matches(key, known, n=1)
+            guess = difflib.get_close_matches(key[:100], known, n=1)  # a key may be any length
             hint = f"did you mean “{prefix}{guess[0]}”?" if guess else f"known keys here: {', '.join(known)}"
-            raise _FieldProblem(f"{prefix}{key}", f"is not a style setting ({hint})")
+            raise _FieldProblem(f"{prefix}{_short(key, 40)}", f"is not a style setting ({hint})")
 
 
 def _text(table: dict[str, Any], key: str, field: str, *, required: bool = False, default: str = "") -> str:
@@ -327,12 +561,24 @@ def _text(table: dict[str, Any], key: str, field: str, *, required: bool = False
     value = table[key]
     if not isinstance(value, str):
         raise _FieldProblem(field, f'must be text in double quotes (it is {_show(value)})')
+    _check_length(field, value)
     return value
 
 
+def _check_length(field: str, value: str) -> None:
+    """Refuse a text longer than its TEXT_LIMITS entry (never cut it short). The swatch
+    has none: its pattern allows 7 characters."""
+    limit, reason = TEXT_LIMITS.get(field, (math.inf, ""))
+    if len(value) > limit:
+        raise _FieldProblem(field, f"is {len(value):,} characters long, more than the {limit:,} allowed ({reason})")
+
+
 def _is_number(value: Any) -> bool:
-    # bool is an int in Python, but "guidance = true" is a mistake, not 1.0.
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    # bool is an int in Python, but "guidance = true" is a mistake, not 1.0. An int is
+    # always finite (and one of 400 digits is too big for math.isfinite's float).
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def _is_whole(value: Any) -> bool:
@@ -345,19 +591,39 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return f'"{shown}"'
+        return f'"{_short(value)}"'
     if isinstance(value, dict):
         return "a section"
     if isinstance(value, list):
         return "a list"
-    return str(value)
+    if isinstance(value, int) and abs(value) >= 10**60:  # TOML allows thousands of digits
+        return "a number of more than 60 digits"
+    return _short(str(value))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` for a message: control characters shown as escapes (a file name or a
+    value can hold terminal escapes), and cut to about ``limit`` characters with "..."."""
+    shown = printable(text[: limit + 1])
+    return shown if len(text) <= limit and len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 # --- prompts ---------------------------------------------------------------------------
 
 _AVOID_PREFIX = re.compile(r"^(?:no|without)(?:\s+|$)", re.IGNORECASE)
 _ITEM_SEPARATORS = re.compile(r"[,\n]")
+
+
+def check_avoid_text(text: str) -> None:
+    """Refuse the user's "avoid" text (StyleError) when it is longer than
+    MAX_AVOID_CHARS: it is never cut short without a word."""
+    if len(text) > MAX_AVOID_CHARS:
+        raise StyleError(
+            f"What to avoid is {len(text):,} characters long, more than the {MAX_AVOID_CHARS:,} allowed: "
+            f"{_PROMPT_REASON}. Keep the few things that matter most.",
+            details=f"avoid text of {len(text)} characters (limit {MAX_AVOID_CHARS})",
+            field="avoid",
+        )
 
 
 def parse_avoid_terms(text: str) -> list[str]:
@@ -367,8 +633,14 @@ def parse_avoid_terms(text: str) -> list[str]:
     the things themselves ("glasses, beard"), because the model does not read "no".
     Items are split on commas and new lines, a leading "no"/"without" is dropped, as is
     a trailing full stop; empty items and repeats (ignoring case) are dropped, keeping
-    the first spelling and the order.
+    the first spelling and the order. Text longer than MAX_AVOID_CHARS is refused
+    (StyleError), see :func:`check_avoid_text`.
     """
+    check_avoid_text(text)
+    return _terms(text)
+
+
+def _terms(text: str) -> list[str]:
     terms: list[str] = []
     seen: set[str] = set()
     for item in _ITEM_SEPARATORS.split(text):
@@ -386,6 +658,9 @@ def compose_prompt(style: Style, subject_phrase: str, extra_negative: str = "") 
     background, lighting, composition), skipping empty ones. The negative prompt is the
     style's own negative terms followed by the user's ``extra_negative`` (free text, see
     :func:`parse_avoid_terms`), without repeats.
+
+    Every text is held to its length limit (a style made in code, such as the editor's,
+    has not been through the file checks): a longer one is refused with a StyleError.
     """
     if not subject_phrase.strip():
         raise StyleError(
@@ -393,6 +668,25 @@ def compose_prompt(style: Style, subject_phrase: str, extra_negative: str = "") 
             "Train the face first, or choose a finished training session.",
             details=f"compose_prompt({style.id!r}) got subject_phrase={subject_phrase!r}",
         )
+    if len(subject_phrase) > MAX_SUBJECT_PHRASE_CHARS:
+        raise StyleError(
+            f"The words for the person are {len(subject_phrase):,} characters long, more than the "
+            f"{MAX_SUBJECT_PHRASE_CHARS} allowed: {_PROMPT_REASON}. Choose another training session, "
+            f"or train the face again.",
+            details=f"compose_prompt({style.id!r}) got a subject phrase of {len(subject_phrase)} characters",
+        )
+    for field in (f for f in TEXT_LIMITS if f.startswith("prompt.")):  # the parts that reach the prompt
+        try:
+            _check_length(field, getattr(style, field.removeprefix("prompt.")))
+        except _FieldProblem as problem:
+            raise StyleError(
+                f"The style “{_short(str(style.name or style.id), 40)}” cannot be used: {problem.field} "
+                f"{problem.problem}. Edit the style to shorten it.",
+                details=f"{style.path}: {problem}",
+                path=style.path,
+                field=problem.field,
+            ) from None
+    check_avoid_text(extra_negative)
     parts = [
         style.subject.replace(SUBJECT_PLACEHOLDER, subject_phrase.strip()),
         style.attire,
@@ -401,7 +695,7 @@ def compose_prompt(style: Style, subject_phrase: str, extra_negative: str = "") 
         style.composition,
     ]
     prompt = ", ".join(part.strip() for part in parts if part.strip())
-    negative = ", ".join(parse_avoid_terms(style.negative + "\n" + extra_negative))
+    negative = ", ".join(_terms(style.negative + "\n" + extra_negative))
     return prompt, negative
 
 
@@ -417,7 +711,7 @@ def save_user_style(style: Style) -> Path:
     """
     if not _valid_id(style.id):
         raise StyleError(
-            f"“{style.id}” cannot be used as a style id. Use lowercase letters, digits and "
+            f"“{_short(str(style.id), 70)}” cannot be used as a style id. Use lowercase letters, digits and "
             f"hyphens only (for example “my-style”), at most {MAX_ID_LENGTH} characters.",
             details=f"invalid style id {style.id!r}",
             field="id",
@@ -429,7 +723,8 @@ def save_user_style(style: Style) -> Path:
         reread = _style_from_data(tomllib.loads(text), style_id=style.id, source="user", path=target)
     except _FieldProblem as problem:
         raise StyleError(
-            f"The style “{style.name or style.id}” cannot be saved: {problem.field} {problem.problem}. "
+            f"The style “{_short(str(style.name or style.id), 40)}” cannot be saved: "
+            f"{problem.field} {problem.problem}. "
             f"Change it and save again.",
             details=f"{target}: {problem}",
             path=target,

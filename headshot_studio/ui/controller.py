@@ -266,6 +266,12 @@ class AppController(QObject):
         if not self.session.manifest.get("photos_deleted") and (self.set_report is None or not self.set_report.ready):
             reason = self.set_report.message if self.set_report else "Add your photos first."
             return False, reason
+        from headshot_studio.core.styles import StyleError, check_avoid_text
+
+        try:
+            check_avoid_text(self.avoid)
+        except StyleError as exc:  # too long: Start waits, with the reason
+            return False, exc.message
         if not self.style_counts:
             return False, "Choose at least one style."
         if self.run_worker.state.busy:

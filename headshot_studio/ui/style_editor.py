@@ -278,6 +278,7 @@ class StyleEditorDialog(QDialog):
             self.composition_edit,
         ):
             edit.textChanged.connect(self._update_preview)
+        self.negative_edit.textChanged.connect(self._update_preview)  # its length is checked there too
 
         self._field_widgets = {
             "id": self.name_edit,
@@ -393,7 +394,11 @@ class StyleEditorDialog(QDialog):
                 f"(The subject needs {SUBJECT_PLACEHOLDER} so the headshot shows the person.)"
             )
             return
-        prompt, _ = compose_prompt(style, PREVIEW_PERSON)
+        try:
+            prompt, _ = compose_prompt(style, PREVIEW_PERSON)
+        except StyleError as exc:  # a part too long: say so here already; Save refuses it too
+            self.preview_label.setPlainText(f"({exc.message})")
+            return
         self.preview_label.setPlainText(prompt)
 
     # --- saving ----------------------------------------------------------------------------

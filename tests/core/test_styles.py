@@ -3,6 +3,7 @@ message naming the file and the field, avoid-text parsing and saving."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,13 @@ import pytest
 from headshot_studio.core import styles
 from headshot_studio.core.events import InputError
 from headshot_studio.core.styles import (
+    MAX_AVOID_CHARS,
+    MAX_DESCRIPTION_CHARS,
+    MAX_NAME_CHARS,
+    MAX_NEGATIVE_CHARS,
+    MAX_PROMPT_PART_CHARS,
+    MAX_STYLE_DEPTH,
+    MAX_STYLE_FILE_BYTES,
     SAMPLERS,
     Style,
     StyleError,
@@ -22,6 +30,7 @@ from headshot_studio.core.styles import (
     load_styles,
     parse_avoid_terms,
     save_user_style,
+    toml_depth,
     user_styles_dir,
 )
 
@@ -432,3 +441,275 @@ def test_samplers_are_the_generators_choices():
     from headshot_studio.core.generation import SCHEDULERS
 
     assert set(SAMPLERS) == set(SCHEDULERS) == {"dpmpp_2m", "dpmpp_2m_karras", "euler", "euler_a", "ddim", "unipc"}
+
+
+# --- limits: size, depth and length (checked before and after parsing) -------------------
+
+
+@pytest.mark.parametrize(
+    "text, depth",
+    [
+        ("", 0),
+        ("a = 1\n", 0),
+        (GOOD_STYLE, 1),
+        ("a = [1, [2, [3]]]\n", 3),
+        ("a = {b = {c = 1}}\n", 2),
+        ("a.b.c = 1\n", 2),
+        ("[a.b.c]\nx = 1\n", 3),
+        ("[a]\nb.c = [[1]]\n", 4),
+        ("[[a]]\n[[a.b]]\n", 4),  # each part may be a list of tables
+        ("a = [\n  [1],  # [[[[\n  [2],\n]\n", 2),
+        ('a = "[[[[[[[[[[" # [[[[[[\n', 0),
+        ("a = '[[[[[[[[[[ \\'\nb = [[1]]\n", 2),  # a literal string ends at its quote, backslash or not
+        ('a = "\\"[[[[[[[[[["\n', 0),
+        ('a = """\n[[[[[[\n\\"""\n{{{{{{\n"""\nb = [1]\n', 1),
+        ("a = '''\n[[[[[[\n'' {{{{''''\nb = [1]\n", 1),
+        ('"a.b.c" = [1]\n', 1),  # a quoted key with dots is one key
+        ("a = " + "[" * 5000 + "]" * 5000, 5000),
+        ("[" * 3000, 2999),  # never closed: counted all the same
+        ('a = "never closed\n' + "[" * 100, 0),  # the reader stops at the open string
+    ],
+)
+def test_toml_depth_counts_nesting_and_ignores_strings_and_comments(text, depth):
+    import tomllib
+
+    assert toml_depth(text) == depth
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return
+
+    def nesting(value) -> int:
+        if isinstance(value, dict):
+            return 1 + max((nesting(v) for v in value.values()), default=0)
+        if isinstance(value, list):
+            return 1 + max((nesting(v) for v in value), default=0)
+        return 0
+
+    assert nesting(data) - 1 <= depth  # never less than the parser builds
+
+
+def test_toml_depth_is_quick_on_the_worst_64_kb():
+    import time
+
+    n = MAX_STYLE_FILE_BYTES
+    for text in ("[" * n, "'a'" * (n // 3), '"\\a' * (n // 3), "#[\n" * (n // 3), "a" + ".a" * (n // 2), "=" * n):
+        started = time.perf_counter()
+        toml_depth(text)
+        assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    "replace_what, with_what, field, length, limit",
+    [
+        ("Studio test", "N" * (MAX_NAME_CHARS + 1), "name", MAX_NAME_CHARS + 1, MAX_NAME_CHARS),
+        ("A test style.", "d" * (MAX_DESCRIPTION_CHARS + 1), "description", MAX_DESCRIPTION_CHARS + 1,
+         MAX_DESCRIPTION_CHARS),
+        ("navy blazer", "b" * (MAX_PROMPT_PART_CHARS + 1), "prompt.attire", MAX_PROMPT_PART_CHARS + 1,
+         MAX_PROMPT_PART_CHARS),
+        ("headshot photo of {subject}", "{subject}" + "s" * 2000, "prompt.subject", 2009, MAX_PROMPT_PART_CHARS),
+        ('negative = "blurry"', 'negative = """' + "n" * 5000 + '"""', "prompt.negative", 5000, MAX_NEGATIVE_CHARS),
+    ],
+)
+def test_a_text_over_its_limit_is_refused_with_its_length_and_why(tmp_path, replace_what, with_what, field, length,
+                                                                  limit):
+    path = write_style(tmp_path, "long", GOOD_STYLE.replace(replace_what, with_what))
+    with pytest.raises(StyleError) as caught:
+        load_style(path)
+    error = caught.value
+    assert error.field == field and error.path == path
+    assert error.message.startswith(
+        f"“long.toml”: {field} is {length:,} characters long, more than the {limit:,} allowed ("
+    )
+    assert error.message.endswith("Fix the file or delete it.")
+    assert len(error.message) < 300  # the text itself is not repeated
+
+
+def test_texts_at_their_limits_load():
+    text = (GOOD_STYLE.replace("Studio test", "N" * MAX_NAME_CHARS)
+            .replace("A test style.", "d" * MAX_DESCRIPTION_CHARS)
+            .replace("navy blazer", "b" * MAX_PROMPT_PART_CHARS)
+            .replace('"blurry"', '"' + "n" * MAX_NEGATIVE_CHARS + '"'))
+    style = load_style(write_style(user_styles_dir(), "at-limits", text))
+    assert len(style.attire) == MAX_PROMPT_PART_CHARS and len(style.name) == MAX_NAME_CHARS
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    import tomllib
+
+    padded = GOOD_STYLE + "#" * (MAX_STYLE_FILE_BYTES - len(GOOD_STYLE) - 1) + "\n"
+    assert len(padded.encode()) == MAX_STYLE_FILE_BYTES
+    assert load_style(write_style(tmp_path, "just-fits", padded)).name == "Studio test"
+    path = write_style(tmp_path, "too-big", padded + "#\n")
+    monkeypatch.setattr(tomllib, "loads", lambda *a, **k: pytest.fail("parsed a file over the limit"))
+    with pytest.raises(StyleError) as caught:
+        load_style(path)
+    assert caught.value.message == (
+        "“too-big.toml” is 64.0 KB, more than the 64.0 KB a style file may be (a style is a page of text, "
+        "about 1 KB). Fix the file or delete it."
+    )  # 65,538 bytes: one decimal is all a person needs
+    assert str(MAX_STYLE_FILE_BYTES) in caught.value.details.replace(",", "")
+
+
+def test_a_file_nested_too_deep_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    import tomllib
+
+    ok = 'x = ' + "[" * (MAX_STYLE_DEPTH - 1) + "]" * (MAX_STYLE_DEPTH - 1) + "\n"
+    with pytest.raises(StyleError, match="x is not a style setting"):  # parsed, then refused for the key
+        load_style(write_style(tmp_path, "deep-ok", ok + GOOD_STYLE))
+    path = write_style(tmp_path, "deep", "a = " + "{b = " * 5000 + "1" + "}" * 5000)
+    monkeypatch.setattr(tomllib, "loads", lambda *a, **k: pytest.fail("parsed a file nested too deep"))
+    with pytest.raises(StyleError) as caught:
+        load_style(path)
+    assert caught.value.message == (
+        f"“deep.toml” nests its lists and sections 5,000 levels deep, more than the {MAX_STYLE_DEPTH} a style "
+        f"file may use (a style needs one: [prompt] and [settings]). Fix the file or delete it."
+    )
+
+
+@pytest.mark.parametrize("error", [RecursionError("deep"), MemoryError(), ValueError("odd"), OverflowError("big")])
+def test_anything_the_reader_raises_is_that_files_error_alone(monkeypatch, error):
+    import tomllib
+
+    real = tomllib.loads
+    write_style(user_styles_dir(), "odd")
+    write_style(user_styles_dir(), "fine")
+
+    def loads(text, **kwargs):
+        if "odd" in loads.calls.pop(0):
+            raise error
+        return real(text, **kwargs)
+
+    loads.calls = []
+    monkeypatch.setattr(tomllib, "loads", loads)
+    original = styles._read_style_text
+
+    def read(path, label, *, plain_only):
+        loads.calls.append(path.name)
+        return original(path, label, plain_only=plain_only)
+
+    monkeypatch.setattr(styles, "_read_style_text", read)
+    found, errors = load_styles()
+    assert "fine" in found and "odd" not in found and REQUIRED_BUILTINS <= set(found)
+    (problem,) = errors
+    assert problem.message == (
+        "“odd.toml” could not be read as a style file: something in it is too big or too complex to read. "
+        "Fix the file or delete it."
+    )
+    assert type(error).__name__ in problem.details
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda p: os.symlink("/etc/passwd", p),
+         "is a link (shortcut) to another file, which Headshot Studio does not follow"),
+        (lambda p: os.mkfifo(p), "is not a plain file (it is a pipe, a socket or a device)"),
+        (lambda p: p.mkdir(), "is a folder, not a file"),
+    ],
+    ids=["link", "pipe", "folder"],
+)
+def test_a_user_style_must_be_a_plain_file(make, words):
+    write_style(user_styles_dir(), "fine")
+    make(user_styles_dir() / "odd.toml")
+    found, errors = load_styles()
+    assert "fine" in found
+    (problem,) = errors
+    assert problem.message.startswith(f"“odd.toml” {words}. ") and problem.path.name == "odd.toml"
+    assert "root:" not in problem.message + problem.details  # a link is never read
+    with pytest.raises(StyleError) as caught:
+        get_style("odd")
+    assert words in caught.value.message
+
+
+def test_builtin_styles_are_trusted_as_shipped(tmp_path, monkeypatch):
+    """A packager may ship the styles as links (a shared data folder): they load."""
+    resources = tmp_path / "resources"
+    (resources / "styles").mkdir(parents=True)
+    for source in builtin_styles_dir().glob("*.toml"):
+        os.symlink(source, resources / "styles" / source.name)
+    monkeypatch.setenv("HEADSHOT_STUDIO_RESOURCES", str(resources))
+    found, errors = load_styles()
+    assert errors == [] and REQUIRED_BUILTINS <= set(found)
+
+
+def test_file_names_and_values_in_messages_show_escapes_not_control_characters(tmp_path):
+    escapes = 'sampler = "\\u001b[2J' + "k" * 500 + '"'
+    path = write_style(tmp_path, "x", GOOD_STYLE.replace('sampler = "euler_a"', escapes))
+    with pytest.raises(StyleError) as caught:
+        load_style(path)
+    assert "\x1b" not in caught.value.message and "\\x1b[2J" in caught.value.message
+    assert len(caught.value.message) < 300
+
+
+def test_a_number_too_big_for_a_float_is_a_plain_error(tmp_path):
+    path = write_style(tmp_path, "big", GOOD_STYLE.replace("guidance = 6.0", "guidance = " + "9" * 400))
+    with pytest.raises(StyleError, match=r"settings.guidance must be a number from 1 to 15 \(it is a number of more"):
+        load_style(path)
+
+
+# --- limits on the user's own text and on styles made in code ----------------------------
+
+
+def test_avoid_text_over_the_limit_is_refused_not_cut():
+    assert parse_avoid_terms("x" * MAX_AVOID_CHARS) == ["x" * MAX_AVOID_CHARS]
+    with pytest.raises(StyleError) as caught:
+        parse_avoid_terms("no glasses, " * 100)
+    error = caught.value
+    assert isinstance(error, InputError) and error.field == "avoid"
+    assert error.message.startswith(
+        f"What to avoid is 1,200 characters long, more than the {MAX_AVOID_CHARS:,} allowed"
+    )
+    assert error.message.endswith("Keep the few things that matter most.")
+    style = get_style("legal")
+    with pytest.raises(StyleError, match="What to avoid is 10,000,000 characters long"):
+        compose_prompt(style, SUBJECT, "x" * 10_000_000)
+
+
+def test_compose_prompt_refuses_over_long_parts_of_a_style_made_in_code():
+    style = replace(get_style("legal"), attire="a" * (MAX_PROMPT_PART_CHARS + 1))
+    with pytest.raises(StyleError) as caught:
+        compose_prompt(style, SUBJECT)
+    assert caught.value.field == "prompt.attire"
+    assert "prompt.attire is 1,001 characters long, more than the 1,000 allowed" in caught.value.message
+    with pytest.raises(StyleError, match="The words for the person are 10,000 characters long"):
+        compose_prompt(get_style("legal"), "p" * 10_000)
+
+
+@pytest.mark.parametrize(
+    "change, field, length",
+    [
+        ({"name": "N" * 10_000}, "name", 10_000),
+        ({"description": "d" * 301}, "description", 301),
+        ({"lighting": "l" * 1001}, "prompt.lighting", 1001),
+        ({"negative": "n, " * 400}, "prompt.negative", 1200),
+    ],
+)
+def test_saving_refuses_over_long_texts_with_the_same_words(change, field, length):
+    with pytest.raises(StyleError) as caught:
+        save_user_style(replace(get_style("legal"), id="long", **change))
+    error = caught.value
+    assert error.field == field
+    assert f"cannot be saved: {field} is {length:,} characters long, more than the" in error.message
+    assert error.message.endswith("Change it and save again.") and len(error.message) < 300
+    assert not (user_styles_dir() / "long.toml").exists()
+
+
+def test_a_style_saved_at_every_limit_loads_back():
+    """The worst text (every character escaped in TOML) still fits in a style file."""
+    worst = "\x01"
+    style = replace(
+        get_style("legal"),
+        id="fullest",
+        name=worst * MAX_NAME_CHARS,
+        description=worst * MAX_DESCRIPTION_CHARS,
+        subject="{subject}" + worst * (MAX_PROMPT_PART_CHARS - 9),
+        attire=worst * MAX_PROMPT_PART_CHARS,
+        background=worst * MAX_PROMPT_PART_CHARS,
+        lighting=worst * MAX_PROMPT_PART_CHARS,
+        composition=worst * MAX_PROMPT_PART_CHARS,
+        negative=worst * MAX_NEGATIVE_CHARS,
+    )
+    path = save_user_style(style)
+    assert path.stat().st_size <= MAX_STYLE_FILE_BYTES
+    assert load_style(path) == replace(style, source="user", path=path)

@@ -287,3 +287,105 @@ def test_deleting_a_user_style_asks_first(qtbot, page, controller):
     assert not file.exists()
     assert "my-legal" not in page.cards
     assert controller.style_counts == {}
+
+
+# --- hostile style files and over-long text ---------------------------------------------------
+
+
+def _hostile_inputs():
+    """tests/hostile_inputs.py (the suite imports with --import-mode=importlib)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    if "hostile_inputs" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parents[1] / "hostile_inputs.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["hostile_inputs"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["hostile_inputs"]
+
+
+def test_the_window_starts_with_hostile_style_files_and_lists_them(qtbot):
+    """Nested 5,000 deep, 10 MB, links, a pipe, a folder...: the window opens, the styles
+    page shows every good style and names every broken file with what to do."""
+    from headshot_studio.ui.app import MainWindow
+
+    corpus = _hostile_inputs().build_style_corpus(user_styles_dir())
+    broken = {name: case for name, case in corpus.items() if not case["loads"]}
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.controller.new_session("Hostile styles")
+    window.show_page("styles")
+    page = window.pages["styles"]
+    assert page.isVisible()
+    assert set(page.cards) == set(BUILTIN_IDS) | {"good-plain", "brackets-in-strings"}
+    errors = child(page, QFrame, "styleErrors")
+    assert errors.isVisible()
+    text = child(page, QWidget, "styleErrorsText").text()
+    assert len(broken) <= 40  # the page names up to 20 and counts the rest
+    shown = page.errors
+    assert {e.path.name for e in shown} == set(broken)
+    for error in shown[:20]:
+        assert error.message in text
+        assert broken[error.path.name]["words"] in error.message
+    if len(shown) > 20:
+        assert f"…and {len(shown) - 20:,} more broken files" in text
+    assert "\x1b" not in text and "Traceback" not in text
+    window.close()
+    window.controller.shutdown()
+
+
+def test_many_broken_files_are_counted_not_all_listed(qtbot, page, controller):
+    folder = user_styles_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(25):
+        (folder / f"broken-{i:02d}.toml").write_text("not toml", encoding="utf-8")
+    controller.styles_changed.emit()
+    text = child(page, QWidget, "styleErrorsText").text()
+    assert "broken-00.toml" in text and "broken-19.toml" in text and "broken-20.toml" not in text
+    assert "…and 5 more broken files. Run “headshot-studio styles” to list them all." in text
+
+
+def test_an_over_long_avoid_text_is_kept_and_refused_in_plain_words(qtbot, page, controller):
+    from headshot_studio.core.styles import MAX_AVOID_CHARS
+
+    avoid = child(page, QLineEdit, "avoidField")
+    long_text = "no glasses, " * 100  # 1,200 characters
+    avoid.setText(long_text)
+    avoid.textEdited.emit(long_text)  # as a paste does
+    assert controller.avoid == long_text  # kept as written, never cut
+    terms = child(page, QWidget, "avoidTerms")
+    assert terms.text().startswith(f"What to avoid is 1,200 characters long, more than the {MAX_AVOID_CHARS:,} allowed")
+    qtbot.keyClick(avoid, Qt.Key.Key_End)
+    avoid.setText("no glasses")
+    avoid.textEdited.emit("no glasses")
+    assert terms.text() == "Every headshot will avoid: glasses"
+
+
+def test_the_editor_refuses_an_over_long_part_with_its_length(qtbot, page, controller):
+    qtbot.mouseClick(child(page, QPushButton, "styleDuplicate-legal"), Qt.MouseButton.LeftButton)
+    dialog = page.editor_dialog
+    dialog.name_edit.setText("Long legal")
+    dialog.attire_edit.setText("x" * 1200)
+    assert "prompt.attire is 1,200 characters long, more than the 1,000 allowed" in dialog.preview_label.toPlainText()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.error_label.isVisible()
+    assert "cannot be saved: prompt.attire is 1,200 characters long, more than the 1,000 allowed" in (
+        dialog.error_label.text()
+    )
+    assert dialog.focusWidget() is dialog.attire_edit
+    assert not user_styles_dir().exists() or not any(user_styles_dir().iterdir())
+
+    dialog.negative_edit.setPlainText("n" * 1001)
+    dialog.attire_edit.setText("navy blazer")
+    assert "prompt.negative is 1,001 characters long" in dialog.preview_label.toPlainText()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "prompt.negative is 1,001 characters long" in dialog.error_label.text()
+    assert dialog.focusWidget() is dialog.negative_edit
+    dialog.negative_edit.setPlainText("blurry")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert load_style(user_styles_dir() / "long-legal.toml").attire == "navy blazer"

@@ -39,6 +39,7 @@ CARD_MIN_WIDTH = 300  # pixels; the grid fits as many columns of this width as i
 GRID_SPACING = 12  # pixels
 SCROLLBAR_GAP = 6  # pixels between the last column and the scroll bar
 AVOID_PLACEHOLDER = "e.g. no glasses, no tie"
+MAX_ERRORS_SHOWN = 20  # broken style files listed by name; the rest are counted
 
 
 class SwatchPreview(QWidget):
@@ -414,7 +415,13 @@ class StylesPage(QWidget):
             self.error_box.hide()
             return
         lines = ["Some of your own styles could not be read, so they are not shown:"]
-        lines += [f"•  {error.message}" for error in self.errors]
+        lines += [f"•  {error.message}" for error in self.errors[:MAX_ERRORS_SHOWN]]
+        if len(self.errors) > MAX_ERRORS_SHOWN:  # a folder of broken files must not push the page off screen
+            more = len(self.errors) - MAX_ERRORS_SHOWN
+            lines.append(
+                f"•  …and {more:,} more broken file{'s' if more != 1 else ''}. "
+                f"Run “headshot-studio styles” to list them all."
+            )
         lines.append(f"Your styles folder: {user_styles_dir()}")
         self.error_label.setText("\n".join(lines))
         self.error_box.show()
@@ -450,7 +457,17 @@ class StylesPage(QWidget):
             )
 
     def _show_avoid_terms(self) -> None:
-        terms = parse_avoid_terms(self.avoid_field.text())
+        """The terms the avoid text becomes or, when it is too long, why it cannot be used
+        (it is kept as typed, never cut short; a run refuses it with the same words)."""
+        try:
+            terms = parse_avoid_terms(self.avoid_field.text())
+        except StyleError as exc:
+            self.avoid_terms.setText(exc.message)
+            self.avoid_terms.setForegroundRole(QPalette.ColorRole.Text)
+            self.avoid_terms.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+            return
+        self.avoid_terms.setStyleSheet("")
+        self.avoid_terms.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.avoid_terms.setText(f"Every headshot will avoid: {', '.join(terms)}" if terms else "")
 
     @property
