@@ -168,7 +168,7 @@ def responsiveness(root: Path, photos: list[Path]) -> None:
     report = run_in_window(root, photos, ("corporate-executive", "tech-casual"), images_per_style=4)
     print(f"5. the window's thread during a whole run started from the window (fast preset: {report.seconds:.1f} s, "
           f"{report.events} progress events): longest gap between event-loop ticks {1000 * report.longest_gap:.1f} ms "
-          f"(goal: under 50 ms); while the 8 selfies were checked: {1000 * report.analysis_gap:.1f} ms")
+          f"(goal: under 100 ms); while the 8 selfies were checked: {1000 * report.analysis_gap:.1f} ms")
 
 
 def main() -> None:

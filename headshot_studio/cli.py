@@ -201,33 +201,87 @@ def _check_recorded_training(recorded: dict) -> None:
     from headshot_studio.core.training import TrainingConfig
 
     for section, cls in (("training", TrainingConfig), ("postprocess", PostprocessOptions)):
-        unknown = set(recorded.get(section, {})) - {f.name for f in fields(cls)}
+        defaults = {f.name: f.default for f in fields(cls)}
+        values = recorded.get(section, {})
+        unknown = set(values) - set(defaults)
+        # a value of another kind than the setting's own (text for a number, NaN...)
+        unknown |= {name for name, value in values.items() if name in defaults and not _same_kind(value, defaults[name])}
         if unknown:
             raise SessionError(
                 "This session's recorded settings are damaged, so it cannot be continued. Start a new session "
                 "with the same photos, or delete this one.",
-                details=f"settings.{section}: unknown {sorted(unknown)}",
+                details=f"settings.{section}: unknown or ill-typed {sorted(unknown)}",
             )
+
+
+def _same_kind(value, default) -> bool:
+    """Whether a recorded setting is of the kind its default is (an int also for a float
+    setting; None where the default is None; finite numbers only)."""
+    import math
+
+    if default is None or value is None:
+        return value is None or default is None
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float)) and math.isfinite(value) and (isinstance(value, int) or isinstance(default, float))
+    return isinstance(value, type(default))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from headshot_studio.core.events import CancelToken, Cancelled, DiskSpaceError, NotEnoughVramError
-    from headshot_studio.core.export import check_export_folder, export_ranked
-    from headshot_studio.core.hardware import detect_device, plan_run
-    from headshot_studio.core.models import default_model, resolve_model
-    from headshot_studio.core.pipeline import RunRequest, check_run, estimate_finished_bytes, run_session
-    from headshot_studio.core.postprocess import PostprocessOptions
-    from headshot_studio.core.files import printable
-    from headshot_studio.core.training import TrainingConfig
-    from headshot_studio.settings import load_settings
+    from headshot_studio.core.export import export_ranked
+    from headshot_studio.core.pipeline import run_session
+    from headshot_studio.core.session import session_lock, wipe_session
 
-    settings = load_settings()
     printer = ProgressPrinter()
     if args.avoid is not None:  # refused before a new session is made of the photos
         from headshot_studio.core.styles import check_avoid_text
 
         check_avoid_text(args.avoid)
     session, reuse_face = _pick_session(args)
+    started = False
+    try:
+        with session_lock(session):  # held from the start: no wipe or other run in between
+            request = _run_request(args, session, reuse_face, printer)
+            token = CancelToken()
+            started = True
+            try:
+                with CancelOnInterrupt(token, printer):
+                    result = run_session(session, request, on_event=printer, cancel=token)
+            except (Cancelled, DiskSpaceError, NotEnoughVramError):  # the user can act, then go on from here
+                printer.say(f"Continue later with: headshot-studio run --resume --session {session.id}")
+                raise
+    except BaseException:
+        if args.photos and not started:
+            # Refused before any work (a wrong option, a model or an --out that will not do):
+            # the session just made, with its copies of the photos, goes again.
+            wipe_session(session)
+        raise
+    printer.say(
+        f"Done in {_clock(result.seconds)}: {len(result.gallery)} headshots, best first, in {session.final_dir}"
+        + ("" if result.trained else " (the face learned earlier was reused)")
+    )
+    if args.out:
+        exported = export_ranked(session, Path(args.out))
+        printer.say(exported.describe())
+    return EXIT_OK
+
+
+def _run_request(args: argparse.Namespace, session, reuse_face: bool, printer: ProgressPrinter):
+    """The run asked for: options, else what the session recorded, else the settings;
+    the model, this computer's plan, and (with --out) a destination checked now, before
+    any work, rather than after an hour."""
+    from headshot_studio.core.export import check_export_folder
+    from headshot_studio.core.files import printable
+    from headshot_studio.core.hardware import detect_device, plan_run
+    from headshot_studio.core.models import default_model, resolve_model
+    from headshot_studio.core.pipeline import RunRequest, check_run, estimate_finished_bytes
+    from headshot_studio.core.postprocess import PostprocessOptions
+    from headshot_studio.core.training import TrainingConfig
+    from headshot_studio.settings import load_settings
+
+    settings = load_settings()
     recorded = session.manifest.get("settings", {})
     _check_recorded_training(recorded)
     if reuse_face and args.seed is None and recorded:  # more images: new seeds by default
@@ -253,23 +307,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         reuse_face=reuse_face,
         **values["run"],
     )
-    if args.out:  # before any work: a folder the headshots cannot go to is said now, not after an hour
-        check_export_folder(Path(args.out), estimate_finished_bytes(request, check_run(session, request)))
-    token = CancelToken()
-    try:
-        with CancelOnInterrupt(token, printer):
-            result = run_session(session, request, on_event=printer, cancel=token)
-    except (Cancelled, DiskSpaceError, NotEnoughVramError):  # the user can act, then go on from here
-        printer.say(f"Continue later with: headshot-studio run --resume --session {session.id}")
-        raise
-    printer.say(
-        f"Done in {_clock(result.seconds)}: {len(result.gallery)} headshots, best first, in {session.final_dir}"
-        + ("" if result.trained else " (the face learned earlier was reused)")
-    )
     if args.out:
-        exported = export_ranked(session, Path(args.out))
-        printer.say(exported.describe())
-    return EXIT_OK
+        check_export_folder(Path(args.out), estimate_finished_bytes(request, check_run(session, request)))
+    return request
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
@@ -407,6 +447,12 @@ def cmd_selftest(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if sys.platform.startswith("linux") and not any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    ):  # Qt would abort with a message about reinstalling
+        print("Error: there is no screen to show the window on (no desktop session). Start Headshot Studio from "
+              "your desktop, or use the command line: headshot-studio --help", file=sys.stderr)
+        return EXIT_FAILED
     from headshot_studio.ui.app import run_app
 
     return run_app()
@@ -539,7 +585,9 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_CANCELLED
     except HeadshotError as exc:
         kind, message, details = describe_error(exc)
-        log.error("%s: %s | %s", kind, message, details)
+        # The kind and the plain message, not the details: those name the files and folders
+        # involved (a photo "Alex Morgan 2.jpg"), which the log must not (logs.py).
+        log.error("%s (%s): %s", kind, type(exc).__name__, message)
         print(f"\nError: {message}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

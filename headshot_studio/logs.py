@@ -33,8 +33,10 @@ _handler: logging.Handler | None = None  # ours, replaced when logging is set up
 
 # What a log line must not carry, each with what replaces it:
 _PRIVATE = (
-    # anything quoted the way the app quotes names for people: “IMG_0001.jpg”, “Alex Morgan”
-    (re.compile(r"“[^”]*”"), "“…”"),
+    # anything quoted the way the app quotes names for people: “IMG_0001.jpg”, “Alex Morgan”;
+    # from the first opening quote of a line to its last closing one, since a name may
+    # itself hold curly quotes (“Alex “Al” Morgan”)
+    (re.compile(r"“[^\n]*”"), "“…”"),
     # a quoted path, as exceptions quote them ('/home/me/Clients/Alex Morgan/IMG_0001.jpg'),
     # except the app's and the libraries' own source files, which tracebacks name
     (re.compile(r"""(['"])(?:[A-Za-z]:)?[/\\](?:(?!\1)[^\n])*?(?<!\.py)\1"""), r"\1<path>\1"),

@@ -7,15 +7,15 @@ with a log line; a corrupt file never stops the app from starting.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from headshot_studio import paths
-from headshot_studio.core.files import write_json_atomic
+from headshot_studio.core.files import read_json_limited, write_json_atomic
 
+MAX_SETTINGS_BYTES = 1024 * 1024  # a settings file is under 2 KB
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
@@ -73,7 +73,9 @@ def _valid(f: dataclasses.Field, value: Any) -> bool:
 def load_settings(path: Path | None = None) -> Settings:
     path = path or paths.settings_file()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        # limits before parsing: a settings file nested thousands deep, or a pipe in its
+        # place, must not stop every command
+        raw = read_json_limited(path, max_bytes=MAX_SETTINGS_BYTES, max_depth=8)
     except FileNotFoundError:
         return Settings()
     except (OSError, ValueError) as exc:

@@ -4,13 +4,22 @@ no thread is left running."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# tests/hostile_inputs.py, the corpus of hostile files that several test files share, is
+# registered under its name here (the suite imports with --import-mode=importlib, so tests/
+# is not on sys.path): test files then simply ``import hostile_inputs``.
+_spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parent / "hostile_inputs.py")
+sys.modules["hostile_inputs"] = importlib.util.module_from_spec(_spec)  # dataclasses look their module up there
+_spec.loader.exec_module(sys.modules["hostile_inputs"])
 
 import pytest  # noqa: E402
 
@@ -54,6 +63,14 @@ def no_leftover_temp_files(tmp_path, monkeypatch):
     yield
     leftovers = sorted(p.name for p in private.iterdir())
     assert not leftovers, f"test left temporary files behind: {leftovers}"
+
+
+# tqdm starts a "tqdm_monitor" daemon thread for the process with the first bar it makes
+# (diffusers makes one per generation, disabled or not), and ends it some seconds after
+# the last bar: whichever test came first would be blamed for a library's thread.
+import tqdm  # noqa: E402
+
+tqdm.tqdm.monitor_interval = 0
 
 
 @pytest.fixture(autouse=True)

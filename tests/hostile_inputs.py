@@ -97,6 +97,21 @@ def png_one_row(width: int) -> bytes:
     return png_bytes(width, 1, 8, 0, b"".join(parts))
 
 
+def tiff_tile_bomb(side: int = 1024, tile: int = 8192) -> bytes:
+    """A ``side`` x ``side`` deflate TIFF whose single tile claims ``tile`` x ``tile``
+    pixels: TIFF decoders size their buffer by the tile, not by the image."""
+    data = zlib.compress(bytes(tile * tile * 3), 9)
+    bits_at = 8 + 2 + 12 * 12 + 4
+    entries = sorted([(256, 4, 1, side), (257, 4, 1, side), (258, 3, 3, bits_at), (259, 3, 1, 8), (262, 3, 1, 2),
+                      (277, 3, 1, 3), (284, 3, 1, 1), (322, 4, 1, tile), (323, 4, 1, tile), (324, 4, 1, bits_at + 6),
+                      (325, 4, 1, len(data)), (339, 3, 1, 1)])
+    out = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        out += (struct.pack("<HHIHH", tag, kind, count, value, 0) if kind == 3 and count == 1
+                else struct.pack("<HHII", tag, kind, count, value))
+    return out + struct.pack("<I", 0) + struct.pack("<HHH", 8, 8, 8) + data
+
+
 def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
     """A real decompression bomb: a valid 1-bit PNG of ``width`` x ``height`` white pixels
     whose data compresses ~1000:1, so a ~100 KB file decodes to gigabytes."""
@@ -223,7 +238,13 @@ def build_corpus(folder: Path) -> dict[str, Case]:
     add("giant-header.png", png_bytes(20000, 20000, 8, 2), "a PNG header claiming 20000x20000, no data", REJECT,
         "far too large", bomb=True)
     add("giant-screen.gif", gif_with_screen(65535, 65535), "a GIF whose screen claims 65535x65535 (given by name)",
-        REJECT, "far too large", bomb=True, in_folder=False)
+        REJECT, "GIF image", in_folder=False)
+    add("tile-bomb.jpg", tiff_tile_bomb(), "a 1024x1024 TIFF named .jpg whose one tile claims 8192x8192 pixels",
+        REJECT, "TIFF image")
+    padded = add("padded.webp", _encode(small_face, "WEBP", quality=80),
+                 "a real WebP padded to 150 MB (the WebP reader loads whole files)", REJECT, "far too large a file",
+                 bomb=True)
+    os.truncate(padded, 150 * 2**20)  # sparse: takes no disk space
 
     add("over-the-limit.png", png_rows(10_000, 9_900, b"\x00" + b"\xc8" * 10_000),
         "a 99-megapixel blank PNG (~100 KB): over the pixel limit, refused from its header", REJECT,
@@ -252,7 +273,7 @@ def build_corpus(folder: Path) -> dict[str, Case]:
     # 5. valid but unusual images of a real face: must be read correctly (usable)
     frames = [small_face, small_face.rotate(5), small_face.rotate(-5)]
     add("animated.gif", _encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0),
-        "an animated GIF, given by name (its first frame is used)", USABLE, in_folder=False)
+        "an animated GIF, given by name: not a photo format", REJECT, "GIF image", in_folder=False)
     add("animated.webp", _encode(frames[0], "WEBP", save_all=True, append_images=frames[1:], duration=200, quality=85),
         "an animated WebP (its first frame is used)", USABLE)
     add("cmyk.jpg", _encode(face.convert("CMYK"), "JPEG", quality=90), "a CMYK JPEG", USABLE)
@@ -274,7 +295,7 @@ def build_corpus(folder: Path) -> dict[str, Case]:
     add("photo.heic", _encode(small_face, "HEIF", quality=85), "a real HEIC photo", USABLE)
     pages = [face, face.rotate(90)]
     add("pages.tif", _encode(pages[0], "TIFF", save_all=True, append_images=pages[1:]),
-        "a two-page TIFF (given by name; its first page is used)", USABLE, in_folder=False)
+        "a two-page TIFF, given by name: not a photo format", REJECT, "TIFF image", in_folder=False)
     add("trailing-bytes.jpg", jpeg + b"\x00garbage after the end of the image" * 100,
         "a JPEG with junk after its end", USABLE)
 
@@ -670,7 +691,33 @@ def build_session_corpus(sessions: Path) -> dict[str, SessionCase]:
     fifo = add("20261130-100013-00000013", "the manifest is a named pipe (reading it would wait forever)", None)
     os.mkfifo(fifo / "manifest.json")
     add("20261130-100014-00000014", "favourites name a path", manifest(favourites=["../../x.png"]))
+    add("20261130-100015-00000015", "a photo's source holds a NUL byte",
+        manifest(photos=[{"name": "a.jpg", "source": "/tmp/a\u0000b", "copied": False}]))
+    add("20261130-100016-00000016", "the name is a lone surrogate (not text)", manifest(name="\ud800"))
+    add("20261130-100017-00000017", "a style count of 10**30", manifest(draft={"styles": {"legal": 10**30}}))
+    add("not a session id", "a folder whose name is not an id (spaces), without a manifest", None)
     return {case.folder: case for case in cases}
+
+
+def build_gallery_corpus(session_folder: Path, outside: Path) -> dict[str, bytes]:
+    """gallery.json contents that must be read as "no gallery" (logged), never crash a
+    listing or the window, and never lead a thumbnail, an export or a delete to
+    ``outside``, a file elsewhere."""
+    import json
+
+    entry = {"file": "legal-0000-s0.png", "style": "legal", "seed": 0, "group": 0, "scores": {"likeness": 0.8},
+             "flags": []}
+    return {
+        "a list": b"[1, 2]",
+        "images is a number": b'{"images": 5}',
+        "100,000 levels deep": b"[" * 100_000 + b"]" * 100_000,
+        "an entry is text": b'{"images": ["a"]}',
+        "an entry without a file": b'{"images": [{"nofile": 1}]}',
+        "a file elsewhere": json.dumps({"images": [entry | {"file": str(outside)}]}).encode(),
+        "a file up and out": json.dumps({"images": [entry | {"file": "../../" + outside.name}]}).encode(),
+        "scores that are text": json.dumps({"images": [entry | {"scores": {"likeness": "high"}}]}).encode(),
+        "not UTF-8": b"\xff\xfe garbage",
+    }
 
 
 # --- hostile style files (a user's own styles folder) ----------------------------------------

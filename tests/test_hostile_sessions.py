@@ -6,7 +6,6 @@ keep about a person."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -31,16 +30,7 @@ from headshot_studio.core.session import (
 )
 
 
-def _load_corpus_module():
-    if "hostile_inputs" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parent / "hostile_inputs.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hostile_inputs"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["hostile_inputs"]
-
-
-hostile = _load_corpus_module()
+import hostile_inputs as hostile  # noqa: E402  (tests/hostile_inputs.py, registered by conftest.py)
 QUICK = ["--styles", "legal", "--count", "1", "--steps", "2", "--train-steps", "2", "--no-upscale"]
 
 
@@ -113,7 +103,7 @@ def test_every_damaged_manifest_is_listed_never_hidden_never_fatal(damaged_sessi
     assert [s.id for s in sessions] == ["20261130-100000-0badf00d"]
     assert {d.id for d in damaged} == set(damaged_sessions), {d.id: d.details for d in damaged}
     for entry in damaged:
-        assert "is damaged" in entry.message and f"headshot-studio wipe {entry.id}" in entry.message
+        assert "is damaged" in entry.message
     assert seconds < 2.0  # the 10 MB and 5,000-deep manifests are refused before parsing
     assert run_cli("sessions") == cli.EXIT_OK
     out = capsys.readouterr().out
@@ -122,6 +112,18 @@ def test_every_damaged_manifest_is_listed_never_hidden_never_fatal(damaged_sessi
     # continuing one is a plain message, not an internal error
     assert run_cli("run", "--resume", "--session", "20261130-100002-00000002") == cli.EXIT_FAILED
     assert "is damaged and cannot be opened" in capsys.readouterr().err
+    # each can be deleted by its id, whatever the folder is called (checked in the loop
+    # below), and deleting everything deletes them all, the good one too
+    assert run_cli("wipe", "--all", "--yes") == cli.EXIT_OK
+    assert tree(paths.sessions_dir()) == set()
+
+
+def test_each_damaged_session_can_be_deleted_by_its_id(damaged_sessions):
+    _, damaged = scan_sessions()
+    for entry in damaged:
+        assert "is damaged" in entry.message and "headshot-studio wipe -- " in entry.message
+        assert run_cli("wipe", "--", entry.id) == cli.EXIT_OK and not os.path.lexists(entry.path), entry.id
+    assert [s.id for s in list_sessions()] == ["20261130-100000-0badf00d"]
 
 
 def test_a_damaged_session_is_wiped_with_the_cached_analyses_of_its_photos(damaged_sessions, photos_dir):
@@ -160,7 +162,7 @@ def test_the_window_starts_and_lists_damaged_sessions(qtbot, damaged_sessions):
 
 def test_a_second_run_of_a_session_is_refused_while_the_first_holds_it(installed_tiny, photos_dir, capsys):
     session = create_session("Busy", list(photos_dir.glob("*.jpg")))
-    with session_lock(session):
+    with holding(session):  # another process runs it
         assert run_cli("run", "--resume", "--session", session.id, *QUICK) == cli.EXIT_FAILED
         assert "is being worked on by another run" in capsys.readouterr().err
         with pytest.raises(SessionBusyError):
@@ -168,6 +170,25 @@ def test_a_second_run_of_a_session_is_refused_while_the_first_holds_it(installed
         assert run_cli("wipe", "--all", "--yes") == cli.EXIT_FAILED
     assert session.path.is_dir()
     assert run_cli("wipe", session.id) == cli.EXIT_OK  # released: free again
+
+
+class holding:
+    """A session held by another process (_HOLD) for the ``with`` block."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+
+    def __enter__(self):
+        self.process = subprocess.Popen([sys.executable, "-c", _HOLD, self.session.id], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, env=os.environ.copy())
+        assert self.process.stdout.readline().strip() == b"held"
+        return self.process
+
+    def __exit__(self, *exc):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+        self.process.stdout.close()
+        return False
 
 
 _HOLD = """
@@ -325,15 +346,20 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_the_log_names_no_person_and_no_photo_and_everything_is_private(photos_dir, tmp_path):
-    """A run as a user makes it: a client's name, photos named after her, one of them
-    rejected. Then everything is deleted. Nothing in the log names her or a photo, and
-    what the app keeps is readable by its owner only."""
+def test_the_log_names_no_person_and_no_photo_and_everything_is_private(photos_dir, tmp_path, tiny_sd15):
+    """Runs as a user makes them: a client's name (with quotes in it), photos named after
+    her (with spaces), one of them rejected, a run that stops because too few photos are
+    usable, two runs at once. Then everything is deleted. Nothing in the log names her or
+    a photo, and what the app keeps is readable by its owner only."""
     named = tmp_path / "Jane Doe selfies"
     named.mkdir()
     for i, photo in enumerate(sorted(photos_dir.glob("*.jpg"))):
-        (named / f"Jane-Doe-{i}.jpg").write_bytes(photo.read_bytes())
-    (named / "Jane-Doe-broken.jpg").write_bytes(b"not a photo")
+        (named / f"Jane Doe {i}.jpg").write_bytes(photo.read_bytes())
+    (named / "Jane Doe broken.jpg").write_bytes(b"not a photo")
+    few = tmp_path / "Jane Doe few"
+    few.mkdir()
+    (few / "Jane Doe 1.jpg").write_bytes((photos_dir / "selfie-0.jpg").read_bytes())
+    (few / "Jane Doe 2.jpg").write_bytes(b"not an image")
     env = os.environ.copy()
 
     def app(*args: str) -> subprocess.CompletedProcess:
@@ -341,17 +367,148 @@ def test_the_log_names_no_person_and_no_photo_and_everything_is_private(photos_d
                               text=True, timeout=300, env=env)
 
     assert app("check", str(named)).returncode == 0
-    result = app("run", "--photos", str(named), "--name", "Jane Doe", *QUICK)  # no model installed: it stops
+    result = app("run", "--photos", str(named), "--name", "Jane “JD” Doe", *QUICK)  # no model installed: it stops
     assert result.returncode == cli.EXIT_FAILED and "No base model" in result.stderr
+    assert list_sessions() == []  # refused before any work: the session made for it went again
+    assert app("models", "import", str(tiny_sd15), "--name", "Tiny").returncode == 0
+    result = app("run", "--photos", str(few), "--name", "Jane “JD” Doe", *QUICK)
+    assert result.returncode == cli.EXIT_FAILED and "Not ready yet" in result.stderr, result.stderr
     (session,) = list_sessions()
+    with holding(session):  # a second run of it, refused: its message quotes her name
+        busy = app("run", "--resume", "--session", session.id, *QUICK)
+    assert busy.returncode == cli.EXIT_FAILED and "being worked on" in busy.stderr
     for path in [session.path, *session.path.rglob("*")]:
         mode = stat.S_IMODE(path.lstat().st_mode)
         assert mode & 0o077 == 0, f"{path.relative_to(session.path)} is {oct(mode)}"
     log_dir, log = paths.log_dir(), paths.log_file()
     assert stat.S_IMODE(log_dir.stat().st_mode) == 0o700 and stat.S_IMODE(log.stat().st_mode) == 0o600
     text = log.read_text()
-    assert "Jane" not in text and "jane" not in text.lower() and "Jane-Doe" not in text, text
+    assert "Not ready yet" in text and "being worked on" in text  # the failures are logged, without names
+    assert "jane" not in text.lower() and "doe" not in text.lower() and "JD" not in text, text
     assert app("wipe", "--all", "--yes").returncode == 0
     after = "".join(f.read_text() for f in log_dir.iterdir())
     assert "jane" not in after.lower()
     assert tree(paths.sessions_dir()) == set()
+
+
+# --- findings of an attack on the first version of these defences --------------------------------
+
+
+@pytest.fixture
+def finished_looking_session(photos_dir):
+    """A session whose outputs/final holds one PNG, as a finished run leaves it."""
+    from PIL import Image
+
+    session = create_session("Gallery", [])
+    session.final_dir.mkdir(parents=True)
+    Image.new("RGB", (64, 64), (90, 90, 90)).save(session.final_dir / "legal-0000-s0.png")
+    return session
+
+
+def test_a_crafted_gallery_is_no_gallery_and_never_reaches_outside(finished_looking_session, tmp_path, qtbot, capsys):
+    from headshot_studio.core.session import delete_output
+
+    session = finished_looking_session
+    victim = tmp_path / "victim" / "keep.png"
+    victim.parent.mkdir()
+    victim.write_bytes(b"the user's own picture")
+    victim.with_suffix(".json").write_text("{}")
+    for what, content in hostile.build_gallery_corpus(session.path, victim).items():
+        session.gallery_file.write_bytes(content)
+        assert session.gallery() == [], what
+        assert session.thumbnail() is None or session.thumbnail().is_relative_to(session.path), what
+        assert run_cli("sessions") == cli.EXIT_OK, what
+        assert "\t0 headshots\t" in capsys.readouterr().out, what
+        for name in (str(victim), "../../" + victim.name):
+            with pytest.raises(SessionError):
+                delete_output(session, name)
+        assert victim.read_bytes() == b"the user's own picture" and victim.with_suffix(".json").is_file(), what
+    session.gallery_file.unlink()
+    os.mkfifo(session.gallery_file)  # a pipe: read as no gallery, at once (never waited on)
+    assert session.gallery() == []
+    from headshot_studio.ui.app import MainWindow
+
+    window = MainWindow()  # starts with a pipe for a gallery
+    qtbot.addWidget(window)
+    window.show_page("session")
+    window.close()
+
+
+def test_a_failed_run_leaves_no_session_with_copies_of_the_photos(installed_tiny, photos_dir, tmp_path, capsys):
+    out = tmp_path / "full"
+    out.mkdir()
+    (out / "mine.txt").write_text("x")
+    for options in (["--model", "no-such-model"], ["--out", str(out)], ["--out", "/dev/null"],
+                    ["--out", str(paths.data_dir() / "exports")]):
+        assert run_cli("run", "--photos", str(photos_dir), *QUICK, *options) == cli.EXIT_FAILED, options
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and "Something went wrong" not in err, err
+    assert "inside Headshot Studio's own folders" in err
+    assert tree(paths.sessions_dir()) == set()
+
+
+def test_the_session_lock_is_reentrant_in_one_process_and_exclusive_across_processes():
+    session = create_session("Nested", [])
+    with session_lock(session):
+        with session_lock(session):  # the command line holds it, then the run takes it again
+            pass
+        with pytest.raises(SessionBusyError):
+            wipe_session(session.id)  # still held by the outer one
+    assert wipe_session(session.id).sessions == (session.id,)
+
+
+def test_a_photo_that_cannot_be_read_is_a_plain_message(photos_dir, monkeypatch):
+    from headshot_studio.core import files
+
+    locked = photos_dir / "selfie-2.jpg"
+    real_open = os.open
+
+    def refusing(path, *args, **kwargs):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "open", refusing)
+    with pytest.raises(SessionError, match="you do not have permission"):
+        create_session("Locked", sorted(photos_dir.glob("*.jpg")))
+    assert tree(paths.sessions_dir()) == set()
+
+
+def test_a_broken_settings_file_does_not_stop_the_app(capsys):
+    settings = paths.settings_file()
+    settings.parent.mkdir(parents=True)
+    settings.write_text("[" * 100_000 + "]" * 100_000)
+    assert run_cli("models", "list") == cli.EXIT_OK
+    settings.unlink()
+    os.mkfifo(settings)
+    started = time.perf_counter()
+    assert run_cli("models", "list") == cli.EXIT_OK
+    assert time.perf_counter() - started < 10
+
+
+def test_without_a_screen_the_window_says_so(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "headshot_studio"], capture_output=True, text=True, timeout=60,
+                            env=env)
+    assert result.returncode == cli.EXIT_FAILED and "no screen to show the window on" in result.stderr
+    assert "Traceback" not in result.stderr and "Reinstalling" not in result.stderr
+
+
+def test_an_out_folder_the_app_makes_gets_the_users_usual_permissions(installed_tiny, photos_dir, tmp_path):
+    out = tmp_path / "made" / "headshots"
+    result = subprocess.run([sys.executable, "-c", _PRIVATE_RUN, "run", "--photos", str(photos_dir), *QUICK,
+                             "--out", str(out)], capture_output=True, text=True, timeout=300, env=os.environ.copy())
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o644 for f in out.iterdir())
+
+
+@pytest.mark.parametrize("section, values", [("training", {"rank": "x"}), ("postprocess", {"face_detail_strength": float("nan")}),
+                                             ("training", {"steps": 2.5}), ("training", {"no_such_setting": 1})])
+def test_recorded_settings_of_the_wrong_kind_are_a_damaged_session(installed_tiny, photos_dir, section, values, capsys):
+    session = create_session("Recorded", sorted(photos_dir.glob("*.jpg")))
+    session.manifest["settings"] = {section: values}
+    session.save()
+    assert run_cli("run", "--resume", "--session", session.id, *QUICK) == cli.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "recorded settings are damaged" in err and "Something went wrong" not in err

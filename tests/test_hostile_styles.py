@@ -6,28 +6,17 @@ the other styles, stops the ``styles`` command or a run, or keeps the window fro
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from headshot_studio.core.styles import StyleError, builtin_styles_dir, get_style, load_styles, user_styles_dir
 
 
-def _load_corpus_module():
-    if "hostile_inputs" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parent / "hostile_inputs.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hostile_inputs"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["hostile_inputs"]
-
-
-hostile = _load_corpus_module()
+import hostile_inputs as hostile  # noqa: E402  (tests/hostile_inputs.py, registered by conftest.py)
 BUILTIN_IDS = {p.stem for p in builtin_styles_dir().glob("*.toml")}
 
 

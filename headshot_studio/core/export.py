@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import zipfile
 from collections.abc import Callable, Sequence
@@ -300,11 +301,23 @@ def check_export_folder(folder: Path, needed_bytes: int) -> None:
     import shutil
     import tempfile
 
+    from headshot_studio import paths
+    from headshot_studio.core import files
+
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"“{folder}” is a file, not a folder. Choose a new or empty folder for the headshots.")
+    inside = Path(os.path.realpath(folder))
+    for own in (paths.data_dir(), paths.config_dir(), paths.cache_dir(), paths.log_dir()):
+        if inside.is_relative_to(os.path.realpath(own)):
+            # a delete of everything would take the exported headshots with it
+            raise ExportError(f"“{folder}” is inside Headshot Studio's own folders. Choose a folder of your own "
+                              "for the headshots, such as one in Pictures.")
     try:
+        created = not folder.exists()
         folder.mkdir(parents=True, exist_ok=True)
+        if created and files.USER_UMASK is not None and os.name == "posix":
+            folder.chmod(0o777 & ~files.USER_UMASK)  # the user's folder, with their usual permissions
         for leftover in folder.iterdir():  # what an export killed half-way left: its hidden temp files only
             if _EXPORT_TEMP.fullmatch(leftover.name) and leftover.is_file() and not leftover.is_symlink():
                 leftover.unlink()

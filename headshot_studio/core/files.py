@@ -35,19 +35,30 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
     (fsync) and renamed over the target, an atomic step on the same filesystem.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_temp(path, write)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    # The rename lives in the folder's entry list: flush that too, or a power cut can
+    # bring back the old name (or none) although the new content is on disk.
+    fsync_dir(path.parent)
+
+
+def _write_temp(path: Path, write: Callable[[BinaryIO], None]) -> Path:
+    """A hidden temporary file beside ``path`` (``.<name>-XXXX.tmp``) that ``write`` filled,
+    flushed to disk; removed again if writing fails."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    # The rename lives in the folder's entry list: flush that too, or a power cut can
-    # bring back the old name (or none) although the new content is on disk.
-    fsync_dir(path.parent)
+    return Path(tmp)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -200,7 +211,9 @@ def create_new_file(path: Path, mode: int = 0o600) -> BinaryIO:
 def copy_regular_file(source: Path, target: Path, *, mode: int = 0o600,
                       on_bytes: Callable[[int], None] | None = None) -> int:
     """Copy the plain file ``source`` (see :func:`open_regular`) to the new file ``target``
-    (see :func:`create_new_file`), flushed to disk; a failed copy leaves no ``target``.
+    (see :func:`create_new_file`); a failed copy leaves no ``target``. Not flushed to disk
+    (a photo added from the window is copied on its thread: callers that need the copy
+    to survive a power cut record it with an atomic write afterwards).
     Returns the number of bytes copied."""
     copied = 0
     with open_regular(source) as src:
@@ -211,8 +224,6 @@ def copy_regular_file(source: Path, target: Path, *, mode: int = 0o600,
                     copied += len(chunk)
                     if on_bytes:
                         on_bytes(len(chunk))
-                dst.flush()
-                os.fsync(dst.fileno())
         except BaseException:
             Path(target).unlink(missing_ok=True)
             raise
@@ -314,12 +325,8 @@ def publish_new_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
     the name exists; neither follows a link). Raises FileExistsError when the name is
     taken. An interrupted write leaves only the hidden ``.…tmp`` file, never a partial
     file under the real name."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=TEMP_SUFFIX)
+    tmp = _write_temp(path, write)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
         if USER_UMASK is not None and os.name == "posix":
             os.chmod(tmp, 0o666 & ~USER_UMASK)
         if os.name == "posix":
@@ -327,5 +334,5 @@ def publish_new_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
         else:
             os.rename(tmp, path)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
     fsync_dir(path.parent)

@@ -26,31 +26,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from headshot_studio.core.events import InputError
-from headshot_studio.core.files import LINK_REASON, NotRegularFileError, open_regular, printable
+from headshot_studio.core.files import LINK_REASON, NotRegularFileError, human_size, open_regular, printable
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".heic", ".heif"}
 # The only decoders Pillow may use, whatever a file's name or first bytes say (Pillow's
-# ``formats=`` allow-list). A photo from a phone or camera is one of these (MPO is the
-# JPEG variant many cameras write, opened through JPEG's decoder; GIF and TIFF are read
-# when given by name). Everything
-# else stays unreachable: above all EPS, which Pillow opens by running Ghostscript (an
-# outside program) on the file, and the many rare formats whose decoders no one audits.
-PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "GIF", "TIFF", "HEIF")
-# Size limits, all read from the file's header before one pixel is decoded:
+# ``formats=`` allow-list): the formats phones and cameras save photos in (MPO, the JPEG
+# variant many cameras write, is opened through JPEG's decoder). Everything else stays
+# unreachable: above all EPS, which Pillow opens by running Ghostscript (an outside
+# program) on the file, and TIFF and GIF, whose decoders take their tile and frame sizes
+# from the file itself (a 2 MB TIFF whose one tile claims 26,752 x 26,752 pixels decodes
+# to over 2 GB whatever its header says the image is).
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "HEIF", "AVIF")
+# Size limits, all checked before one pixel is decoded:
+# * the file: a selfie is a few MB (a 50-MP PNG tens of MB); the WebP and HEIF readers
+#   load the whole file into memory, so a file padded with gigabytes would cost that much;
 # * pixels: a 12-MP selfie is typical and a phone's "50 MP" mode is the largest a
 #   selfie comes in; past that a file is a mistake or a decompression bomb (a tiny file
 #   that expands to gigabytes);
 # * shape: no photo of a face is a strip ten times longer than it is wide, while a
 #   1 x 110,000,000 "image" is a bomb that the pixel count alone lets through;
 # * memory: the decoded image in Pillow's own layout (1 byte a pixel for greyscale, 2
-#   for 16-bit greyscale, 4 for colour) must stay within MAX_DECODED_BYTES, so loading
-#   a photo, turning it upright and converting it stays well under 600 MB at its peak.
+#   for 16-bit greyscale, 4 for colour), times what its decoder holds besides (WebP's
+#   decodes into buffers of its own first), must stay within MAX_DECODED_BYTES, so
+#   loading a photo, turning it upright and converting it stays under 600 MB at its peak.
+MAX_FILE_BYTES = 100 * 2**20
 MAX_PIXELS = 50_000_000
 MAX_ASPECT = 10.0
 MAX_DECODED_BYTES = 200 * 2**20
 _BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}  # others: 4
+_DECODER_COST = {"WEBP": 2.5}  # measured: a 50-MP WebP peaked at 880 MB against ~380 MB for a PNG
 # Images much larger than the size asked for are box-reduced by a whole factor straight
 # after decoding, in their own mode, so converting a large PNG never holds several
 # full-size copies at once.
@@ -239,6 +245,8 @@ def _file_problem(path: Path) -> ImageLoadError | None:
         info = path.lstat()
     except FileNotFoundError:
         return ImageLoadError("unreadable", f"“{name}” no longer exists. Add it again.")
+    except ValueError:  # a name no file can have (a NUL byte, from a damaged session)
+        return ImageLoadError("unreadable", f"“{name}” is not a name a file can have. Add the photo again.")
     except PermissionError as exc:
         return _permission_error(name, exc)
     except OSError as exc:
@@ -274,7 +282,7 @@ def _permission_error(name: str, exc: OSError) -> ImageLoadError:
 
 
 # What a file Pillow cannot read is, from its first bytes (see _looks_like).
-_IMAGE_SIGNATURES = (b"\xff\xd8", b"\x89PNG", b"GIF8", b"II*\x00", b"MM\x00*")
+_IMAGE_SIGNATURES = (b"\xff\xd8", b"\x89PNG")
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis")
 _VIDEO_BRANDS = (b"isom", b"iso2", b"mp41", b"mp42", b"qt  ", b"M4V ", b"3gp", b"3g2", b"avc1", b"dash")
 
@@ -285,6 +293,10 @@ def _looks_like(head: bytes) -> str:
     as "a text file"; "" when unknown."""
     brand = head[8:12] if head[4:8] == b"ftyp" else b""
     bitmap = head[:2] == b"BM" and head[6:10] == b"\x00\x00\x00\x00"  # BMP: its reserved bytes are 0
+    if head.startswith(b"GIF8"):
+        return "a GIF image, a format Headshot Studio does not read photos from"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "a TIFF image, a format Headshot Studio does not read photos from"
     if head.startswith(_IMAGE_SIGNATURES) or bitmap or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         return "image"
     if brand.startswith(_HEIF_BRANDS):
@@ -321,7 +333,7 @@ def _looks_like(head: bytes) -> str:
 def _not_an_image(path: Path, name: str) -> ImageLoadError:
     """The reason Pillow could not identify ``path``, in words (from its first bytes)."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # never a pipe or a link swapped in since the decoder looked
             head = fh.read(1024)
     except OSError:
         head = b""
@@ -346,13 +358,14 @@ def _damaged(name: str, details: str) -> ImageLoadError:
     )
 
 
-def _check_size(name: str, width: int, height: int, mode: str, max_pixels: int) -> None:
+def _check_size(name: str, width: int, height: int, mode: str, fmt: str, max_pixels: int) -> None:
     """Refuse, from the header's figures alone, an image too large to decode safely
     (see MAX_PIXELS, MAX_ASPECT and MAX_DECODED_BYTES)."""
     advice = "Use the photo as your camera or phone saved it, or save a smaller copy."
     if width <= 0 or height <= 0:
         raise _damaged(name, f"size {width}x{height}")
-    if width * height > max_pixels or width * height * _BYTES_PER_PIXEL.get(mode, 4) > MAX_DECODED_BYTES:
+    decoded = width * height * _BYTES_PER_PIXEL.get(mode, 4) * _DECODER_COST.get(fmt, 1)
+    if width * height > max_pixels or decoded > MAX_DECODED_BYTES:
         raise ImageLoadError("too_large", f"“{name}” is far too large ({width}x{height} pixels). {advice}")
     if max(width, height) > MAX_ASPECT * min(width, height):
         raise ImageLoadError(
@@ -395,9 +408,12 @@ def load_image(path: Path, *, max_side: int | None = None, max_pixels: int = MAX
         # loading at once a warning may be logged under the other's name.)
         with warnings.catch_warnings(record=True) as caught, open_regular(path) as fh:
             warnings.simplefilter("always")
+            if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
+                raise ImageLoadError("too_large", f"“{name}” is far too large a file for a photo "
+                                                  f"({human_size(os.fstat(fh.fileno()).st_size)}). {_CHOOSE}")
             opened = Image.open(fh, formats=PHOTO_FORMATS)
             width, height = opened.size
-            _check_size(name, width, height, opened.mode, max_pixels)
+            _check_size(name, width, height, opened.mode, opened.format, max_pixels)
             fmt = opened.format or path.suffix.lstrip(".").upper()
             try:
                 orientation = int(opened.getexif().get(0x0112, 1))

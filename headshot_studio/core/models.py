@@ -88,9 +88,12 @@ CONFIG_MAX_BYTES = 1024 * 1024
 CONFIG_MAX_DEPTH = 32
 RECORD_MAX_BYTES = 4 * 1024 * 1024
 STAMPS_MAX_BYTES = 4 * 1024 * 1024
-# safetensors' own header limit; real headers are under 1 MB. A header is an object of
-# objects holding a shape list: 3 levels deep.
-SAFETENSORS_HEADER_MAX_BYTES = 100 * 1024 * 1024
+# Real headers are under 1 MB (an SDXL checkpoint: ~2,500 tensors, ~300 KB); safetensors'
+# own limit (100 MB) would let a crafted header of a million tensors cost a minute and a
+# gigabyte before it is refused. A header is an object of objects holding a shape list:
+# 3 levels deep.
+SAFETENSORS_HEADER_MAX_BYTES = 16 * 1024 * 1024
+SAFETENSORS_MAX_TENSORS = 100_000
 SAFETENSORS_HEADER_MAX_DEPTH = 4
 SAFETENSORS_DTYPE_BYTES = {
     "BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E4M3FNUZ": 1, "F8_E5M2": 1, "F8_E5M2FNUZ": 1, "F8_E8M0": 1,
@@ -315,6 +318,8 @@ def _check_safetensors_header(header: object, data_size: int) -> None:
     fill the ``data_size`` bytes after it (the rules the safetensors library applies)."""
     if not isinstance(header, dict):
         raise ValueError(f"the header is a JSON {type(header).__name__}, not an object")
+    if len(header) > SAFETENSORS_MAX_TENSORS:
+        raise ValueError(f"{len(header):,} tensors, more than the {SAFETENSORS_MAX_TENSORS:,} allowed")
     spans = []  # (begin, end, name) of each tensor's bytes
     for key, entry in header.items():
         name = key[:80]
@@ -575,13 +580,15 @@ def model_roots(extra_dirs: Iterable[Path] = ()) -> list[tuple[Path, str]]:
 
 def find_models(extra_dirs: Iterable[Path] = ()) -> list[ModelInfo]:
     """Every model folder in the model roots. Hidden folders (an import in progress or
-    killed part-way) are not models. A folder that cannot be described is skipped with a
+    killed part-way) are not models; those of killed imports are removed. A folder that cannot be described is skipped with a
     warning in the log; ``check_model_folder``/``verify_model`` report what is wrong with it."""
     found: list[ModelInfo] = []
     seen_ids: set[str] = set()
     for root, source in model_roots(extra_dirs):
         if not root.is_dir():
             continue
+        if source == "user":
+            remove_dead_imports(root)  # what a killed import left (gigabytes, maybe) goes at the next look
         try:
             folders = sorted(
                 p for p in root.iterdir()

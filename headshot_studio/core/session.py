@@ -19,20 +19,21 @@ referenced (not copied) are the user's own files and are never deleted.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import re
 import secrets
+import shlex
 import shutil
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from headshot_studio import paths
-from headshot_studio.core.events import InputError
+from headshot_studio.core.events import InputError, is_disk_full
 from headshot_studio.core.files import (
     NotRegularFileError,
     printable,
@@ -52,14 +53,14 @@ MANIFEST = "manifest.json"
 STATES = ("new", "checked", "prepared", "trained", "generated", "finished", "cancelled", "failed")
 
 
-# A session id is a folder name inside the sessions folder and nothing else: letters,
-# digits, "-" and "_" (no "..", no separators), so no id can reach outside that folder.
-# New ids are the creation time and a random part; the person's name is kept only in the
+# A session id is the name of a folder directly inside the sessions folder and nothing
+# else (no "..", no separators, see session_folder), so no id can reach outside it. New
+# ids are the creation time and a random part; the person's name is kept only in the
 # manifest, so logs and folder listings never name anyone. (Sessions made by earlier
 # versions have the name in their id; they still open.)
-SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 _RANDOM_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{8}(?:-\d+)?")
 MAX_NAME_CHARS = 100
+MAX_DRAFT_COUNT = 1000  # headshots of one style asked for in the window (a spin box's range is far below)
 # A manifest is a few KB; these bound what parsing one can cost.
 MAX_MANIFEST_BYTES = 4 * 2**20
 MAX_MANIFEST_DEPTH = 16
@@ -148,10 +149,10 @@ class Session:
         ]
 
     def gallery(self) -> list[dict]:
-        try:
-            return json.loads(self.gallery_file.read_text(encoding="utf-8"))["images"]
-        except (OSError, ValueError, KeyError):
-            return []
+        """The finished headshots, best first; none when there is no gallery yet. A damaged
+        or crafted gallery.json is logged and read as none (the images stay in
+        outputs/final, and the next run ranks them again)."""
+        return _read_gallery(self.gallery_file).get("images", [])
 
     def thumbnail(self) -> Path | None:
         """The best finished image, else the first photo (for session lists)."""
@@ -189,6 +190,15 @@ def _copy_in(photo: Path, target: Path) -> None:
         copy_regular_file(photo, target)
     except NotRegularFileError as exc:
         raise SessionError(f"“{printable(exc.path.name)}” {exc.reason}. Add the photo itself.") from None
+    except PermissionError as exc:
+        raise SessionError(f"“{printable(photo.name)}” cannot be read: you do not have permission to read it. Copy "
+                           "the photo into a folder of your own (such as Pictures) and add the copy.",
+                           details=str(exc)) from None
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise
+        raise SessionError(f"“{printable(photo.name)}” could not be copied into the session. Check the photo, "
+                           "then add it again.", details=f"{type(exc).__name__}: {exc}") from None
 
 
 def create_session(name: str, photos: list[Path], *, copy_photos: bool = True) -> Session:
@@ -236,10 +246,12 @@ def create_session(name: str, photos: list[Path], *, copy_photos: bool = True) -
 
 
 def session_folder(session_id: str) -> Path:
-    """The folder of the session ``session_id``, which must be an id (see SESSION_ID) of
-    a folder directly inside the sessions folder; anything else is "no such session"."""
+    """The folder of the session ``session_id``, which must be the plain name of a real
+    folder (not a link) directly inside the sessions folder; anything else is "no such
+    session"."""
     root = paths.sessions_dir()
-    folder = root / session_id if isinstance(session_id, str) and SESSION_ID.fullmatch(session_id) else None
+    named = isinstance(session_id, str) and _is_file_name(session_id) and not session_id.startswith(".")
+    folder = root / session_id if named else None
     if folder is None or not stat.S_ISDIR(_lstat_mode(folder)):
         raise SessionError(
             f"There is no session “{printable(str(session_id))}”. See the sessions with `headshot-studio sessions`."
@@ -261,8 +273,8 @@ def open_session(session_id: str) -> Session:
                                                        max_depth=MAX_MANIFEST_DEPTH))
     except (OSError, ValueError) as exc:
         raise SessionError(
-            f"The session {session_id} is damaged and cannot be opened. Delete it "
-            f"(`headshot-studio wipe {session_id}`, or Delete… in the window's session list).",
+            f"The session {printable(session_id)} is damaged and cannot be opened. Delete it "
+            f"(`headshot-studio wipe -- {printable(shlex.quote(session_id))}`, or Delete… in the window's session list).",
             details=f"{MANIFEST}: {exc}",
         ) from None
     return Session(folder, manifest)
@@ -283,7 +295,7 @@ def validate_manifest(data) -> dict:
             raise ValueError(what)
 
     need(isinstance(data, dict), "not a JSON object")
-    need(isinstance(data.get("name"), str) and data["name"].strip() != "", "name: not text")
+    need(_is_text(data.get("name"), MAX_NAME_CHARS * 10) and data["name"].strip() != "", "name: not text")
     need(data.get("state") in STATES, "state: unknown")
     need(isinstance(data.get("schema_version", SCHEMA_VERSION), int), "schema_version: not a number")
     for key in _TEXT_FIELDS:
@@ -296,19 +308,20 @@ def validate_manifest(data) -> dict:
     for entry in photos:
         need(isinstance(entry, dict), "photos: an entry is not an object")
         need(_is_file_name(entry.get("name")), "photos: a name is not a plain file name")
-        need(isinstance(entry.get("source"), str), "photos: a source is not text")
+        need(_is_text(entry.get("source"), 4096), "photos: a source is not a path")
         need(isinstance(entry.get("copied"), bool), "photos: copied is not true/false")
     favourites = data.get("favourites", [])
     need(isinstance(favourites, list) and all(_is_file_name(f) for f in favourites), "favourites: not file names")
     draft = data.get("draft", {})
     need(isinstance(draft, dict), "draft: not an object")
     need(isinstance(draft.get("styles", {}), dict)
-         and all(isinstance(k, str) and _is_count(v) for k, v in draft.get("styles", {}).items()), "draft.styles")
-    need(isinstance(draft.get("avoid", ""), str), "draft.avoid: not text")
+         and all(_is_text(k, 64) and _is_count(v) and v <= MAX_DRAFT_COUNT for k, v in draft.get("styles", {}).items()),
+         "draft.styles: not style ids with counts")
+    need(_is_text(draft.get("avoid", ""), 100_000), "draft.avoid: not text")
     settings = data.get("settings", {})
     need(isinstance(settings, dict), "settings: not an object")
     for key in ("model_id", "avoid"):
-        need(isinstance(settings.get(key) or "", str), f"settings.{key}: not text")
+        need(_is_text(settings.get(key) or "", 100_000), f"settings.{key}: not text")
     for key in ("count", "seed", "steps"):
         need(settings.get(key) is None or _is_count(settings[key]), f"settings.{key}: not a whole number")
     need(isinstance(settings.get("styles") or [], list) and all(isinstance(v, str) for v in settings.get("styles") or []),
@@ -322,9 +335,53 @@ def validate_manifest(data) -> dict:
     return data
 
 
+MAX_GALLERY_BYTES = 16 * 2**20  # ~1 KB an image
+
+
+def _read_gallery(path: Path) -> dict:
+    """gallery.json, checked like a manifest (limits before parsing, types after): every
+    entry names a PNG in outputs/final by a plain file name, so no crafted entry can make
+    a thumbnail, an export or a delete reach a file elsewhere."""
+    try:
+        data = read_json_limited(path, max_bytes=MAX_GALLERY_BYTES, max_depth=MAX_MANIFEST_DEPTH)
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("session %s: gallery.json is damaged (%s); shown as empty", log_id(path.parent.name), exc)
+        return {}
+    images = data.get("images") if isinstance(data, dict) else None
+    if not isinstance(images, list) or not all(_is_gallery_entry(item) for item in images):
+        log.warning("session %s: gallery.json does not list images as expected; shown as empty",
+                    log_id(path.parent.name))
+        return {}
+    return data
+
+
+def _is_gallery_entry(item) -> bool:
+    return (isinstance(item, dict) and _is_file_name(item.get("file")) and item["file"].endswith(".png")
+            and not item["file"].startswith(".")
+            and all(_is_scalar(item.get(key)) for key in ("style", "seed", "group", "raw", "settings"))
+            and isinstance(item.get("scores") or {}, dict)
+            and all(isinstance(v, (int, float, type(None))) and not isinstance(v, bool)
+                    for v in (item.get("scores") or {}).values())
+            and isinstance(item.get("flags") or [], list)
+            and all(isinstance(flag, str) for flag in item.get("flags") or []))
+
+
 def _is_file_name(value) -> bool:
     return (isinstance(value, str) and 0 < len(value) <= 255 and value not in (".", "..")
             and not any(ch in value for ch in "/\\\0") and value == value.strip())
+
+
+def _is_text(value, max_chars: int) -> bool:
+    """Text that can be stored and shown: no NUL, no lone surrogate, not absurdly long."""
+    if not isinstance(value, str) or len(value) > max_chars or "\0" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_count(value) -> bool:
@@ -373,16 +430,43 @@ def session_lock(session: Session) -> Iterator[None]:
     """Hold the session for one run: a second run of it (another `run --resume`, or the
     window) is refused with a plain message instead of the two writing over each other.
     The operating system releases the lock when its process ends, however it ends, so a
-    crashed run never leaves a session locked."""
-    try:
-        with exclusive_lock(session.path / LOCK_FILE):
+    crashed run never leaves a session locked. Re-entrant within this process (the
+    command line holds it from the moment it makes a session; the run takes it again)."""
+    key = str(session.path)
+    with _held_lock:
+        if _held.get(key):
+            _held[key] += 1
+            nested = True
+        else:
+            nested = False
+    if nested:
+        try:
             yield
+        finally:
+            with _held_lock:
+                _held[key] -= 1
+        return
+    held = contextlib.ExitStack()
+    try:
+        held.enter_context(exclusive_lock(session.path / LOCK_FILE))
     except BlockingIOError:
         raise SessionBusyError(
             f"The session “{printable(session.name)}” is being worked on by another run right now. Wait for it to "
             "finish (or stop it), then try again.",
             details=f"session {session.log_id}: lock held",
         ) from None
+    with held:
+        with _held_lock:
+            _held[key] = 1
+        try:
+            yield
+        finally:
+            with _held_lock:
+                _held.pop(key, None)
+
+
+_held: dict[str, int] = {}  # session folders this process holds (session_lock), with their depth
+_held_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -423,7 +507,7 @@ def _content_hash(path: Path) -> str | None:
         if regular_file_problem(path) is not None:
             return None
         return sha256_file(path)
-    except OSError:
+    except (OSError, ValueError):  # gone, unreadable, or a name no file can have
         return None
 
 
@@ -602,6 +686,5 @@ def delete_output(session: Session, file: str) -> None:
         (folder / file).unlink(missing_ok=True)
         (folder / file).with_suffix(".json").unlink(missing_ok=True)
     remaining = [item for item in gallery if item["file"] != file]
-    data = json.loads(session.gallery_file.read_text(encoding="utf-8"))
-    write_json_atomic(session.gallery_file, data | {"images": remaining})
+    write_json_atomic(session.gallery_file, _read_gallery(session.gallery_file) | {"images": remaining})
     set_favourite(session, file, False)

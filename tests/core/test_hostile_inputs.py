@@ -7,7 +7,6 @@ nothing raises; bombs are refused from their header; memory stays bounded; a fol
 from __future__ import annotations
 
 import builtins
-import importlib.util
 import json
 import os
 import re
@@ -25,18 +24,7 @@ from headshot_studio.core.images import ImageLoadError, display_name, list_photo
 from headshot_studio.core.quality import analyze_photo
 
 
-def _load_corpus_module():
-    """tests/hostile_inputs.py (the suite imports with --import-mode=importlib, so tests/
-    is not on sys.path); registered under its name, once, for the UI test to share."""
-    if "hostile_inputs" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parents[1] / "hostile_inputs.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hostile_inputs"] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules["hostile_inputs"]
-
-
-hostile = _load_corpus_module()
+import hostile_inputs as hostile  # noqa: E402  (tests/hostile_inputs.py, registered by conftest.py)
 
 AS_ROOT = os.geteuid() == 0
 CASE_SECONDS = 5.0  # one file, loaded and analysed (2 shared CPU cores)

@@ -4,7 +4,6 @@ part-way. Each is refused with a plain message, fast, and leaves nothing behind.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import os
@@ -31,18 +30,7 @@ from headshot_studio.core.events import (
 )
 
 
-def _load_corpus_module():
-    """tests/hostile_inputs.py (the suite imports with --import-mode=importlib, so tests/
-    is not on sys.path); registered under its name, once, for every test file to share."""
-    if "hostile_inputs" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parents[1] / "hostile_inputs.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hostile_inputs"] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules["hostile_inputs"]
-
-
-hostile = _load_corpus_module()
+import hostile_inputs as hostile  # noqa: E402  (tests/hostile_inputs.py, registered by conftest.py)
 
 HEADER_SECONDS = 0.5  # read_safetensors_header on one crafted file (measured: milliseconds)
 IMPORT_SECONDS = 1.0  # import_model refusing one case (measured: ~10 ms; 2 shared CPU cores)
@@ -386,3 +374,20 @@ def test_a_checkpoint_with_a_valid_header_but_missing_parts_is_damaged_not_inter
         models.import_model(partial, config_dir=tiny_sd15)
     assert not TECHNICAL.search(caught.value.message)
     assert _user_models_left() == []
+
+
+def test_a_header_of_a_hundred_thousand_tensors_is_refused_at_once(tmp_path):
+    """A crafted header within safetensors' own 100 MB limit listing a million empty
+    tensors cost a minute and over a gigabyte before it was refused."""
+    import json
+    import struct
+    import time
+
+    header = json.dumps({f"t{i}": {"dtype": "F16", "shape": [0], "data_offsets": [0, 0]}
+                         for i in range(models.SAFETENSORS_MAX_TENSORS + 1)}).encode()
+    path = tmp_path / "many.safetensors"
+    path.write_bytes(struct.pack("<Q", len(header)) + header)
+    started = time.perf_counter()
+    with pytest.raises(ModelDamagedError, match="damaged or incomplete"):
+        models.read_safetensors_header(path)
+    assert time.perf_counter() - started < 5

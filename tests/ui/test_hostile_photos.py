@@ -7,11 +7,9 @@ keeps working afterwards."""
 from __future__ import annotations
 
 import html
-import importlib.util
 import os
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -25,17 +23,7 @@ from headshot_studio.ui.pages.photos import PATH_ROLE, THUMB_STATE_ROLE, VERDICT
 from headshot_studio.ui.widgets import VERDICT_WORDS
 
 
-def _load_corpus_module():
-    """tests/hostile_inputs.py, imported from its path (tests/ is not on sys.path)."""
-    if "hostile_inputs" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parents[1] / "hostile_inputs.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hostile_inputs"] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules["hostile_inputs"]
-
-
-hostile = _load_corpus_module()
+import hostile_inputs as hostile  # noqa: E402  (tests/hostile_inputs.py, registered by conftest.py)
 
 CHECK_TIMEOUT_MS = 30_000
 ADD_SECONDS = 2.0  # the UI thread is busy while files are listed and copied in

@@ -8,7 +8,10 @@ from headshot_studio.core import pipeline
 from headshot_studio.testing import face_photos
 from headshot_studio.testing.responsiveness import TICK_MS, run_in_window
 
-LIMIT_S = 0.050
+# 100 ms is where people start to notice that a window reacts late (Nielsen's "instant"
+# bound); a blocked thread shows as seconds, far above it. Tighter bounds measured the
+# shared 2-core CI machine's scheduler rather than our code (54 ms seen there once).
+LIMIT_S = 0.100
 
 
 def test_the_window_keeps_running_during_photo_checks_and_a_whole_run(qtbot, tiny_sd15, tmp_path, monkeypatch):

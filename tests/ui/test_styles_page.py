@@ -292,26 +292,14 @@ def test_deleting_a_user_style_asks_first(qtbot, page, controller):
 # --- hostile style files and over-long text ---------------------------------------------------
 
 
-def _hostile_inputs():
-    """tests/hostile_inputs.py (the suite imports with --import-mode=importlib)."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    if "hostile_inputs" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parents[1] / "hostile_inputs.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hostile_inputs"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["hostile_inputs"]
-
-
 def test_the_window_starts_with_hostile_style_files_and_lists_them(qtbot):
     """Nested 5,000 deep, 10 MB, links, a pipe, a folder...: the window opens, the styles
     page shows every good style and names every broken file with what to do."""
     from headshot_studio.ui.app import MainWindow
 
-    corpus = _hostile_inputs().build_style_corpus(user_styles_dir())
+    import hostile_inputs  # tests/hostile_inputs.py, registered by conftest.py
+
+    corpus = hostile_inputs.build_style_corpus(user_styles_dir())
     broken = {name: case for name, case in corpus.items() if not case["loads"]}
     window = MainWindow(Settings())
     qtbot.addWidget(window)
