@@ -33,12 +33,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from headshot_studio.about import BUNDLED_LICENCE_FILE  # noqa: E402
+from headshot_studio.core.events import HeadshotError  # noqa: E402
 from headshot_studio.core.files import sha256_file, write_json_atomic  # noqa: E402
 from headshot_studio.core.models import (  # noqa: E402
     PICKLE_SUFFIXES,
     check_model_folder,
     convert_single_file,
     hash_model_files,
+    inspect_checkpoint,
     write_model_record,
 )
 
@@ -108,8 +110,15 @@ def bundle_base_model(entry: dict, source: Path, dest: Path, config_dir: Path | 
         if not single:
             raise BundleError(f"The manifest has no single-file checksum for “{entry['id']}”; bundle its folder.")
         _check_file(source, int(single["size"]), single["sha256"], entry["name"])
-        print(f"  converting {source.name} to diffusers format…", flush=True)
-        convert_single_file(source, dest, entry["architecture"], config_dir)
+        try:
+            facts = inspect_checkpoint(source)  # the same header checks as an import in the app
+        except HeadshotError as exc:
+            raise BundleError(exc.message) from None
+        if facts.architecture != entry["architecture"]:
+            raise BundleError(f"{source.name} is an {facts.architecture} model, but “{entry['id']}” is "
+                              f"{entry['architecture']}.")
+        print(f"  converting {source.name} ({facts.describe()}) to diffusers format…", flush=True)
+        convert_single_file(source, dest, facts, config_dir)
         files = hash_model_files(dest)  # the converted files, recorded as they are now
     elif source.is_dir():
         files = _copy_listed_files(entry, source, dest)

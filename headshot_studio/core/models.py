@@ -36,6 +36,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from headshot_studio import paths
+from headshot_studio.core.checkpoints import (
+    SD15,
+    SDXL,
+    CheckpointFacts,
+    check_scheduler,
+    check_unet_inputs,
+    classify_checkpoint,
+)
 from headshot_studio.core.events import (
     CancelToken,
     EventCallback,
@@ -55,6 +63,7 @@ from headshot_studio.core.files import (
     exclusive_lock,
     open_regular,
     parse_json_limited,
+    printable,
     read_json_limited,
     regular_file_problem,
     sha256_file,
@@ -63,9 +72,8 @@ from headshot_studio.core.files import (
 
 log = logging.getLogger(__name__)
 
-SD15 = "sd15"
-SDXL = "sdxl"
 ARCHITECTURE_NAMES = {SD15: "SD1.5-class", SDXL: "SDXL-class"}
+MAX_NATIVE_RESOLUTION = 4096  # px; SDXL is 1024, the largest fine-tunes 2048
 PIPELINE_CLASSES = {SD15: "StableDiffusionPipeline", SDXL: "StableDiffusionXLPipeline"}
 
 RECORD_NAME = "headshot_model.json"
@@ -166,14 +174,21 @@ class ModelInfo:
         """The image size (pixels) the model was trained at, from its configs."""
         unet_config = _read_json(self.path, "unet/config.json", self.name)
         vae_config = _read_json(self.path, "vae/config.json", self.name)
-        try:
-            vae_scale = 2 ** (len(vae_config.get("block_out_channels", [0, 0, 0, 0])) - 1)
-            return int(unet_config.get("sample_size", 64)) * vae_scale
-        except (TypeError, ValueError) as exc:  # a list or text where a number belongs
-            raise ModelDamagedError(
-                f"The model “{self.name}” has a damaged file unet/config.json or vae/config.json. {FIX_REIMPORT}",
-                details=f"{self.path}: {exc}",
-            ) from None
+        sample_size = unet_config.get("sample_size", 64)
+        blocks = vae_config.get("block_out_channels", [0, 0, 0, 0])
+        # Only whole numbers of a real model's kind pass: a crafted or damaged config
+        # (0, negative, a flag, text, astronomically large) must not become a size that
+        # divides by zero or judges photos for 10^22-pixel training.
+        if type(sample_size) is int and isinstance(blocks, list) and 1 <= len(blocks) <= 8:
+            resolution = sample_size * 2 ** (len(blocks) - 1)
+            if 32 <= resolution <= MAX_NATIVE_RESOLUTION:
+                return resolution
+        raise ModelDamagedError(
+            f"The model “{printable(self.name)}” has a damaged file unet/config.json or vae/config.json. "
+            f"{FIX_REIMPORT}",
+            details=f"{self.path}: sample_size={str(sample_size)[:40]!r}, "
+                    f"block_out_channels={str(blocks)[:80]!r}",
+        )
 
 
 class _ByteProgress:
@@ -387,16 +402,17 @@ def detect_architecture(folder: Path, model_name: str = "") -> str:
     name = model_name or folder.name
     index = _read_json(folder, "model_index.json", name)
     pipeline_class = index.get("_class_name", "")
-    if pipeline_class == "StableDiffusionXLPipeline":
-        return SDXL
-    if pipeline_class == "StableDiffusionPipeline":
+    if pipeline_class in ("StableDiffusionXLPipeline", "StableDiffusionPipeline"):
         unet_config = _read_json(folder, "unet/config.json", name)
-        if unet_config.get("cross_attention_dim") == 1024:
+        if pipeline_class == "StableDiffusionPipeline" and unet_config.get("cross_attention_dim") == 1024:
             raise UnsupportedModelError(
                 f"“{name}” is a Stable Diffusion 2 model, which Headshot Studio does not support. "
                 "Import a Stable Diffusion 1.5 or SDXL model instead."
             )
-        return SD15
+        check_unet_inputs(unet_config.get("in_channels", 4), name)
+        if _model_entry(folder, "scheduler/scheduler_config.json", name):
+            check_scheduler(_read_json(folder, "scheduler/scheduler_config.json", name).get("_class_name"), name)
+        return SDXL if pipeline_class == "StableDiffusionXLPipeline" else SD15
     shown = pipeline_class if isinstance(pipeline_class, str) and pipeline_class else "unknown"
     raise UnsupportedModelError(
         f"“{name}” is not a model Headshot Studio can use (its type is {shown[:80]}). "
@@ -405,33 +421,18 @@ def detect_architecture(folder: Path, model_name: str = "") -> str:
     )
 
 
-def detect_checkpoint_architecture(path: Path) -> str:
-    """SD15 or SDXL for a single-file checkpoint, from its tensor names."""
-    header = read_safetensors_header(path)
-    keys = [k for k in header if k != "__metadata__"]
-    if any(k.startswith("conditioner.embedders.1.") for k in keys):
-        return SDXL
-    if any(k.startswith("cond_stage_model.transformer.") for k in keys):
-        return SD15
-    if any(k.startswith("cond_stage_model.model.") for k in keys):
-        raise UnsupportedModelError(
-            f"“{path.name}” is a Stable Diffusion 2 model, which Headshot Studio does not support. "
-            "Import a Stable Diffusion 1.5 or SDXL model instead."
-        )
-    if any(k.startswith(("lora_", "lora_unet", "unet.")) or ".lora" in k for k in keys):
-        raise UnsupportedModelError(
-            f"“{path.name}” is a LoRA add-on, not a base model. Import a full Stable Diffusion 1.5 "
-            "or SDXL checkpoint instead."
-        )
-    if any(k.startswith("conditioner.embedders.0.") for k in keys):
-        raise UnsupportedModelError(
-            f"“{path.name}” looks like the SDXL refiner, which cannot be used on its own. "
-            "Import the SDXL base model instead."
-        )
-    raise UnsupportedModelError(
-        f"“{path.name}” does not look like a Stable Diffusion 1.5 or SDXL checkpoint. "
-        "Import a full Stable Diffusion 1.5 or SDXL model instead."
-    )
+def inspect_checkpoint(path: Path) -> CheckpointFacts:
+    """What a single-file checkpoint is, from its header alone (see core/checkpoints.py):
+    a base SD1.5/SDXL model's facts, or a refusal that says what the file is."""
+    try:
+        header = read_safetensors_header(path)
+    except ModelDamagedError as exc:  # the file being imported is the original: no "import again"
+        raise ModelDamagedError(
+            f"“{printable(path.name)}” is damaged or incomplete (a download that did not finish, or a copy "
+            "that broke off). Download or copy it again.",
+            details=exc.details,
+        ) from None
+    return classify_checkpoint(header, path.name)
 
 
 def _refuse_pickles(folder: Path, model_name: str) -> None:
@@ -643,6 +644,45 @@ def default_model(extra_dirs: Iterable[Path] = (), preferred_id: str = "") -> Mo
     return models[0]
 
 
+def session_model(recorded: dict, extra_dirs: Iterable[Path] = (), preferred_id: str = "") -> ModelInfo:
+    """The model a session's recorded settings name (an installed id, or the folder a run
+    used with ``--model PATH``), so a continued run learns and generates with the model it
+    started with; the default model for a session that has not run yet."""
+    model_id, folder = recorded.get("model_id"), recorded.get("model_path")
+    if not model_id:
+        return default_model(extra_dirs, preferred_id)
+    for info in find_models(extra_dirs):
+        if info.id == model_id:
+            check_same_family(recorded, info)
+            return info
+    if folder and Path(folder).is_dir():
+        check_model_folder(Path(folder))
+        info = model_info(Path(folder), "path")
+        check_same_family(recorded, info)
+        return info
+    where = f" (it was used from {folder})" if folder else ""
+    raise ModelNotFoundError(
+        f"This session was made with the model “{model_id}”{where}, which is not there any more. Put it back "
+        "or import it again (`headshot-studio models import PATH`) to continue this session, or start a new one.",
+        details=f"model_id={model_id!r} model_path={folder!r}",
+    )
+
+
+def check_same_family(recorded: dict, model: ModelInfo) -> None:
+    """A session goes on only with a model of the family it started with: its photos were
+    judged, and its training checkpoints made, for that family (a folder replaced by an
+    SDXL model would otherwise restart training on it without a word)."""
+    family = recorded.get("model_architecture")
+    if family and family != model.architecture:
+        where = f" at {printable(str(model.path))}" if model.source == "path" else ""
+        raise UnsupportedModelError(
+            f"This session was started with an {printable(ARCHITECTURE_NAMES.get(family, str(family)))} model, "
+            f"and the model “{printable(model.name)}”{where} is now an {model.architecture_name} one. Put the "
+            "original model back to continue this session, or start a new session with this model.",
+            details=f"recorded {family!r}, found {model.architecture!r} in {model.path}",
+        )
+
+
 # --- verification ---------------------------------------------------------------------
 
 
@@ -849,7 +889,8 @@ def import_model(
     #    hashing the whole file; a folder's every part before copying any.
     known = None
     if is_file:
-        architecture = detect_checkpoint_architecture(source)
+        facts = inspect_checkpoint(source)
+        architecture = facts.architecture
         progress = _ByteProgress(Stage.IMPORT, os.stat(source).st_size, on_event, cancel)
         progress.message = f"Checking {label}"
         try:
@@ -872,7 +913,7 @@ def import_model(
         with exclusive_lock(lock):
             if is_file:
                 on_event(JobEvent(Stage.IMPORT, 0, 1, f"Converting {label}"))
-                convert_single_file(source, staging, architecture, config_dir)
+                convert_single_file(source, staging, facts, config_dir)
             else:
                 _copy_model_folder(source, staging, architecture, label, on_event, cancel)
             _make_private(staging)
@@ -917,30 +958,32 @@ def _copy_model_folder(
     _drop_unused_components(dest)
 
 
-def convert_single_file(source: Path, dest: Path, architecture: str, config_dir: Path | None) -> None:
+def convert_single_file(source: Path, dest: Path, facts: CheckpointFacts, config_dir: Path | None) -> None:
     """Convert an original-layout ``.safetensors`` checkpoint into a diffusers folder at
-    ``dest``, with the shipped component configs (no network)."""
+    ``dest``, with the shipped component configs (no network): its EMA weights when it
+    has them, in its own dtype, with its training objective (``facts``) written into
+    the scheduler so training and generation both follow it."""
     import diffusers
     import torch
 
     from headshot_studio.logs import quiet_model_libraries
 
     quiet_model_libraries()
-    config = config_dir or paths.model_configs_dir() / architecture
+    config = config_dir or paths.model_configs_dir() / facts.architecture
     if not (config / "model_index.json").is_file():
         raise ModelNotFoundError(
             "The model settings needed to import single-file checkpoints are missing from this "
             "installation. Reinstall Headshot Studio.",
             details=f"missing {config / 'model_index.json'}",
         )
-    header = read_safetensors_header(source)
-    unet_dtypes = {v["dtype"] for k, v in header.items() if k.startswith("model.diffusion_model.")}
-    dtype = {"F16": torch.float16, "BF16": torch.bfloat16}.get(next(iter(unet_dtypes), "F32"), torch.float32)
-    pipeline_class = getattr(diffusers, PIPELINE_CLASSES[architecture])
-    extra = {"safety_checker": None, "feature_extractor": None} if architecture == SD15 else {}
+    dtype = {"F16": torch.float16, "BF16": torch.bfloat16}.get(facts.unet_dtype, torch.float32)
+    pipeline_class = getattr(diffusers, PIPELINE_CLASSES[facts.architecture])
+    extra = {"safety_checker": None, "feature_extractor": None} if facts.architecture == SD15 else {}
+    log.info("converting %s (%s)", source.name, facts.describe())
     try:
         pipe = pipeline_class.from_single_file(
-            str(source), config=str(config), local_files_only=True, dtype=dtype, **extra
+            str(source), config=str(config), local_files_only=True, dtype=dtype,
+            extract_ema=facts.has_ema, **extra
         )
     except Exception as exc:
         # The header was valid, so whatever the loader raises (its own error type, KeyError,
@@ -953,6 +996,9 @@ def convert_single_file(source: Path, dest: Path, architecture: str, config_dir:
             "checkpoint. Copy or download it again, or choose another checkpoint.",
             details=f"{source}: {type(exc).__name__}: {exc}",
         ) from exc
+    overrides = facts.scheduler_overrides()
+    if overrides:
+        pipe.scheduler = type(pipe.scheduler).from_config({**pipe.scheduler.config, **overrides})
     pipe.save_pretrained(dest, safe_serialization=True)
     _drop_unused_components(dest)
 

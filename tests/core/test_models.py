@@ -97,7 +97,7 @@ def test_import_folder_records_checksums_and_verifies(tiny_sd15):
 
 def test_import_single_file_checkpoint_converts_to_diffusers(tiny_sd15, tmp_path):
     checkpoint = write_single_file_checkpoint(tiny_sd15, tmp_path / "my-checkpoint.safetensors")
-    assert models.detect_checkpoint_architecture(checkpoint) == models.SD15
+    assert models.inspect_checkpoint(checkpoint).architecture == models.SD15
     # The shipped configs describe real SD1.5; this tiny checkpoint brings its own.
     info = models.import_model(checkpoint, config_dir=tiny_sd15)
     assert info.id == "my-checkpoint" and info.architecture == models.SD15
@@ -115,7 +115,7 @@ def test_import_single_file_checkpoint_converts_to_diffusers(tiny_sd15, tmp_path
 
 def test_single_file_sdxl_detected(tiny_sdxl, tmp_path):
     checkpoint = write_single_file_checkpoint(tiny_sdxl, tmp_path / "xl.safetensors")
-    assert models.detect_checkpoint_architecture(checkpoint) == models.SDXL
+    assert models.inspect_checkpoint(checkpoint).architecture == models.SDXL
 
 
 def test_shipped_configs_cover_both_architectures():
@@ -234,3 +234,21 @@ def test_shipped_tokenizers_are_clips():
             assert tokenizer("a photo of a cat").input_ids == [49406, 320, 1125, 539, 320, 2368, 49407]
     second = CLIPTokenizer.from_pretrained(paths.model_configs_dir() / models.SDXL / "tokenizer_2", local_files_only=True)
     assert second.pad_token == "!" and second.pad_token_id == 0
+
+
+@pytest.mark.parametrize("sample_size", [0, -64, 10**9, True, "64", 1.5, None, [64]])
+def test_a_damaged_size_in_the_config_is_reported_not_used(tiny_sd15, sample_size):
+    """A crafted or damaged unet/config.json must not become a size that divides by zero
+    or judges photos for 10^22-pixel training: it is reported as a damaged file."""
+    config_file = tiny_sd15 / "unet" / "config.json"
+    config_file.write_text(json.dumps(json.loads(config_file.read_text()) | {"sample_size": sample_size}))
+    with pytest.raises(ModelDamagedError, match="damaged file unet/config.json"):
+        models.model_info(tiny_sd15, "path").native_resolution()
+
+
+@pytest.mark.parametrize("blocks", [[], list(range(70)), "abcdefghijklmnop"])
+def test_a_damaged_vae_config_is_reported_not_used(tiny_sd15, blocks):
+    config_file = tiny_sd15 / "vae" / "config.json"
+    config_file.write_text(json.dumps(json.loads(config_file.read_text()) | {"block_out_channels": blocks}))
+    with pytest.raises(ModelDamagedError, match="damaged file"):
+        models.model_info(tiny_sd15, "path").native_resolution()

@@ -364,12 +364,19 @@ def test_a_file_of_an_installed_model_swapped_for_a_link_is_refused(tiny_sd15, t
 
 
 def test_a_checkpoint_with_a_valid_header_but_missing_parts_is_damaged_not_internal(tiny_sd15, tmp_path):
-    """Names of SD1.5 but most tensors missing: the header is fine, the conversion fails."""
+    """A text encoder alone is refused from the header as part of a checkpoint. Every
+    part of SD1.5 named but most tensors missing: the header is fine, the conversion
+    fails, and says so plainly."""
     from safetensors.torch import save_file
     import torch
 
+    text = "cond_stage_model.transformer.text_model.embeddings.token_embedding.weight"
     partial = tmp_path / "partial.safetensors"
-    save_file({"cond_stage_model.transformer.text_model.embeddings.token_embedding.weight": torch.zeros(4, 4)}, partial)
+    save_file({text: torch.zeros(4, 4)}, partial)
+    with pytest.raises(UnsupportedModelError, match="only part of a checkpoint"):
+        models.import_model(partial, config_dir=tiny_sd15)
+    save_file({text: torch.zeros(4, 4), "first_stage_model.decoder.conv_out.bias": torch.zeros(3),
+               "model.diffusion_model.input_blocks.0.0.weight": torch.zeros(32, 4, 3, 3)}, partial)
     with pytest.raises(ModelDamagedError, match="could not be converted") as caught:
         models.import_model(partial, config_dir=tiny_sd15)
     assert not TECHNICAL.search(caught.value.message)
