@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime
 import gc
 import json
@@ -160,64 +161,10 @@ def guarded(label: str, errors: list[str], work):
 # --- models and data ----------------------------------------------------------------------
 
 
-def configs_dir() -> Path:
-    from headshot_studio import paths
-
-    shipped = paths.model_configs_dir()
-    return shipped if shipped.is_dir() else ROOT / "resources" / "models" / "configs"
-
-
-def _read_config(folder: Path, name: str = "config.json") -> dict:
-    return json.loads((folder / name).read_text(encoding="utf-8"))
-
-
-def build_full_size(arch: str, folder: Path, device: str) -> None:
-    """Write a full-size ``arch`` model with random weights in fp16, in diffusers layout.
-
-    Each weighted component is initialised on ``device`` (the GPU initialises a
-    2.6 B-parameter UNet in a second; the CPU takes minutes), then moved to the CPU in
-    fp16 before the next, so the GPU holds one fp32 component at a time."""
-    import diffusers
-    from diffusers import AutoencoderKL, StableDiffusionPipeline, StableDiffusionXLPipeline, UNet2DConditionModel
-    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection, CLIPTokenizer
-
-    source = configs_dir() / arch
-    torch.manual_seed(0)
-
-    def make(factory):
-        with torch.device(device):
-            module = factory()
-        module.to("cpu", torch.float16)
-        module.eval()
-        free_memory()
-        return module
-
-    parts = {
-        "unet": make(lambda: UNet2DConditionModel.from_config(_read_config(source / "unet"))),
-        "vae": make(lambda: AutoencoderKL.from_config(_read_config(source / "vae"))),
-        "text_encoder": make(lambda: CLIPTextModel(CLIPTextConfig.from_pretrained(source / "text_encoder"))),
-        "tokenizer": CLIPTokenizer.from_pretrained(source / "tokenizer", local_files_only=True),
-    }
-    scheduler_config = _read_config(source / "scheduler", "scheduler_config.json")
-    parts["scheduler"] = getattr(diffusers, scheduler_config["_class_name"]).from_config(scheduler_config)
-    if arch == "sdxl":
-        parts["text_encoder_2"] = make(
-            lambda: CLIPTextModelWithProjection(CLIPTextConfig.from_pretrained(source / "text_encoder_2"))
-        )
-        parts["tokenizer_2"] = CLIPTokenizer.from_pretrained(source / "tokenizer_2", local_files_only=True)
-        pipe = StableDiffusionXLPipeline(**parts)
-    else:
-        pipe = StableDiffusionPipeline(
-            **parts, safety_checker=None, feature_extractor=None, requires_safety_checker=False
-        )
-    pipe.save_pretrained(folder, safe_serialization=True)
-    del pipe, parts
-    free_memory()
-
-
 def prepare_model(arch: str, folder: Path, tiny: bool):
     """The model folder (built unless a finished build is there) and its ModelInfo."""
     from headshot_studio.core.models import model_info
+    from headshot_studio.testing.full_size import build_full_size_folder
     from headshot_studio.testing.tiny_model import build_tiny_sd15, build_tiny_sdxl
 
     finished = folder.with_name(folder.name + ".complete")  # written last: the build finished
@@ -230,15 +177,15 @@ def prepare_model(arch: str, folder: Path, tiny: bool):
             (build_tiny_sdxl if arch == "sdxl" else build_tiny_sd15)(folder)
         elif torch.cuda.is_available():
             try:
-                build_full_size(arch, folder, "cuda")
+                build_full_size_folder(arch, folder, "cuda")
             except torch.cuda.OutOfMemoryError:
                 free_memory()
                 print("  not enough GPU memory to initialise the weights there: building on the CPU (slow)",
                       flush=True)
                 shutil.rmtree(folder, ignore_errors=True)
-                build_full_size(arch, folder, "cpu")
+                build_full_size_folder(arch, folder, "cpu")
         else:
-            build_full_size(arch, folder, "cpu")
+            build_full_size_folder(arch, folder, "cpu")
         finished.write_text(kind + "\n", encoding="utf-8")
         print(f"  built {ARCHITECTURES[arch]} ({kind}, random weights) "
               f"in {time.perf_counter() - started:.0f} s", flush=True)
@@ -647,9 +594,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"warning: --vram-gb {args.vram_gb:g} is more than the {device_info.free_vram_gb:.1f} GB "
                       "free on this GPU; the cap cannot make a card bigger", flush=True)
             torch.cuda.set_per_process_memory_fraction(min(1.0, args.vram_gb / total_gb), 0)
-            device_info = DeviceInfo(kind="cuda", name=f"{device_info.name} (simulated {args.vram_gb:g} GB card)",
-                                     total_vram_gb=args.vram_gb, free_vram_gb=args.vram_gb,
-                                     bf16_supported=device_info.bf16_supported)
+            device_info = dataclasses.replace(
+                device_info, name=f"{device_info.name} (simulated {args.vram_gb:g} GB card)",
+                total_vram_gb=args.vram_gb, free_vram_gb=args.vram_gb)
 
         env = environment(args, device_info)
         print(f"\n{env['date']}  GPU: {env['gpu']}  ({env['device']})")

@@ -79,8 +79,10 @@ def test_the_known_incompatible_pair_is_kept_out():
 
     dev = _lock("dev.lock")
     assert not (Version(dev["transformers"]) >= Version("5.24") and Version(dev["peft"]) < Version("0.22"))
+    import re
+
     pyproject = (ROOT / "pyproject.toml").read_text()
-    assert '"transformers>=4.46,<5.24"' in pyproject
+    assert re.search(r'"transformers>=[\d.]+,<5\.24"', pyproject)
 
 
 def test_the_readme_commands_install_the_lock_and_ci_runs_the_test_command():

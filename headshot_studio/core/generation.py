@@ -11,6 +11,7 @@ components from the same call, so tiny test models and real ones share all code.
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
 from dataclasses import asdict, dataclass, replace
@@ -42,6 +43,9 @@ SCHEDULERS: dict[str, tuple[str, dict]] = {
     "ddim": ("DDIMScheduler", {}),
     "unipc": ("UniPCMultistepScheduler", {}),
 }
+# Models trained with zero terminal SNR need their classifier-free guidance rescaled or
+# images come out over-exposed (Lin et al. 2023, section 3.4, recommends 0.7).
+ZERO_SNR_GUIDANCE_RESCALE = 0.7
 DEFAULT_NEGATIVE = "blurry, lowres, deformed, disfigured, extra fingers, watermark, text, cartoon"
 MAX_SEED = 2**32 - 1
 PREVIEW_PX = 160
@@ -137,8 +141,22 @@ class Generator:
         self.pipe = load_base_pipeline(model, plan)
         if lora_path is not None:
             self._load_lora(lora_path)
+        # The model's own scheduler config carries its training objective (prediction
+        # type, zero-terminal-SNR betas, timestep spacing); every sampler starts from it.
         self._default_scheduler_config = dict(self.pipe.scheduler.config)
+        self._guidance = {}
+        if self._default_scheduler_config.get("rescale_betas_zero_snr"):
+            self._guidance = {"guidance_rescale": ZERO_SNR_GUIDANCE_RESCALE}
         self._img2img = None
+        # Half precision overflows in SD VAEs (black or NaN images). Where the plan is fp16
+        # (cards without native bf16) the VAE works in fp32: SDXL's pipelines upcast it
+        # themselves (its config says force_upcast), SD1.5's do not, so for those the
+        # generator encodes and decodes with an fp32 VAE itself.
+        self._vae_in_fp32 = plan.precision == "fp16" and model.architecture == SD15
+        if self._vae_in_fp32:
+            import torch
+
+            self.pipe.vae.to(dtype=torch.float32)
         if plan.vae_slicing:
             self.pipe.vae.enable_slicing()
         if plan.vae_tiling:
@@ -179,6 +197,9 @@ class Generator:
         if self._img2img is None:  # shares every component (and the LoRA) with self.pipe
             self._img2img = AutoPipelineForImage2Image.from_pipe(self.pipe)
             self._img2img.set_progress_bar_config(disable=True)
+            # SD1.5's img2img pipeline has no guidance rescale; SDXL's has.
+            accepted = inspect.signature(self._img2img.__call__).parameters
+            self._img2img_guidance = {k: v for k, v in self._guidance.items() if k in accepted}
         self._set_scheduler(request.scheduler)
         self._img2img.scheduler = self.pipe.scheduler
         if self.lora_path is not None:
@@ -189,7 +210,10 @@ class Generator:
                 pipe._interrupt = True
             return callback_kwargs
 
+        generator = torch.Generator(device="cpu").manual_seed(request.seed)
         with torch.inference_mode():
+            if self._vae_in_fp32:  # latents in, latents out: the VAE's work is done here in fp32
+                image = self._encode(image, generator)
             result = self._img2img(
                 prompt=request.prompt,
                 negative_prompt=request.negative_prompt,
@@ -197,11 +221,31 @@ class Generator:
                 strength=strength,
                 num_inference_steps=request.steps,
                 guidance_scale=request.guidance_scale,
-                generator=torch.Generator(device="cpu").manual_seed(request.seed),
+                generator=generator,
                 callback_on_step_end=on_step_end,
-            ).images[0]
+                **self._img2img_guidance,
+                **self._output,
+            ).images
+            result = self._decode(result)[0] if self._vae_in_fp32 else result[0]
         cancel.raise_if_cancelled()
         return result
+
+    @property
+    def _output(self) -> dict:
+        return {"output_type": "latent"} if self._vae_in_fp32 else {}
+
+    def _encode(self, image, generator):
+        """``image`` as scaled latents in the UNet's dtype, encoded by the fp32 VAE."""
+        vae = self.pipe.vae
+        pixels = self.pipe.image_processor.preprocess(image).to(vae.device, vae.dtype)
+        latents = vae.encode(pixels).latent_dist.sample(generator) * vae.config.scaling_factor
+        return latents.to(self.pipe.unet.dtype)
+
+    def _decode(self, latents) -> list:
+        """PIL images from latents, decoded by the fp32 VAE."""
+        vae = self.pipe.vae
+        pixels = vae.decode(latents.to(vae.device, vae.dtype) / vae.config.scaling_factor, return_dict=False)[0]
+        return self.pipe.image_processor.postprocess(pixels, output_type="pil")
 
     def settings_for(self, request: GenerationRequest, batch_size: int) -> dict:
         """Everything needed to reproduce an image, as stored in its metadata."""
@@ -279,14 +323,17 @@ class Generator:
                     negative_prompt=[first.negative_prompt] * len(batch),
                     num_inference_steps=first.steps,
                     guidance_scale=first.guidance_scale,
+                    **self._guidance,
                     width=settings["width"],
                     height=settings["height"],
                     generator=generators,
                     callback_on_step_end=on_step_end,
+                    **self._output,
                 )
-            if cancel.cancelled:  # the interrupted batch is unfinished: keep nothing of it
-                raise Cancelled()
-            for i, image in zip(batch, output.images):
+                if cancel.cancelled:  # the interrupted batch is unfinished: keep nothing of it
+                    raise Cancelled()
+                images = self._decode(output.images) if self._vae_in_fp32 else output.images
+            for i, image in zip(batch, images):
                 image_settings = settings | {"seed": requests[i].seed}
                 results[i] = _save_image(image, out_dir / f"{stems[i]}.png", image_settings)
                 preview = preview_of(image)

@@ -14,11 +14,14 @@ returns what the failed attempt held before the retry.
 from __future__ import annotations
 
 import gc
+import logging
 import platform
 from dataclasses import dataclass, field, replace
 
 from headshot_studio.core.events import NoGpuError, NotEnoughVramError, Stage
 from headshot_studio.core.models import SDXL, ModelInfo
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class DeviceInfo:
     name: str
     total_vram_gb: float = 0.0
     free_vram_gb: float = 0.0
-    bf16_supported: bool = False
+    compute_capability: tuple[int, int] = (0, 0)  # CUDA compute capability, (8, 6) for an RTX 3060
 
     @property
     def torch_device(self) -> str:
@@ -54,8 +57,43 @@ def detect_device() -> DeviceInfo:
         name=torch.cuda.get_device_name(0),
         total_vram_gb=total / 2**30,
         free_vram_gb=free / 2**30,
-        bf16_supported=torch.cuda.is_bf16_supported(),
+        compute_capability=tuple(torch.cuda.get_device_capability(0)),
     )
+
+
+def measure_free_vram(device: DeviceInfo) -> DeviceInfo:
+    """``device`` with its free graphics memory measured now (other programs come and
+    go: a plan is made from what is free when the run starts, not when the app did)."""
+    if device.kind != "cuda":
+        return device
+    import torch
+
+    try:
+        free, total = torch.cuda.mem_get_info(0)
+    except RuntimeError:
+        return device
+    return replace(device, free_vram_gb=free / 2**30, total_vram_gb=total / 2**30)
+
+
+def choose_precision(device: DeviceInfo) -> tuple[str, str]:
+    """The dtype of the frozen weights on ``device`` and why, from its compute capability
+    and name. ``torch.cuda.is_bf16_supported()`` says yes on every NVIDIA card because
+    bf16 can be emulated, so it is not asked:
+
+    * 8.0 and up (Ampere, Ada, Hopper, Blackwell): bf16, native and without overflow;
+    * GTX 16xx (Turing 7.5 without tensor cores): fp32; their fp16 gives NaN/black images;
+    * 6.1/6.2 (consumer Pascal, GTX 10xx): fp32; half precision runs at 1/64 speed there;
+    * other cards from 6.0 (P100, V100, RTX 20xx, T4): fp16, trained with a GradScaler,
+      with the VAE in fp32 (training's encoder, and generation: core/generation.py).
+    """
+    major, minor = device.compute_capability
+    if (major, minor) >= (8, 0):
+        return "bf16", f"bf16: native on compute capability {major}.{minor}"
+    if "GTX 16" in device.name.upper():
+        return "fp32", "fp32: GTX 16xx cards make black images in half precision"
+    if (major, minor) in ((6, 1), (6, 2)) or major < 6:
+        return "fp32", f"fp32: half precision is very slow on compute capability {major}.{minor}"
+    return "fp16", f"fp16 with loss scaling: no native bf16 on compute capability {major}.{minor}"
 
 
 @dataclass(frozen=True)
@@ -174,21 +212,27 @@ def plan_run(
         )
 
     architecture = "sdxl" if model.architecture == SDXL else "sd15"
+    precision, precision_note = choose_precision(device)
+    # The tiers are measured in half precision; full-precision weights take twice the room.
+    usable_gb = device.free_vram_gb
+    if precision == "fp32":
+        usable_gb -= sum(_PARAMS_M[architecture].values()) * 2 / 1024
     for min_gb, batch, checkpointing, gen_batch, slicing, tiling, offload in _TIERS[architecture]:
-        if device.free_vram_gb >= min_gb:
+        if usable_gb >= min_gb:
             break
     else:
         need = _TIERS[architecture][-1][0]
+        if precision == "fp32":
+            need += sum(_PARAMS_M[architecture].values()) * 2 / 1024
         raise NotEnoughVramError(
             f"Your graphics card has {device.free_vram_gb:.1f} GB of free memory, and "
-            f"{model.architecture_name} models need at least {need:.0f} GB. Close other programs "
+            f"{model.architecture_name} models need at least {need:.0f} GB on it. Close other programs "
             "that use the graphics card (games, browsers, video editors) and try again"
             + (", or use a Stable Diffusion 1.5 model, which needs less." if architecture == "sdxl" else "."),
             details=device.describe(),
         )
-    precision = "bf16" if device.bf16_supported else "fp16"
-    optimizer = "adamw8bit" if _bitsandbytes_available() else "adamw"
-    notes = [f"{device.free_vram_gb:.1f} GB free on {device.name}: tier for {min_gb:.0f}+ GB"]
+    optimizer = "adamw8bit" if bitsandbytes_works() else "adamw"
+    notes = [f"{device.free_vram_gb:.1f} GB free on {device.name}: tier for {min_gb:.0f}+ GB", precision_note]
     if checkpointing:
         notes.append("gradient checkpointing on to fit training in memory")
     if offload:
@@ -215,11 +259,33 @@ def plan_run(
     return with_estimate(plan, train_text_encoder=train_text_encoder)
 
 
-def _bitsandbytes_available() -> bool:
-    """Whether bitsandbytes (8-bit optimizers, CUDA only) is installed. Not imported here."""
+_BNB_WORKS: list[bool] = []  # the answer of bitsandbytes_works, once found
+
+
+def bitsandbytes_works() -> bool:
+    """Whether bitsandbytes' 8-bit AdamW works on this card: installed, imports (it has a
+    binary for this CUDA), and takes one step on a tensor large enough to be quantised.
+    Asked once per process; only on a CUDA device."""
+    if _BNB_WORKS:
+        return _BNB_WORKS[0]
     import importlib.util
 
-    return importlib.util.find_spec("bitsandbytes") is not None
+    works = False
+    if importlib.util.find_spec("bitsandbytes") is not None:
+        try:
+            import bitsandbytes
+            import torch
+
+            param = torch.nn.Parameter(torch.zeros(4096, device="cuda:0"))
+            optimizer = bitsandbytes.optim.AdamW8bit([param])
+            param.grad = torch.ones_like(param)
+            optimizer.step()
+            torch.cuda.synchronize()
+            works = bool(torch.isfinite(param).all())
+        except Exception as exc:  # no binary for this CUDA or card, a driver refusing
+            log.warning("8-bit AdamW does not work here (%s: %s)", type(exc).__name__, exc)
+    _BNB_WORKS.append(works)
+    return works
 
 
 # --- expected graphics memory --------------------------------------------------------------

@@ -78,13 +78,13 @@ def lora_parameter_count(model: ModelInfo, rank: int, train_text_encoder: bool =
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    steps: int = 0  # 0: default_steps(number of images)
+    steps: int = 0  # images shown (batch-1 steps; a batch of b takes b); 0: default_steps(photos)
     rank: int = 16  # LoRA rank (4-32 is the usual range for a face)
     learning_rate: float = 1e-4
     text_encoder_learning_rate: float = 5e-5
     train_text_encoder: bool = False
     seed: int = 0
-    checkpoint_every: int = 50  # steps; at most this many are lost if the process dies
+    checkpoint_every: int = 50  # steps (images shown); at most this many are lost if the process dies
     keep_checkpoints: int = 2
     max_grad_norm: float = 1.0
 
@@ -175,15 +175,12 @@ def _save_checkpoint(output_dir, step, trainable, optimizer, fingerprint, keep) 
     staging.mkdir(parents=True)
     save_file({name: p.detach().float().cpu().contiguous() for name, p in trainable.items()}, staging / "lora.safetensors")
     opt_state = optimizer.state_dict()
-    tensors = {
-        f"{index}.{key}": value.detach().cpu().contiguous()
-        for index, state in opt_state["state"].items()
-        for key, value in state.items()
-    }
+    tensors, values = split_optimizer_state(opt_state["state"])
     save_file(tensors, staging / "optimizer.safetensors")
     write_json_atomic(
         staging / "state.json",
-        {"step": step, "fingerprint": fingerprint, "param_groups": opt_state["param_groups"]},
+        {"step": step, "fingerprint": fingerprint, "param_groups": opt_state["param_groups"],
+         "optimizer_values": values},
     )
     for name in ("lora.safetensors", "optimizer.safetensors"):
         fsync_file(staging / name)
@@ -193,6 +190,42 @@ def _save_checkpoint(output_dir, step, trainable, optimizer, fingerprint, keep) 
     log.info("training checkpoint saved at step %d", step)
     for old in sorted(p for p in root.glob("step-*") if p.is_dir())[:-keep]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def split_optimizer_state(state: dict) -> tuple[dict, dict]:
+    """An optimizer's per-parameter state as (tensors for safetensors, other values for
+    JSON), keyed "<parameter index>.<name>". PyTorch's AdamW keeps only tensors, but
+    bitsandbytes' 8-bit AdamW keeps ``step`` as a Python int, and other optimizers keep
+    floats or flags: every kind is saved, nothing is pickled."""
+    tensors, values = {}, {}
+    for index, entries in state.items():
+        for name, value in entries.items():
+            key = f"{index}.{name}"
+            if hasattr(value, "detach"):
+                tensors[key] = value.detach().cpu().contiguous()
+            elif isinstance(value, bool) or value is None or isinstance(value, str):
+                values[key] = {"kind": "plain", "value": value}
+            elif isinstance(value, int):
+                values[key] = {"kind": "int", "value": value}
+            elif isinstance(value, float):
+                values[key] = {"kind": "float", "value": repr(value)}  # repr keeps nan and inf
+            else:
+                raise TypeError(f"optimizer state {key} is a {type(value).__name__}, which cannot be saved")
+    return tensors, values
+
+
+def join_optimizer_state(tensors: dict, values: dict) -> dict:
+    """The inverse of :func:`split_optimizer_state`: {parameter index: {name: value}}."""
+    state: dict[int, dict] = {}
+    for key, value in tensors.items():
+        index, name = key.split(".", 1)
+        state.setdefault(int(index), {})[name] = value
+    for key, entry in values.items():
+        index, name = key.split(".", 1)
+        kind, value = entry["kind"], entry["value"]
+        state.setdefault(int(index), {})[name] = (int(value) if kind == "int" else float(value) if kind == "float"
+                                                  else value)
+    return state
 
 
 def _load_latest_checkpoint(output_dir: Path, trainable, optimizer, fingerprint) -> int:
@@ -218,6 +251,7 @@ def _load_latest_checkpoint(output_dir: Path, trainable, optimizer, fingerprint)
             weights = load_file(checkpoint / "lora.safetensors")
             tensors = load_file(checkpoint / "optimizer.safetensors")
             step, param_groups = int(state["step"]), state["param_groups"]
+            per_parameter = join_optimizer_state(tensors, state.get("optimizer_values", {}))
             wrong = [name for name, param in trainable.items() if weights[name].shape != param.shape]
             if wrong:
                 raise ValueError(f"{len(wrong)} adapter tensors have other shapes, e.g. {wrong[0]}")
@@ -228,11 +262,7 @@ def _load_latest_checkpoint(output_dir: Path, trainable, optimizer, fingerprint)
         with torch.no_grad():
             for name, param in trainable.items():
                 param.copy_(weights[name].to(param.device, param.dtype))
-        opt_state: dict = {"state": {}, "param_groups": param_groups}
-        for key, value in tensors.items():
-            index, name = key.split(".", 1)
-            opt_state["state"].setdefault(int(index), {})[name] = value
-        optimizer.load_state_dict(opt_state)
+        optimizer.load_state_dict({"state": per_parameter, "param_groups": param_groups})
         log.info("training resumed from the checkpoint at step %d", step)
         return step
     return 0
@@ -398,20 +428,26 @@ def train_lora(
     # 7. Resume from the latest checkpoint, if any.
     start_step = min(_load_latest_checkpoint(output_dir, trainable, optimizer, fingerprint), config.steps)
 
-    # 8. The loop. Step k draws its images, timesteps and noise from a generator seeded
-    #    with (seed, k) alone, so resuming reproduces the uninterrupted run.
+    # 8. The loop. Training is counted in images shown (``config.steps`` is the number
+    #    of batch-1 steps), so every card shows each photo equally often: a batch of b
+    #    takes the next b draws of one fixed, seeded order of photos, and a run resumed
+    #    with a smaller batch (after running out of memory) shows the rest of that order.
+    #    The step that starts at draw k takes its timesteps and noise from a generator
+    #    seeded with (seed, k) alone, so resuming reproduces the uninterrupted run.
     unet.train()
-    n_images, batch_size = len(pairs), plan.train_batch_size
+    n_images = len(pairs)
     eta = EtaClock(config.steps)
     loss_value = float("nan")
     autocast = torch.autocast(device.type, dtype=weight_dtype, enabled=weight_dtype != torch.float32)
-    for step in range(start_step, config.steps):
+    step = start_step
+    while step < config.steps:
         if cancel.cancelled:
             if step > start_step:
                 _save_checkpoint(output_dir, step, trainable, optimizer, fingerprint, config.keep_checkpoints)
             raise Cancelled()
+        batch_size = min(plan.train_batch_size, config.steps - step)
         rng = torch.Generator().manual_seed(config.seed * 1_000_003 + step)
-        indices = [_sample_index(config.seed, step * batch_size + k, n_images) for k in range(batch_size)]
+        indices = [_sample_index(config.seed, step + k, n_images) for k in range(batch_size)]
         optimizer.zero_grad(set_to_none=True)
         try:
             if latent_cache is not None:
@@ -459,7 +495,7 @@ def train_lora(
             torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
             optimizer.step()
 
-        done = step + 1
+        done = step + batch_size
         loss_value = float(loss.detach())
         on_event(
             JobEvent(
@@ -467,8 +503,9 @@ def train_lora(
                 loss=loss_value, eta_s=eta.tick(done),
             )
         )
-        if done % config.checkpoint_every == 0 and done < config.steps:
+        if done // config.checkpoint_every > step // config.checkpoint_every and done < config.steps:
             _save_checkpoint(output_dir, done, trainable, optimizer, fingerprint, config.keep_checkpoints)
+        step = done
 
     # 9. Save the LoRA in diffusers' format, then add our settings to its metadata.
     lora_layers = {

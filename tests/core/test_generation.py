@@ -198,3 +198,44 @@ def test_corrupt_header_that_passes_the_size_check_is_still_caught(tiny_sd15):
     info = models.model_info(tiny_sd15, "path")
     with pytest.raises(ModelDamagedError, match="damaged"):
         Generator(info, plan_run(info, CPU))
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp16", "fp32"])
+def test_the_model_loads_in_the_planned_precision(tiny_sdxl, precision):
+    """diffusers before 0.40 silently ignored `dtype=` and loaded everything in fp32,
+    which made every VRAM plan wrong by 2x: each component must come in the plan's dtype
+    (this is what pins the lowest diffusers version in pyproject.toml)."""
+    import dataclasses
+
+    from headshot_studio.core.generation import load_base_pipeline
+
+    info = models.model_info(tiny_sdxl, "path")
+    plan = dataclasses.replace(plan_run(info, CPU), precision=precision)
+    pipe = load_base_pipeline(info, plan)
+    for name in ("unet", "vae", "text_encoder", "text_encoder_2"):
+        assert getattr(pipe, name).dtype == plan.torch_dtype, name
+
+
+def test_on_half_precision_cards_the_sd15_vae_works_in_fp32(tiny_sd15, tmp_path):
+    """fp16 plans (cards without native bf16): the UNet in fp16, the VAE in fp32 for
+    decoding and for the face-detail pass's encoding, where fp16 overflows to black."""
+    import dataclasses
+
+    import torch
+
+    info = models.model_info(tiny_sd15, "path")
+    plan = dataclasses.replace(plan_run(info, CPU), precision="fp16")
+    generator = Generator(info, plan)
+    assert (generator.pipe.unet.dtype, generator.pipe.vae.dtype) == (torch.float16, torch.float32)
+    seen = []
+    vae = generator.pipe.vae
+    real_decode, real_encode = vae.decode, vae.encode
+    vae.decode = lambda z, *a, **k: seen.append(("decode", z.dtype)) or real_decode(z, *a, **k)
+    vae.encode = lambda x, *a, **k: seen.append(("encode", x.dtype)) or real_encode(x, *a, **k)
+
+    (image,) = generator.generate([GenerationRequest(PROMPT, seed=1, steps=2)], tmp_path)
+    pixels = np.asarray(Image.open(image.path), dtype=float)
+    assert pixels.std() > 0
+    refined = generator.refine(Image.open(image.path), GenerationRequest(PROMPT, seed=1, steps=2), 0.5)
+    assert refined.size == Image.open(image.path).size
+    assert seen == [("decode", torch.float32), ("encode", torch.float32), ("decode", torch.float32)]

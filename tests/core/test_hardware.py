@@ -13,7 +13,8 @@ from headshot_studio.core.hardware import DeviceInfo, detect_device, is_out_of_m
 
 
 def gpu(free_gb: float, bf16: bool = True) -> DeviceInfo:
-    return DeviceInfo(kind="cuda", name="Test GPU", total_vram_gb=24.0, free_vram_gb=free_gb, bf16_supported=bf16)
+    return DeviceInfo(kind="cuda", name="Test GPU", total_vram_gb=24.0, free_vram_gb=free_gb,
+                      compute_capability=(8, 6) if bf16 else (7, 5))
 
 
 CPU = DeviceInfo(kind="cpu", name="test cpu")
@@ -188,7 +189,7 @@ def test_out_of_memory_is_recognised_in_its_forms():
 @pytest.mark.parametrize(("architecture", "card_gb"), [(models.SD15, 8), (models.SDXL, 12)])
 def test_sd15_fits_an_8_gb_card_and_sdxl_a_12_gb_card_without_cpu_offload(architecture, card_gb):
     free = card_gb - 0.7  # the desktop, a browser: what a real card has free
-    plan = plan_run(full_size(architecture), DeviceInfo("cuda", "Test GPU", card_gb, free, True))
+    plan = plan_run(full_size(architecture), DeviceInfo("cuda", "Test GPU", card_gb, free, (7, 5)))
     assert not plan.cpu_offload
     assert plan.resolution == (1024 if architecture == models.SDXL else 512)  # native size, not shrunk
     assert 0 < plan.estimated_train_gb <= free and 0 < plan.estimated_generate_gb <= free
@@ -222,10 +223,10 @@ def test_memory_savers_lower_the_estimate():
 def test_eight_bit_adamw_is_planned_only_where_bitsandbytes_is_installed(monkeypatch):
     from headshot_studio.core import hardware
 
-    monkeypatch.setattr(hardware, "_bitsandbytes_available", lambda: True)
+    monkeypatch.setattr(hardware, "bitsandbytes_works", lambda: True)
     plan = plan_run(full_size(models.SDXL), gpu(11.0))
     assert plan.optimizer == "adamw8bit" and "8-bit AdamW" in plan.describe()
-    monkeypatch.setattr(hardware, "_bitsandbytes_available", lambda: False)
+    monkeypatch.setattr(hardware, "bitsandbytes_works", lambda: False)
     assert plan_run(full_size(models.SDXL), gpu(11.0)).optimizer == "adamw"
     assert plan_run(full_size(models.SD15), CPU, allow_cpu=True).optimizer == "adamw"
 
@@ -264,3 +265,32 @@ def test_the_parameter_counts_behind_the_estimates_match_the_shipped_configs():
                 text += count(CLIPTextModelWithProjection(CLIPTextConfig(**config("text_encoder_2"))))
         for name, measured in (("unet", unet), ("vae", vae), ("text", text)):
             assert abs(measured - counts[name]) / measured < 0.02, (architecture, name, measured)
+
+
+# Real cards' names, compute capabilities and free memory (a little below their size).
+CARDS = {
+    "Pascal GTX 1080": (DeviceInfo("cuda", "NVIDIA GeForce GTX 1080", 8.0, 7.4, (6, 1)), "fp32"),
+    "Pascal P100": (DeviceInfo("cuda", "Tesla P100-PCIE-16GB", 16.0, 15.5, (6, 0)), "fp16"),
+    "Turing GTX 1660 Super": (DeviceInfo("cuda", "NVIDIA GeForce GTX 1660 SUPER", 6.0, 5.6, (7, 5)), "fp32"),
+    "Turing RTX 2070": (DeviceInfo("cuda", "NVIDIA GeForce RTX 2070", 8.0, 7.3, (7, 5)), "fp16"),
+    "Turing T4": (DeviceInfo("cuda", "Tesla T4", 15.0, 14.5, (7, 5)), "fp16"),
+    "Ampere RTX 3060": (DeviceInfo("cuda", "NVIDIA GeForce RTX 3060", 12.0, 11.3, (8, 6)), "bf16"),
+    "Ada RTX 4090": (DeviceInfo("cuda", "NVIDIA GeForce RTX 4090", 24.0, 23.0, (8, 9)), "bf16"),
+    "Hopper H100": (DeviceInfo("cuda", "NVIDIA H100 80GB HBM3", 80.0, 79.0, (9, 0)), "bf16"),
+}
+
+
+@pytest.mark.parametrize("card", CARDS)
+def test_precision_is_chosen_from_the_cards_compute_capability_and_name(card):
+    device, expected = CARDS[card]
+    if device.name.startswith("NVIDIA GeForce GTX 1660"):
+        with pytest.raises(NotEnoughVramError, match="need at least"):
+            plan_run(full_size(models.SD15), device)  # 5.6 GB free cannot hold SD1.5 in fp32
+        device = dataclasses.replace(device, free_vram_gb=7.9, total_vram_gb=8.0)  # a roomier 16xx
+    plan = plan_run(full_size(models.SD15), device)
+    assert plan.precision == expected
+    assert any(note.startswith(expected) for note in plan.notes)
+    # whatever the precision, the plan's expected peaks fit in the free memory (fp32
+    # weights take twice the room, so such cards get a lighter tier)
+    assert max(plan.estimated_train_gb, plan.estimated_generate_gb) <= device.free_vram_gb
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -180,3 +181,107 @@ def test_bad_inputs_are_refused_before_loading(tiny_sd15, training_set, tmp_path
 def test_default_steps_scale_with_photos_and_stop_before_over_training():
     assert default_steps(3) == 450
     assert default_steps(12) == MAX_STEPS == 800
+
+
+class _AdamWWithPlainNumbers(torch.optim.AdamW):
+    """AdamW whose per-parameter state also holds a Python int, a float and a flag, as
+    bitsandbytes' 8-bit AdamW keeps ``step`` as an int."""
+
+    def step(self, closure=None):
+        loss = super().step(closure)
+        for group in self.param_groups:
+            for param in group["params"]:
+                state = self.state[param]
+                state["int_step"] = state.get("int_step", 0) + 1
+                state["decay"] = 0.5 * state.get("decay", 2.0)
+                state["seen"] = True
+        return loss
+
+
+def test_checkpoints_keep_optimizer_state_of_every_kind(tiny_sd15, training_set, tmp_path, monkeypatch):
+    """Tensors, ints, floats and flags in the optimizer's state are saved (safetensors +
+    JSON, never pickle) and restored, so a resumed run continues where it stopped."""
+    from headshot_studio.core import training
+
+    made = []
+
+    def optimizer(plan, groups, device):
+        made.append(_AdamWWithPlainNumbers(groups, lr=1e-4))
+        return made[-1]
+
+    monkeypatch.setattr(training, "_optimizer", optimizer)
+    info, plan = setup(tiny_sd15)
+    token = CancelToken()
+    out = tmp_path / "lora"
+    config = TrainingConfig(steps=6, checkpoint_every=2, rank=4)
+    with pytest.raises(Cancelled):
+        train_lora(info, plan, training_set, out, config, on_event=cancel_at_train_step(token, 4), cancel=token)
+    saved = json.loads((latest_checkpoint(out) / "state.json").read_text())["optimizer_values"]
+    assert saved and all(entry["kind"] in ("int", "float", "plain") for entry in saved.values())
+    assert not list(out.rglob("*.pt")) and not list(out.rglob("*.bin"))
+
+    result = train_lora(info, plan, training_set, out, config)
+    assert result.resumed_from_step == 4
+    states = list(made[-1].state.values())
+    assert states and all(s["int_step"] == 6 and type(s["int_step"]) is int for s in states)
+    assert all(s["decay"] == 2.0 * 0.5**6 and s["seen"] is True for s in states)
+    assert all(torch.is_tensor(s["exp_avg"]) for s in states)
+
+
+def test_optimizer_state_split_and_join_are_inverse():
+    from headshot_studio.core.training import join_optimizer_state, split_optimizer_state
+
+    state = {0: {"step": 3, "lr": float("nan"), "flag": False, "none": None, "m": torch.ones(2)},
+             1: {"step": 7, "q": torch.zeros(3, dtype=torch.uint8)}}
+    tensors, values = split_optimizer_state(state)
+    back = join_optimizer_state(tensors, json.loads(json.dumps(values)))
+    assert back[0]["step"] == 3 and type(back[0]["step"]) is int and back[1]["step"] == 7
+    assert back[0]["lr"] != back[0]["lr"] and back[0]["flag"] is False and back[0]["none"] is None
+    assert torch.equal(back[0]["m"], state[0]["m"]) and back[1]["q"].dtype == torch.uint8
+    with pytest.raises(TypeError, match="cannot be saved"):
+        split_optimizer_state({0: {"odd": object()}})
+
+
+def _drawn_photos(monkeypatch):
+    """Record which photo every draw of the training loop showed."""
+    from headshot_studio.core import training
+
+    drawn = []
+    real = training._sample_index
+
+    def recording(seed, position, n_images):
+        drawn.append(real(seed, position, n_images))
+        return drawn[-1]
+
+    monkeypatch.setattr(training, "_sample_index", recording)
+    return drawn
+
+
+def test_every_photo_is_shown_equally_often_whatever_the_batch_size(tiny_sd15, training_set, tmp_path, monkeypatch):
+    """A 16 GB card (batch 2) and an 8 GB card (batch 1) show each photo the same number
+    of times, and a run whose batch is halved after running out of memory shows the
+    rest of the same order: the amount of training does not depend on the card."""
+    info, plan = setup(tiny_sd15)
+    config = TrainingConfig(steps=9, rank=4, checkpoint_every=4)
+
+    drawn = _drawn_photos(monkeypatch)
+    train_lora(info, plan, training_set, tmp_path / "batch1", config)
+    batch_1 = list(drawn)
+
+    drawn.clear()
+    events = []
+    train_lora(info, dataclasses.replace(plan, train_batch_size=2), training_set, tmp_path / "batch2", config,
+               on_event=events.append)
+    assert drawn == batch_1  # the same photos, in the same order
+    assert [e.step for e in events if e.stage == Stage.TRAIN] == [2, 4, 6, 8, 9]  # 5 optimizer steps
+
+    # batch 4 stopped after 4 images, then continued with batch 1 (the out-of-memory retry)
+    drawn.clear()
+    token = CancelToken()
+    out = tmp_path / "halved"
+    with pytest.raises(Cancelled):
+        train_lora(info, dataclasses.replace(plan, train_batch_size=4), training_set, out, config,
+                   on_event=cancel_at_train_step(token, 4), cancel=token)
+    assert latest_checkpoint(out).name == "step-000004"
+    result = train_lora(info, plan, training_set, out, config)
+    assert result.resumed_from_step == 4 and drawn == batch_1
