@@ -275,7 +275,7 @@ def _run_request(args: argparse.Namespace, session, reuse_face: bool, printer: P
     from headshot_studio.core.export import check_export_folder
     from headshot_studio.core.files import printable
     from headshot_studio.core.hardware import detect_device, plan_run
-    from headshot_studio.core.models import default_model, resolve_model
+    from headshot_studio.core.models import check_same_family, resolve_model, session_model
     from headshot_studio.core.pipeline import RunRequest, check_run, estimate_finished_bytes
     from headshot_studio.core.postprocess import PostprocessOptions
     from headshot_studio.core.training import TrainingConfig
@@ -290,8 +290,11 @@ def _run_request(args: argparse.Namespace, session, reuse_face: bool, printer: P
     training = TrainingConfig(**values["training"])
 
     extra = _extra_model_dirs()
-    model_choice = args.model or recorded.get("model_id")
-    model = resolve_model(model_choice, extra) if model_choice else default_model(extra, settings.default_model)
+    if args.model:
+        model = resolve_model(args.model, extra)
+        check_same_family(recorded, model)  # a session goes on with the family it started with
+    else:
+        model = session_model(recorded, extra, settings.default_model)
     device = detect_device()
     plan = plan_run(model, device, train_text_encoder=training.train_text_encoder, allow_cpu=args.allow_cpu or settings.allow_cpu)
     printer.say(f"Session: {printable(session.name)} ({session.id})")
@@ -372,12 +375,18 @@ def cmd_models(args: argparse.Namespace) -> int:
                 printer.say(f"DAMAGED {info.id}: {exc.message}")
         return EXIT_FAILED if failed else EXIT_OK
     if args.models_command == "import":
-        from headshot_studio.core.events import CancelToken
+        from headshot_studio.core.events import CancelToken, Cancelled
+        from headshot_studio.core.files import printable
 
         token = CancelToken()
-        with CancelOnInterrupt(token, printer):
-            info = models.import_model(Path(args.path), name=args.name, on_event=printer, cancel=token)
-        printer.say(f"Imported “{info.name}” as {info.id} ({info.architecture_name}); licence: {info.licence}")
+        try:
+            with CancelOnInterrupt(token, printer):
+                info = models.import_model(Path(args.path), name=args.name, on_event=printer, cancel=token)
+        except Cancelled:
+            printer.say("\nImport cancelled: nothing was added.")
+            return EXIT_CANCELLED
+        printer.say(f"Imported “{printable(info.name)}” as {info.id} ({info.architecture_name}); "
+                    f"licence: {info.licence}")
         return EXIT_OK
     raise AssertionError(args.models_command)
 
@@ -386,28 +395,44 @@ def cmd_check(args: argparse.Namespace) -> int:
     """The photo report is the result: exit 0 even when photos are rejected."""
     import json
 
-    from headshot_studio.core.events import InputError
+    from headshot_studio.core.events import InputError, ModelNotFoundError
     from headshot_studio.core.faces import load_face_analyzer
     from headshot_studio.core.images import display_name, scan_photos
-    from headshot_studio.core.models import model_roots
-    from headshot_studio.core.quality import check_photos, default_cache
+    from headshot_studio.core.files import printable
+    from headshot_studio.core.models import default_model, model_roots, resolve_model
+    from headshot_studio.core.quality import THRESHOLDS, check_photos, default_cache, thresholds_for
+    from headshot_studio.settings import load_settings
 
     try:
         scan = scan_photos([Path(p) for p in args.paths])
     except InputError as exc:
-        print(f"Error: {exc.message}", file=sys.stderr)
+        print(f"Error: {printable(exc.message)}", file=sys.stderr)
         return EXIT_USAGE
-    analyzer = load_face_analyzer(root for root, _ in model_roots(_extra_model_dirs()))
+    # Face sizes are judged for the model the photos will train (SDXL needs larger faces
+    # than SD1.5): --model, else the default one; with no model installed, for SD1.5.
+    extra = _extra_model_dirs()
+    try:
+        model = resolve_model(args.model, extra) if args.model else default_model(extra, load_settings().default_model)
+        thresholds = thresholds_for(model.native_resolution())
+        judged_for = f"Face sizes judged for {printable(model.name)} ({thresholds.training_resolution}-pixel training)."
+    except ModelNotFoundError:
+        if args.model:
+            raise
+        thresholds = THRESHOLDS
+        judged_for = (f"Face sizes judged for SD1.5-class models ({thresholds.training_resolution}-pixel "
+                      "training); no model is installed yet.")
+    analyzer = load_face_analyzer(root for root, _ in model_roots(extra))
     printer = None if args.json else ProgressPrinter()
     # Every candidate gets a verdict, those that cannot even be opened included (a link
     # that leads nowhere, a pipe): check_photos says why without opening them.
-    result = check_photos(scan.files, analyzer, default_cache(), on_event=printer)
+    result = check_photos(scan.files, analyzer, default_cache(), on_event=printer, thresholds=thresholds)
     if args.json:
         report = {"photos": [r.to_dict() for r in result.photos], "set": result.to_dict(),
                   "not_checked": [str(p) for p in scan.not_checked]}
         print(json.dumps(report, indent=2))
         return EXIT_OK
     printer.finish_line()
+    print(judged_for)
     labels = {"ok": "OK    ", "warn": "WARN  ", "reject": "REJECT"}
     for report in result.photos:
         print(f"{labels[report.verdict.value]} {display_name(report.file)}: {report.message}")
@@ -436,7 +461,7 @@ def cmd_styles(args: argparse.Namespace) -> int:
     for style in styles.values():
         print(f"{style.id}\t{printable(style.name)}\t{style.source}\t{printable(style.description)}")
     for error in errors:
-        print(f"Error: {error.message}", file=sys.stderr)
+        print(f"Error: {printable(error.message)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -537,6 +562,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check selfies: a verdict and a fix for every photo, and for the set")
     check.add_argument("paths", nargs="+", metavar="PATH", help="photos or folders of photos")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--model", metavar="ID|PATH",
+                       help="judge face sizes for this model's training size (default: the default model)")
     check.set_defaults(handler=cmd_check)
 
     selftest = sub.add_parser("selftest", help="check this installation with a tiny built-in model")
@@ -570,6 +597,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     from headshot_studio.core.events import Cancelled, HeadshotError, describe_error
+    from headshot_studio.core.files import printable
     from headshot_studio.logs import setup_logging
 
     parser = build_parser()
@@ -578,7 +606,7 @@ def _main(argv: list[str] | None) -> int:
     try:
         return args.handler(args)
     except UsageError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(f"Error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except Cancelled:
         print("\nCancelled. Everything finished so far is kept.", file=sys.stderr)
@@ -588,7 +616,8 @@ def _main(argv: list[str] | None) -> int:
         # The kind and the plain message, not the details: those name the files and folders
         # involved (a photo "Alex Morgan 2.jpg"), which the log must not (logs.py).
         log.error("%s (%s): %s", kind, type(exc).__name__, message)
-        print(f"\nError: {message}", file=sys.stderr)
+        # printable(): messages quote file names, which may carry terminal control codes
+        print(f"\nError: {printable(message)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)

@@ -232,6 +232,23 @@ def test_check_reports_every_photo_and_the_set(photos_dir, tmp_path, capsys):
     assert report["set"]["ready"] is False and report["set"]["usable_count"] == 1
 
 
+def test_check_judges_face_sizes_for_the_models_training_size(photos_dir, tiny_sdxl, capsys):
+    """`check --model` judges faces for that model's native size: a model trained at
+    1024 px needs faces twice as large as SD1.5 (the tiny model, at 64 px, needs none)."""
+    from headshot_studio.testing.tiny_model import claim_native_resolution
+
+    assert run_cli("check", "--model", str(tiny_sdxl), str(photos_dir / "selfie-0.jpg")) == 0
+    out = capsys.readouterr().out
+    assert "Face sizes judged for tiny-sdxl (64-pixel training)." in out and "Good photo." in out
+    claim_native_resolution(tiny_sdxl, 1024)
+    assert run_cli("check", "--model", str(tiny_sdxl), str(photos_dir / "selfie-0.jpg")) == 0
+    out = capsys.readouterr().out
+    assert "Face sizes judged for tiny-sdxl (1024-pixel training)." in out
+    assert "selfie-0.jpg: Your face is" in out and "for this model's 1024-pixel training" in out
+    assert run_cli("check", "--model", "no-such-model", str(photos_dir)) != 0
+    assert "No model called “no-such-model”" in capsys.readouterr().err
+
+
 def test_check_usage_errors_exit_2(tmp_path, capsys):
     assert run_cli("check", str(tmp_path / "missing")) == 2
     assert "does not exist" in capsys.readouterr().err
@@ -250,3 +267,81 @@ def test_selftest_passes_quickly(capsys):
     for stage in ("build tiny model", "verify model", "train face (LoRA)", "generate images"):
         assert f"PASS  {stage}" in out
     assert "FAIL" not in out
+
+
+def _interrupt_training_at(monkeypatch, step: int):
+    """Press Ctrl-C once training reports `step`; returns a function that stops doing so
+    (without undoing the other patches of the test's isolation)."""
+    real_call = cli.ProgressPrinter.__call__
+    interrupted = []
+
+    def press_ctrl_c(self, event):
+        real_call(self, event)
+        if event.stage.value == "train" and event.step == step and not interrupted:
+            interrupted.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(cli.ProgressPrinter, "__call__", press_ctrl_c)
+    return lambda: monkeypatch.setattr(cli.ProgressPrinter, "__call__", real_call)
+
+
+def test_a_run_started_from_a_model_folder_resumes_with_that_model(tiny_sd15, tiny_sdxl, photos_dir, monkeypatch, capsys):
+    """`run --model PATH` records the folder; `run --resume` continues with it even when
+    another model is installed (the default would be that one)."""
+    models.import_model(tiny_sdxl, name="Installed other")
+    stop_interrupting = _interrupt_training_at(monkeypatch, 4)
+    args = ["run", "--photos", str(photos_dir), "--model", str(tiny_sd15), "--styles", "legal", "--count", "1",
+            "--steps", "2", "--no-upscale", "--train-steps", "6", "--checkpoint-every", "2"]
+    assert run_cli(*args) == cli.EXIT_CANCELLED
+    session = only_session()
+    assert session.manifest["settings"]["model_path"] == str(tiny_sd15)
+    stop_interrupting()
+    capsys.readouterr()
+
+    assert run_cli("run", "--resume") == 0
+    assert f"Model: {tiny_sd15.name} " in capsys.readouterr().err
+    training = json.loads((session.lora_dir / "training.json").read_text())
+    assert training["resumed_from_step"] == 4 and training["steps_done"] == 6
+    assert only_session().state == "finished"
+
+
+def test_resuming_when_the_models_folder_is_gone_says_what_to_do(tiny_sd15, photos_dir, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    moved = shutil.copytree(tiny_sd15, tmp_path / "my-model")
+    stop_interrupting = _interrupt_training_at(monkeypatch, 2)
+    args = ["run", "--photos", str(photos_dir), "--model", str(moved), "--styles", "legal", "--count", "1",
+            "--steps", "2", "--no-upscale", "--train-steps", "4", "--checkpoint-every", "2"]
+    assert run_cli(*args) == cli.EXIT_CANCELLED
+    stop_interrupting()
+    shutil.rmtree(moved)
+    capsys.readouterr()
+    assert run_cli("run", "--resume") != 0
+    err = capsys.readouterr().err
+    assert "my-model" in err and str(moved) in err and "import it again" in err
+    assert "went wrong" not in err
+
+
+def test_resuming_after_the_models_folder_was_replaced_by_another_family_is_refused(
+        tiny_sd15, tiny_sdxl, photos_dir, tmp_path, monkeypatch, capsys):
+    """The folder a session started with now holds an SDXL model: its SD1.5 training
+    checkpoints must not be dropped as "damaged" and training restarted on the new model."""
+    import shutil
+
+    folder = shutil.copytree(tiny_sd15, tmp_path / "my-model")
+    stop_interrupting = _interrupt_training_at(monkeypatch, 2)
+    args = ["--model", str(folder), "--styles", "legal", "--count", "1", "--steps", "2", "--no-upscale",
+            "--train-steps", "4", "--checkpoint-every", "2"]
+    assert run_cli("run", "--photos", str(photos_dir), *args) == cli.EXIT_CANCELLED
+    stop_interrupting()
+    session = only_session()
+    assert session.manifest["settings"]["model_architecture"] == "sd15"
+    shutil.rmtree(folder)
+    shutil.copytree(tiny_sdxl, folder)
+    checkpoints = sorted((session.lora_dir / "checkpoints").iterdir())
+    capsys.readouterr()
+    for resume in (["run", "--resume"], ["run", "--resume", *args]):  # recorded, and named again
+        assert run_cli(*resume) == cli.EXIT_FAILED
+        err = capsys.readouterr().err
+        assert "started with an SD1.5-class model" in err and "is now an SDXL-class one" in err, err
+        assert sorted((session.lora_dir / "checkpoints").iterdir()) == checkpoints  # nothing lost

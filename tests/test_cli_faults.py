@@ -184,3 +184,119 @@ def test_a_retry_notice_is_printed_as_its_own_line():
     printer(JobEvent(Stage.TRAIN, 4, 10, "Learning the face: step 4 of 10"))
     lines = stream.getvalue().splitlines()
     assert lines[1] == pipeline.OUT_OF_MEMORY_RETRY_MESSAGE and "4/10" in lines[2]
+
+
+def _wait_with_peak(process: subprocess.Popen, timeout: float) -> int:
+    """Wait for ``process``; returns its peak memory (max RSS, bytes) from the kernel's
+    accounting of that one process."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_maxrss * 1024
+        if time.monotonic() > deadline:
+            process.kill()
+            os.wait4(process.pid, 0)
+            raise AssertionError(f"no end within {timeout} s")
+        time.sleep(0.2)
+
+
+FULL_SIZE_TIMEOUT_S = 1800  # each command; the whole test takes about 10 minutes on 2 cores
+MEMORY_LIMIT = 20 * 2**30  # a 24 GB machine, with room for the system and the test itself
+
+
+@posix_only
+@pytest.mark.timeout(4 * FULL_SIZE_TIMEOUT_S)
+def test_a_full_size_sd15_checkpoint_runs_on_the_processor_killed_and_resumed(photos_dir, tmp_path, capsys):
+    """The whole app with a full-size SD1.5 file in the layout people download (random
+    weights): import, then `run --allow-cpu` at its native 512 px: photos, crops, 2
+    training steps with a checkpoint, SIGKILL after the first, `run --resume`, 1 image
+    with 2 denoising steps, face detail, ranking. Then the face-detail pass itself on a
+    real face, with that model and the learned face. Peak memory of each process is
+    printed and must leave room on a 24 GB machine."""
+    import gc
+
+    import numpy as np
+
+    from PIL import Image
+
+    from headshot_studio.core import models
+    from headshot_studio.core.checkpoints import SD15
+    from headshot_studio.core.faces import load_face_analyzer
+    from headshot_studio.core.generation import GenerationRequest, Generator
+    from headshot_studio.core.hardware import DeviceInfo, plan_run
+    from headshot_studio.core.postprocess import PostprocessOptions, retouch
+    from headshot_studio.testing.checkpoint_corpus import random_base_checkpoint
+
+    from headshot_studio import offline
+
+    offline.contain_library_files()  # as the app does first: the model libraries cache in its folders
+    peaks = {}
+    file = tmp_path / "v1-5-random.safetensors"
+    random_base_checkpoint(file, SD15, ema=False)
+    log = tmp_path / "import.log"
+    with log.open("ab") as out:
+        importing = subprocess.Popen([sys.executable, "-m", "headshot_studio", "models", "import", str(file)],
+                                     stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
+    peaks["import"] = _wait_with_peak(importing, FULL_SIZE_TIMEOUT_S)
+    assert importing.returncode == 0, log.read_text(errors="replace")[-3000:]
+    file.unlink()
+    (info,) = models.find_models()
+    assert info.is_full_size() and info.native_resolution() == 512
+
+    args = ["--model", info.id, "--allow-cpu", "--styles", "legal", "--count", "1", "--steps", "2",
+            "--no-upscale", "--train-steps", "2", "--checkpoint-every", "1"]
+    first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
+    process = start_run(["--photos", str(photos_dir), *args], first_log)
+    try:
+        deadline = time.monotonic() + FULL_SIZE_TIMEOUT_S
+        while checkpoint_steps(session_folder()) != [1]:
+            assert process.poll() is None, first_log.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, "no training checkpoint in time"
+            time.sleep(0.2)
+        process.kill()
+        peaks["run until killed"] = _wait_with_peak(process, 60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    folder = session_folder()
+    assert process.returncode == -signal.SIGKILL and not (folder / "lora" / "lora.safetensors").exists()
+    crops = sorted((folder / "training").glob("*.png"))
+    assert crops and all(Image.open(crop).size == (512, 512) for crop in crops)
+
+    resumed = start_run(["--resume", *args], second_log)
+    peaks["resumed run"] = _wait_with_peak(resumed, FULL_SIZE_TIMEOUT_S)
+    assert resumed.returncode == 0, second_log.read_text(errors="replace")[-3000:]
+    training = json.loads((folder / "lora" / "training.json").read_text())
+    assert (training["resumed_from_step"], training["steps_done"]) == (1, 2)
+    (session,) = list_sessions()
+    (entry,) = session.gallery()
+    final = session.final_dir / entry["file"]
+    assert Image.open(final).size == (512, 512)
+    settings = json.loads(final.with_suffix(".json").read_text())
+    assert settings["steps"] == 2 and settings["model_id"] == info.id and "face_detail" in settings["postprocess"]
+    assert "combined" in entry["scores"], entry  # ranked
+
+    # The face-detail pass at full size, on a real face (random weights draw no face of
+    # their own for the run's pass to find).
+    plan = plan_run(info, DeviceInfo(kind="cpu", name="test cpu"), allow_cpu=True)
+    photo = Image.open(sorted(photos_dir.glob("*.jpg"))[0]).convert("RGB")
+    photo.thumbnail((512, 512))
+    analyzer = load_face_analyzer(())
+    face = analyzer.detect(np.asarray(photo))[0]
+    generator = Generator(info, plan, folder / "lora" / "lora.safetensors")
+    request = GenerationRequest("a photo of a person", seed=1, steps=2)
+    detailed, done = retouch(photo, face, PostprocessOptions(upscale=1),
+                             refine=lambda crop: generator.refine(crop, request, 0.5), resolution=plan.resolution)
+    assert isinstance(done["face_detail"], dict) and detailed.size == photo.size
+    left, top, right, bottom = (int(v) for v in face.box)
+    changed = np.abs(np.asarray(detailed, dtype=float) - np.asarray(photo, dtype=float))
+    assert changed[top:bottom, left:right].mean() > 1.0
+    generator = detailed = None  # the full-size model leaves memory before the figures
+    gc.collect()
+
+    with capsys.disabled():
+        print("\nfull-size SD1.5 on the processor, peak memory: "
+              + ", ".join(f"{stage} {peak / 2**30:.1f} GiB" for stage, peak in peaks.items()))
+    assert all(peak < MEMORY_LIMIT for peak in peaks.values()), peaks

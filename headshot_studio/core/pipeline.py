@@ -68,7 +68,7 @@ from headshot_studio.core.hardware import RunPlan, free_gpu_memory, is_out_of_me
 from headshot_studio.core.models import ModelInfo, ensure_verified, model_roots
 from headshot_studio.core.native import load_model_libraries
 from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, UpscaleJob, retouch
-from headshot_studio.core.quality import check_photos, default_cache
+from headshot_studio.core.quality import check_photos, default_cache, thresholds_for
 from headshot_studio.core.ranking import rank_images, reference_embedding
 from headshot_studio.core.session import Session, delete_copied_photos, session_lock
 from headshot_studio.core.styles import compose_prompt, get_style
@@ -124,6 +124,8 @@ class RunRequest:
         """What the session records, so a resumed run does the same work."""
         return {
             "model_id": self.model.id,
+            "model_path": str(self.model.path) if self.model.source == "path" else None,
+            "model_architecture": self.model.architecture,
             "styles": list(self.styles),
             "count": self.count,
             "counts": list(self.counts) if self.counts else None,
@@ -403,7 +405,9 @@ def _run_stages(session: Session, request: RunRequest, batches, analyzer, on_eve
     photos_gone = bool(session.manifest.get("photos_deleted")) and lora_path is not None
     if not request.reuse_face and not photos_gone:
         # 2. Check the photos; a set that is not ready stops here, before training time.
-        set_report = check_photos(session.photo_paths(), analyzer, default_cache(), on_event=on_event, cancel=cancel)
+        # Face sizes are judged for the plan's training resolution (SDXL needs larger faces).
+        set_report = check_photos(session.photo_paths(), analyzer, default_cache(), on_event=on_event,
+                                  cancel=cancel, thresholds=thresholds_for(plan.resolution))
         write_json_atomic(
             session.reports_file,
             {"set": set_report.to_dict(), "photos": [report.to_dict() for report in set_report.photos]},

@@ -46,10 +46,14 @@ class Thresholds:
     analysis_side: int = 1024
     # Training crops are 512 px (SD1.5-class); a photo smaller than that cannot fill one.
     min_image_side: int = 512
+    # The size faces are trained at: the model's native resolution (512 px for SD1.5-class
+    # models, 1024 for SDXL; see thresholds_for). The face-size limits follow it.
+    training_resolution: int = 512
     # Face size is measured by the distance between the eye centres (the same for every
     # backend, unlike box sizes). The training crop spans 5 eye distances, so 100 px
     # fills a 512 px crop without upscaling; below 50 px it would be upscaled 2x or more.
-    # (100 px between the eyes is a face about 250 px wide.)
+    # (100 px between the eyes is a face about 250 px wide.) For 1024 px training both
+    # double: an SDXL session warns below 200 px and rejects below 100 px.
     warn_eye_distance_px: float = 100.0
     reject_eye_distance_px: float = 50.0
     # A face box reaching past the photo's edge by more than this fraction of its size
@@ -99,6 +103,19 @@ class Thresholds:
 THRESHOLDS = Thresholds()
 
 
+def thresholds_for(training_resolution: int) -> Thresholds:
+    """The thresholds for faces trained at ``training_resolution`` px: a photo is judged
+    by how much its face would be enlarged to fill the training crop (up to 1x is fine,
+    over 2x is refused), so a face that is plenty for SD1.5 can be too small for SDXL."""
+    scale = training_resolution / THRESHOLDS.training_resolution
+    return replace(
+        THRESHOLDS,
+        training_resolution=training_resolution,
+        warn_eye_distance_px=THRESHOLDS.warn_eye_distance_px * scale,
+        reject_eye_distance_px=THRESHOLDS.reject_eye_distance_px * scale,
+    )
+
+
 @dataclass(frozen=True)
 class Issue:
     code: str
@@ -122,6 +139,7 @@ class PhotoReport:
     content_hash: str = ""
     difference_hash: int | None = None
     face_brightness: float | None = None  # median face luminance, 0-255 (for set variety)
+    training_resolution: int = THRESHOLDS.training_resolution  # what the face size was judged for
 
     @property
     def usable(self) -> bool:
@@ -158,6 +176,7 @@ class PhotoReport:
             "scores": {k: round(v, 3) for k, v in self.scores.items()},
             "image_size": list(self.image_size) if self.image_size else None,
             "faces_found": self.faces_found,
+            "training_resolution": self.training_resolution,
             "face": face,
         }
 
@@ -297,7 +316,8 @@ def check_photo(
         loaded = load_image(path, max_side=t.analysis_side)
     except ImageLoadError as exc:
         issue = Issue("unreadable", Verdict.REJECT, 0.0, exc.message)
-        return PhotoReport(file=path, verdict=Verdict.REJECT, issues=(issue,), content_hash=content_hash or "")
+        return PhotoReport(file=path, verdict=Verdict.REJECT, issues=(issue,), content_hash=content_hash or "",
+                           training_resolution=t.training_resolution)
     image = np.asarray(loaded.image)
     issues: list[Issue] = []
     scores: dict[str, float] = {}
@@ -318,7 +338,8 @@ def check_photo(
 
     faces = analyzer.detect(image)
     base = {"file": path, "image_size": loaded.original_size, "content_hash": content_hash or "",
-            "difference_hash": difference_hash(image), "faces_found": len(faces)}
+            "difference_hash": difference_hash(image), "faces_found": len(faces),
+            "training_resolution": t.training_resolution}
     if not faces:
         issues.append(
             Issue("no_face", Verdict.REJECT, 0.0,
@@ -346,13 +367,20 @@ def check_photo(
     # Size of the face, in full-size pixels.
     eye_px = face.eye_distance * to_full
     scores["face_size"] = min(1.0, eye_px / t.warn_eye_distance_px)
+    enlarged = t.warn_eye_distance_px / max(eye_px, 1e-6)  # to fill the training crop
+    training = f"for this model's {t.training_resolution}-pixel training"
     issue = _graded(
         "face_too_small",
         scores["face_size"],
         1.0,
         t.reject_eye_distance_px / t.warn_eye_distance_px,
-        f"Your face is small in this photo (about {face.width * to_full:.0f} pixels wide). Move closer to "
-        "the camera so your face fills about a third of the picture.",
+        (f"Your face is too small in this photo (about {face.width * to_full:.0f} pixels wide): it would "
+         f"have to be enlarged {enlarged:.1f} times {training}, and the learned face would come out soft. "
+         "Move closer to the camera so your face fills about a third of the picture.")
+        if eye_px < t.reject_eye_distance_px else
+        (f"Your face is a little small in this photo (about {face.width * to_full:.0f} pixels wide): it will "
+         f"be enlarged {enlarged:.1f} times {training}, which softens it. Move closer to the camera so "
+         "your face fills about a third of the picture."),
     )
     if issue:
         issues.append(issue)
@@ -438,11 +466,12 @@ class ReportCache:
         self._memory: dict[str, PhotoReport] = {}
         self._lock = threading.Lock()
 
-    def _key(self, content_hash: str, analyzer: FaceAnalyzer) -> str:
-        return f"{content_hash}-{analyzer.name}-v{ANALYSIS_VERSION}"
+    def _key(self, content_hash: str, analyzer: FaceAnalyzer, training_resolution: int) -> str:
+        return f"{content_hash}-{analyzer.name}-{training_resolution}px-v{ANALYSIS_VERSION}"
 
-    def get(self, content_hash: str, analyzer: FaceAnalyzer, path: Path) -> PhotoReport | None:
-        key = self._key(content_hash, analyzer)
+    def get(self, content_hash: str, analyzer: FaceAnalyzer, path: Path,
+            training_resolution: int = THRESHOLDS.training_resolution) -> PhotoReport | None:
+        key = self._key(content_hash, analyzer, training_resolution)
         with self._lock:
             report = self._memory.get(key)
         if report is None and self.folder is not None:
@@ -453,7 +482,7 @@ class ReportCache:
         return replace(report, file=Path(path)) if report is not None else None
 
     def put(self, report: PhotoReport, analyzer: FaceAnalyzer) -> None:
-        key = self._key(report.content_hash, analyzer)
+        key = self._key(report.content_hash, analyzer, report.training_resolution)
         with self._lock:
             self._memory[key] = report
         if self.folder is not None:
@@ -487,6 +516,7 @@ def _report_to_json(report: PhotoReport) -> dict:
         "content_hash": report.content_hash,
         "difference_hash": report.difference_hash,
         "face_brightness": report.face_brightness,
+        "training_resolution": report.training_resolution,
         "face": face,
     }
 
@@ -514,6 +544,7 @@ def _report_from_json(path: Path) -> PhotoReport | None:
             content_hash=data["content_hash"],
             difference_hash=data["difference_hash"],
             face_brightness=data["face_brightness"],
+            training_resolution=int(data["training_resolution"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None  # missing or damaged: analyse again
@@ -531,7 +562,7 @@ def analyze_photo(path: Path, analyzer: FaceAnalyzer, cache: ReportCache | None 
     except OSError:
         return check_photo(path, analyzer, thresholds)  # missing or unreadable: check_photo says why
     if cache is not None:
-        cached = cache.get(content_hash, analyzer, path)
+        cached = cache.get(content_hash, analyzer, path, thresholds.training_resolution)
         if cached is not None:
             return cached
     report = check_photo(path, analyzer, thresholds, content_hash)

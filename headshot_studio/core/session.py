@@ -320,7 +320,7 @@ def validate_manifest(data) -> dict:
     need(_is_text(draft.get("avoid", ""), 100_000), "draft.avoid: not text")
     settings = data.get("settings", {})
     need(isinstance(settings, dict), "settings: not an object")
-    for key in ("model_id", "avoid"):
+    for key in ("model_id", "model_path", "model_architecture", "avoid"):
         need(_is_text(settings.get(key) or "", 100_000), f"settings.{key}: not text")
     for key in ("count", "seed", "steps"):
         need(settings.get(key) is None or _is_count(settings[key]), f"settings.{key}: not a whole number")

@@ -49,7 +49,7 @@ class AppController(QObject):
         self.style_counts: dict[str, int] = {}
         self.avoid = ""
 
-        from headshot_studio.core.quality import default_cache
+        from headshot_studio.core.quality import THRESHOLDS, default_cache
 
         # dlib's Python module must be imported on the main thread: imported first from a
         # pool thread, a later call from another thread can deadlock inside it (seen with
@@ -57,6 +57,7 @@ class AppController(QObject):
         import dlib  # noqa: F401
 
         self.analysis = PhotoAnalysisPool(self._load_analyzer, default_cache(), self)
+        self.analysis.thresholds = THRESHOLDS
         self.analysis.photo_analyzed.connect(self._on_photo_analyzed)
         self.analysis.analysis_failed.connect(self._on_analysis_failed)
         self.setup_worker = JobWorker(self)
@@ -95,6 +96,10 @@ class AppController(QObject):
     def _on_setup(self, result) -> None:
         self.device, self.models = result
         self.setup_changed.emit()
+        # A model imported or removed can change the session's model, and with it the
+        # size faces must have: check the photos again if it did.
+        if self.session is not None and self._photo_thresholds() != self.analysis.thresholds:
+            self._check_all_photos()
 
     def import_model(self, source: Path) -> None:
         from headshot_studio.core.models import import_model
@@ -117,17 +122,35 @@ class AppController(QObject):
 
     def _switch_to(self, session) -> None:
         self.session = session
-        self.reports, self.failed_photos, self.set_report = {}, {}, None
         draft = session.manifest.get("draft", {})
         self.style_counts = dict(draft.get("styles", {}))
         self.avoid = draft.get("avoid", "")
         self.session_changed.emit()
-        self.photos_changed.emit()
+        self._check_all_photos()
         self.styles_changed.emit()
         self.gallery_changed.emit()
+
+    def _photo_thresholds(self):
+        """The photo checks' thresholds for the model this session will train: an SDXL
+        model needs faces twice as large as an SD1.5 one (core/quality.py)."""
+        from headshot_studio.core.events import HeadshotError
+        from headshot_studio.core.models import session_model
+        from headshot_studio.core.quality import THRESHOLDS, thresholds_for
+
+        recorded = self.session.manifest.get("settings", {}) if self.session is not None else {}
+        try:
+            model = session_model(recorded, self.settings.extra_model_dirs(), self.settings.default_model)
+            return thresholds_for(model.native_resolution())
+        except HeadshotError:  # no model yet, or it is gone: the Create page says so
+            return THRESHOLDS
+
+    def _check_all_photos(self) -> None:
         # Every photo, also one whose file has gone since (deleted, or a referenced original
         # moved): its check says so, rather than the photo showing "Checking…" for ever.
-        self.analysis.analyze(session.photo_paths())
+        self.reports, self.failed_photos, self.set_report = {}, {}, None
+        self.analysis.thresholds = self._photo_thresholds()
+        self.photos_changed.emit()
+        self.analysis.analyze(self.session.photo_paths())
 
     def close_session(self) -> None:
         self.session = None
@@ -199,6 +222,8 @@ class AppController(QObject):
     def _on_photo_analyzed(self, path: str, report) -> None:
         if Path(path) not in self.photo_paths():
             return  # removed while it was being checked
+        if report.training_resolution != self.analysis.thresholds.training_resolution:
+            return  # judged for the model used before; its new check is on its way
         self.reports[Path(path)] = report
         self._update_set_report()
         self.photos_changed.emit()
@@ -220,7 +245,7 @@ class AppController(QObject):
         from headshot_studio.core.quality import check_set
 
         ordered = [self.reports[p] for p in self.photo_paths() if p in self.reports]
-        self.set_report = check_set(ordered, self.analysis.analyzer) if ordered else None
+        self.set_report = check_set(ordered, self.analysis.analyzer, self.analysis.thresholds) if ordered else None
 
     def report_for(self, path: Path):
         """The photo's report with the set's findings (duplicate, different person)."""
@@ -280,11 +305,12 @@ class AppController(QObject):
 
     def current_plan(self):
         """(model, RunPlan) a run would use now, on this computer's free graphics memory."""
-        from headshot_studio.core.hardware import plan_run
-        from headshot_studio.core.models import default_model
+        from headshot_studio.core.hardware import measure_free_vram, plan_run
+        from headshot_studio.core.models import session_model
 
-        model = default_model(self.settings.extra_model_dirs(), self.settings.default_model)
-        return model, plan_run(model, self.device, allow_cpu=self.settings.allow_cpu)
+        recorded = self.session.manifest.get("settings", {}) if self.session is not None else {}
+        model = session_model(recorded, self.settings.extra_model_dirs(), self.settings.default_model)
+        return model, plan_run(model, measure_free_vram(self.device), allow_cpu=self.settings.allow_cpu)
 
     def build_request(self, *, reuse_face: bool = False, styles: dict[str, int] | None = None, seed: int | None = None):
         from headshot_studio.core.pipeline import RunRequest, preset_options

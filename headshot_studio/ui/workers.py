@@ -175,6 +175,7 @@ class PhotoAnalysisPool(QObject):
         self._analyzer = None
         self._analyzer_lock = threading.Lock()
         self._cache = cache
+        self.thresholds = None  # the quality thresholds (None: the defaults); set by the controller
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)  # decoding runs in parallel; the face model is shared
 
@@ -186,9 +187,9 @@ class PhotoAnalysisPool(QObject):
             return self._analyzer
 
     def analyze_one(self, path: Path):
-        from headshot_studio.core.quality import analyze_photo
+        from headshot_studio.core.quality import THRESHOLDS, analyze_photo
 
-        return analyze_photo(path, self.analyzer, self._cache)
+        return analyze_photo(path, self.analyzer, self._cache, self.thresholds or THRESHOLDS)
 
     def analyze(self, paths: list[Path]) -> None:
         for path in paths:

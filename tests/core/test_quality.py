@@ -21,6 +21,7 @@ from headshot_studio.core.quality import (
     check_photo,
     check_photos,
     check_set,
+    thresholds_for,
 )
 from headshot_studio.testing import face_photos as fp
 
@@ -224,6 +225,46 @@ def test_reports_are_cached_by_content(photos_dir, analyzer, tmp_path, monkeypat
     from_disk = analyze_photo(copy, analyzer, ReportCache(tmp_path / "cache"))
     assert calls == [] and from_disk.to_dict() | {"file": ""} == first.to_dict() | {"file": ""}
     assert cache.clear() == 1 and not list((tmp_path / "cache").glob("*.json"))
+
+
+def _photo_with_eye_distance(person, clean, eye_px, path):
+    """The person's clean photo scaled so the eyes are ``eye_px`` apart, on a 1400 px canvas."""
+    source, report = clean[person]
+    image = Image.open(source)
+    factor = eye_px / report.face.eye_distance
+    face = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.LANCZOS)
+    canvas = Image.new("RGB", (max(1400, face.width), max(1400, face.height)), (128, 120, 110))
+    canvas.paste(face, ((canvas.width - face.width) // 2, (canvas.height - face.height) // 2))
+    return save(canvas, path)
+
+
+def test_face_size_is_judged_for_the_training_resolution(clean, analyzer, tmp_path):
+    """A face fine for SD1.5's 512 px crops is enlarged for SDXL's 1024 px ones: the photo
+    says so, and one that would be enlarged more than 2x is refused; one cache holds both."""
+    sdxl = thresholds_for(1024)
+    assert (sdxl.warn_eye_distance_px, sdxl.reject_eye_distance_px) == (200, 100)
+    assert thresholds_for(512) == THRESHOLDS
+    cache = ReportCache(tmp_path / "cache")
+    medium = _photo_with_eye_distance("ross", clean, 150, tmp_path / "medium.jpg")
+    small = _photo_with_eye_distance("ross", clean, 80, tmp_path / "small.jpg")
+
+    for_sd15 = analyze_photo(medium, analyzer, cache)
+    for_sdxl = analyze_photo(medium, analyzer, cache, sdxl)
+    assert for_sd15.verdict == Verdict.OK, codes(for_sd15)
+    assert codes(for_sdxl) == {"face_too_small": "warn"} and for_sdxl.usable
+    enlarged = 200 / for_sdxl.face.eye_distance
+    assert 1.2 < enlarged < 1.5
+    assert f"enlarged {enlarged:.1f} times for this model's 1024-pixel training" in for_sdxl.message
+    assert (for_sd15.training_resolution, for_sdxl.training_resolution) == (512, 1024)
+
+    assert codes(analyze_photo(small, analyzer, cache)) == {"face_too_small": "warn"}
+    refused = analyze_photo(small, analyzer, cache, sdxl)
+    assert codes(refused) == {"face_too_small": "reject"} and not refused.usable
+    assert "too small" in refused.message and "1024-pixel training" in refused.message
+    # both judgements are kept apart on disk, and read back as they were made
+    again = ReportCache(tmp_path / "cache")
+    assert analyze_photo(medium, analyzer, again, sdxl).to_dict() | {"file": ""} == for_sdxl.to_dict() | {"file": ""}
+    assert analyze_photo(medium, analyzer, again).verdict == Verdict.OK
 
 
 def test_json_report_has_no_embedding(clean):

@@ -184,3 +184,26 @@ def test_without_a_session_adding_is_off_and_says_why(qtbot, controller, page, p
     controller.new_session("Test")
     assert not notice.isVisible()
     assert page.findChild(QWidget, "addPhotosButton").isEnabled()
+
+
+def test_faces_are_judged_for_the_sessions_model_and_again_when_it_changes(qtbot, controller, page, photos_dir, tiny_sdxl):
+    """With a model trained at 1024 px installed, a selfie fine for SD1.5 says it will be
+    enlarged; when that model is removed, the photos are checked again for the default."""
+    import shutil
+
+    from headshot_studio.core import models
+    from headshot_studio.testing.tiny_model import claim_native_resolution
+
+    installed = models.import_model(claim_native_resolution(tiny_sdxl, 1024), name="Big XL")
+    controller.new_session("Test")
+    controller.add_photos([photos_dir / "selfie-0.jpg"])
+    wait_checked(qtbot, page, 1)
+    assert "1024-pixel training" in grid(page).item(0).text()
+    assert controller.analysis.thresholds.training_resolution == 1024
+
+    shutil.rmtree(installed.path)
+    with qtbot.waitSignal(controller.setup_changed, timeout=CHECK_TIMEOUT_MS):
+        controller.refresh_setup()
+    qtbot.waitUntil(lambda: controller.analysis.thresholds.training_resolution == 512, timeout=CHECK_TIMEOUT_MS)
+    wait_checked(qtbot, page, 1)
+    assert grid(page).item(0).text() == "Good photo."
