@@ -169,6 +169,12 @@ class NotEnoughVramError(HeadshotError):
     kind = "not_enough_vram"
 
 
+class NotEnoughMemoryError(HeadshotError):
+    """Too little of the computer's own memory for a run on the processor."""
+
+    kind = "not_enough_memory"
+
+
 class GpuOutOfMemoryError(NotEnoughVramError):
     """The graphics card ran out of memory during a run, even after one retry with
     lighter settings (see ``hardware.smaller_plan``)."""

@@ -18,7 +18,7 @@ import logging
 import platform
 from dataclasses import dataclass, field, replace
 
-from headshot_studio.core.events import NoGpuError, NotEnoughVramError, Stage
+from headshot_studio.core.events import NoGpuError, NotEnoughMemoryError, NotEnoughVramError, Stage
 from headshot_studio.core.models import SDXL, ModelInfo
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ class DeviceInfo:
     total_vram_gb: float = 0.0
     free_vram_gb: float = 0.0
     compute_capability: tuple[int, int] = (0, 0)  # CUDA compute capability, (8, 6) for an RTX 3060
+    free_ram_gb: float = 0.0  # the computer's memory available now (for processor runs; 0: unknown)
 
     @property
     def torch_device(self) -> str:
@@ -47,7 +48,8 @@ def detect_device() -> DeviceInfo:
     import torch
 
     if not torch.cuda.is_available():
-        return DeviceInfo(kind="cpu", name=platform.processor() or platform.machine() or "CPU")
+        return DeviceInfo(kind="cpu", name=platform.processor() or platform.machine() or "CPU",
+                          free_ram_gb=available_ram_gb())
     try:
         free, total = torch.cuda.mem_get_info(0)
     except RuntimeError as exc:  # driver present but not answering (after a crash or update)
@@ -61,11 +63,22 @@ def detect_device() -> DeviceInfo:
     )
 
 
+def available_ram_gb() -> float:
+    """The computer's memory available to a new run now, in GB (0 when unknown)."""
+    try:
+        import psutil
+
+        return psutil.virtual_memory().available / 2**30
+    except Exception:  # an unusual system psutil cannot read: no check rather than no run
+        return 0.0
+
+
 def measure_free_vram(device: DeviceInfo) -> DeviceInfo:
-    """``device`` with its free graphics memory measured now (other programs come and
-    go: a plan is made from what is free when the run starts, not when the app did)."""
+    """``device`` with its free memory measured now (other programs come and go: a plan
+    is made from what is free when the run starts, not when the app did): graphics
+    memory on a GPU, the computer's memory on the processor."""
     if device.kind != "cuda":
-        return device
+        return replace(device, free_ram_gb=available_ram_gb())
     import torch
 
     try:
@@ -167,6 +180,13 @@ _TIERS = {
 }
 
 
+# Memory a full-size run on the processor needs (fp32 weights, 512/1024 px training), GB.
+# Measured on a 24 GB machine (2026-12-02, tests/test_cli_faults.py): SD1.5 peaked at
+# 7.2 GiB; SDXL was ended by the kernel at 24.2 GiB in its first training step, so its
+# figure is a floor with a margin, not a measured peak.
+CPU_RAM_GB = {"sd15": 8.0, "sdxl": 28.0}
+
+
 def plan_run(
     model: ModelInfo,
     device: DeviceInfo,
@@ -181,8 +201,19 @@ def plan_run(
     """
     resolution = model.native_resolution()
     cache_text = not train_text_encoder  # a text encoder being trained must stay live
+    architecture = "sdxl" if model.architecture == SDXL else "sd15"
     if device.kind != "cuda":
         full_size = model.is_full_size()
+        need = CPU_RAM_GB[architecture]
+        if full_size and allow_cpu and 0 < device.free_ram_gb < need:
+            # Without this the operating system ends the run mid-training, without a word.
+            raise NotEnoughMemoryError(
+                f"This computer has {device.free_ram_gb:.1f} GB of memory available, and a run of a "
+                f"{model.architecture_name} model on the processor needs about {need:.0f} GB. Close other "
+                "programs and try again"
+                + (", or use a Stable Diffusion 1.5 model, which needs less." if architecture == "sdxl" else "."),
+                details=f"{device.describe()}; model: {model.name}",
+            )
         if full_size and not allow_cpu:
             raise NoGpuError(
                 "No NVIDIA graphics card was found, and Headshot Studio needs one to learn a face "
@@ -208,10 +239,9 @@ def plan_run(
             vae_tiling=False,
             cpu_offload=False,
             notes=notes,
-            architecture="sdxl" if model.architecture == SDXL else "sd15",
+            architecture=architecture,
         )
 
-    architecture = "sdxl" if model.architecture == SDXL else "sd15"
     precision, precision_note = choose_precision(device)
     # The tiers are measured in half precision; full-precision weights take twice the room.
     usable_gb = device.free_vram_gb

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from headshot_studio.core import models
-from headshot_studio.core.events import NoGpuError, NotEnoughVramError, Stage
+from headshot_studio.core.events import NoGpuError, NotEnoughMemoryError, NotEnoughVramError, Stage
 from headshot_studio.core.hardware import DeviceInfo, detect_device, is_out_of_memory, plan_run, smaller_plan
 
 
@@ -57,6 +57,29 @@ def test_full_size_model_without_gpu_is_refused_in_plain_words():
 def test_expert_override_allows_cpu():
     plan = plan_run(full_size(models.SD15), CPU, allow_cpu=True)
     assert plan.device == "cpu" and any("hours" in note for note in plan.notes)
+
+
+def test_a_processor_run_without_enough_memory_is_refused_before_it_starts():
+    """SDXL on the processor was ended by the kernel at 24.2 GiB mid-training on a 24 GB
+    machine, without a word: the plan now says so first, with the figures."""
+    import dataclasses
+
+    with pytest.raises(NotEnoughMemoryError) as caught:
+        plan_run(full_size(models.SDXL), dataclasses.replace(CPU, free_ram_gb=20.0), allow_cpu=True)
+    assert "20.0 GB of memory available" in caught.value.message
+    assert "Stable Diffusion 1.5 model, which needs less" in caught.value.message
+    assert plan_run(full_size(models.SD15), dataclasses.replace(CPU, free_ram_gb=20.0), allow_cpu=True)
+    with pytest.raises(NotEnoughMemoryError):
+        plan_run(full_size(models.SD15), dataclasses.replace(CPU, free_ram_gb=5.0), allow_cpu=True)
+    assert plan_run(full_size(models.SDXL), dataclasses.replace(CPU, free_ram_gb=0.0), allow_cpu=True)  # unknown
+
+
+def test_this_computers_memory_is_measured_for_processor_runs():
+    import psutil
+
+    device = detect_device()
+    if device.kind == "cpu":
+        assert 0 < device.free_ram_gb <= psutil.virtual_memory().total / 2**30
 
 
 @pytest.mark.parametrize(
