@@ -45,7 +45,6 @@ import argparse
 import contextlib
 import dataclasses
 import datetime
-import gc
 import json
 import math
 import os
@@ -69,6 +68,8 @@ import torch  # noqa: E402
 
 import reference_recipe  # noqa: E402  (benchmarks/ is not a package)
 
+from headshot_studio.testing.full_size import free_memory  # noqa: E402
+
 ARCHITECTURES = {"sd15": "SD1.5", "sdxl": "SDXL"}
 PROMPT = "a professional studio headshot photo of ohwx person"
 CAPTION = "a photo of ohwx person"
@@ -83,12 +84,6 @@ TINY_DEFAULTS = {"train_steps": 3, "warmup_steps": 1, "images": 2, "denoise_step
 
 
 # --- memory and timing helpers ----------------------------------------------------------
-
-
-def free_memory() -> None:
-    gc.collect()
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
 
 
 def sync(cuda: bool) -> None:

@@ -115,11 +115,15 @@ def check_unet_inputs(channels: object, model_name: str) -> None:
         raise _refuse(model_name, what, instead)
 
 
+def _refuse_edm(model_name: str) -> UnsupportedModelError:
+    return _refuse(model_name, "an EDM model (such as Playground v2.5 or CosXL), trained with a noise schedule "
+                   "Headshot Studio cannot learn on", "Import a regular SDXL model instead.")
+
+
 def check_scheduler(scheduler_class: object, model_name: str) -> None:
     """Refuse a diffusers model whose scheduler is an EDM one (Playground v2.5, CosXL)."""
     if isinstance(scheduler_class, str) and scheduler_class.startswith("EDM"):
-        raise _refuse(model_name, "an EDM model (such as Playground v2.5 or CosXL), trained with a noise schedule "
-                      "Headshot Studio cannot learn on", "Import a regular SDXL model instead.")
+        raise _refuse_edm(model_name)
 
 
 def ema_key(unet_key: str) -> str:
@@ -218,7 +222,7 @@ def classify_checkpoint(header: dict, file_name: str) -> CheckpointFacts:
 
     # 5. Training objective (the keys ComfyUI and the trainers that made these files use).
     if "edm_mean" in keys or "edm_std" in keys or any(key.startswith("edm_vpred.") for key in keys):
-        check_scheduler("EDM", file_name)
+        raise _refuse_edm(file_name)
     v_pred = "v_pred" in keys
     zero_snr = v_pred and "ztsnr" in keys
 

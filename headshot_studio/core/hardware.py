@@ -19,7 +19,7 @@ import platform
 from dataclasses import dataclass, field, replace
 
 from headshot_studio.core.events import NoGpuError, NotEnoughMemoryError, NotEnoughVramError, Stage
-from headshot_studio.core.models import SDXL, ModelInfo
+from headshot_studio.core.models import ModelInfo
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def plan_run(
     """
     resolution = model.native_resolution()
     cache_text = not train_text_encoder  # a text encoder being trained must stay live
-    architecture = "sdxl" if model.architecture == SDXL else "sd15"
+    architecture = model.architecture  # "sd15" or "sdxl", the keys of the tables here
     if device.kind != "cuda":
         full_size = model.is_full_size()
         need = CPU_RAM_GB[architecture]
@@ -244,16 +244,12 @@ def plan_run(
 
     precision, precision_note = choose_precision(device)
     # The tiers are measured in half precision; full-precision weights take twice the room.
-    usable_gb = device.free_vram_gb
-    if precision == "fp32":
-        usable_gb -= sum(_PARAMS_M[architecture].values()) * 2 / 1024
+    fp32_extra_gb = sum(_PARAMS_M[architecture].values()) * 2 / 1024 if precision == "fp32" else 0.0
     for min_gb, batch, checkpointing, gen_batch, slicing, tiling, offload in _TIERS[architecture]:
-        if usable_gb >= min_gb:
+        if device.free_vram_gb - fp32_extra_gb >= min_gb:
             break
     else:
-        need = _TIERS[architecture][-1][0]
-        if precision == "fp32":
-            need += sum(_PARAMS_M[architecture].values()) * 2 / 1024
+        need = _TIERS[architecture][-1][0] + fp32_extra_gb
         raise NotEnoughVramError(
             f"Your graphics card has {device.free_vram_gb:.1f} GB of free memory, and "
             f"{model.architecture_name} models need at least {need:.0f} GB on it. Close other programs "

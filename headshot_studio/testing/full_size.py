@@ -15,6 +15,15 @@ def _read_config(folder: Path, name: str = "config.json") -> dict:
     return json.loads((folder / name).read_text(encoding="utf-8"))
 
 
+def free_memory() -> None:
+    """Give back what unreachable tensors held: Python's garbage, then the GPU's cache."""
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
 def build_full_size_folder(arch: str, folder: Path, device: str) -> None:
     """Write a full-size ``arch`` ("sd15" or "sdxl") model with random weights in fp16.
 
@@ -28,11 +37,6 @@ def build_full_size_folder(arch: str, folder: Path, device: str) -> None:
 
     source = paths.model_configs_dir() / arch
     torch.manual_seed(0)
-
-    def free_memory() -> None:
-        gc.collect()
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
 
     def make(factory):
         with torch.device(device):

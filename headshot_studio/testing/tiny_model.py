@@ -196,15 +196,21 @@ def build_tiny_sdxl(folder: Path, seed: int = 0) -> Path:
     return folder
 
 
+def edit_config(folder: Path, name: str, **changes) -> dict:
+    """Change entries of a model folder's JSON config ``name`` (``unet/config.json``...);
+    returns the config as it was, to put back."""
+    path = folder / name
+    original = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(original | changes), encoding="utf-8")
+    return original
+
+
 def claim_native_resolution(folder: Path, resolution: int) -> Path:
     """Make a built model's configs say it was trained at ``resolution`` px (the UNet's
     sample size times the VAE's scale), e.g. 1024 to stand in for SDXL where only the
     size matters (photo checks); its weights stay tiny."""
     vae = json.loads((folder / "vae" / "config.json").read_text(encoding="utf-8"))
-    config_file = folder / "unet" / "config.json"
-    config = json.loads(config_file.read_text(encoding="utf-8"))
-    config["sample_size"] = resolution // 2 ** (len(vae["block_out_channels"]) - 1)
-    config_file.write_text(json.dumps(config), encoding="utf-8")
+    edit_config(folder, "unet/config.json", sample_size=resolution // 2 ** (len(vae["block_out_channels"]) - 1))
     return folder
 
 

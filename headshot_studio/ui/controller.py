@@ -56,8 +56,7 @@ class AppController(QObject):
         # two photo checks at once). The import is quick; the models still load lazily.
         import dlib  # noqa: F401
 
-        self.analysis = PhotoAnalysisPool(self._load_analyzer, default_cache(), self)
-        self.analysis.thresholds = THRESHOLDS
+        self.analysis = PhotoAnalysisPool(self._load_analyzer, default_cache(), THRESHOLDS, self)
         self.analysis.photo_analyzed.connect(self._on_photo_analyzed)
         self.analysis.analysis_failed.connect(self._on_analysis_failed)
         self.setup_worker = JobWorker(self)
@@ -134,13 +133,10 @@ class AppController(QObject):
         """The photo checks' thresholds for the model this session will train: an SDXL
         model needs faces twice as large as an SD1.5 one (core/quality.py)."""
         from headshot_studio.core.events import HeadshotError
-        from headshot_studio.core.models import session_model
         from headshot_studio.core.quality import THRESHOLDS, thresholds_for
 
-        recorded = self.session.manifest.get("settings", {}) if self.session is not None else {}
         try:
-            model = session_model(recorded, self.settings.extra_model_dirs(), self.settings.default_model)
-            return thresholds_for(model.native_resolution())
+            return thresholds_for(self._session_model().native_resolution())
         except HeadshotError:  # no model yet, or it is gone: the Create page says so
             return THRESHOLDS
 
@@ -303,13 +299,18 @@ class AppController(QObject):
             return False, "A run is in progress."
         return True, "Ready to create your headshots."
 
-    def current_plan(self):
-        """(model, RunPlan) a run would use now, on this computer's free graphics memory."""
-        from headshot_studio.core.hardware import measure_free_vram, plan_run
+    def _session_model(self):
+        """The model the open session continues with (core.models.session_model)."""
         from headshot_studio.core.models import session_model
 
         recorded = self.session.manifest.get("settings", {}) if self.session is not None else {}
-        model = session_model(recorded, self.settings.extra_model_dirs(), self.settings.default_model)
+        return session_model(recorded, self.settings.extra_model_dirs(), self.settings.default_model)
+
+    def current_plan(self):
+        """(model, RunPlan) a run would use now, on this computer's free graphics memory."""
+        from headshot_studio.core.hardware import measure_free_vram, plan_run
+
+        model = self._session_model()
         return model, plan_run(model, measure_free_vram(self.device), allow_cpu=self.settings.allow_cpu)
 
     def build_request(self, *, reuse_face: bool = False, styles: dict[str, int] | None = None, seed: int | None = None):

@@ -169,13 +169,13 @@ class PhotoAnalysisPool(QObject):
     photo_analyzed = Signal(str, object)
     analysis_failed = Signal(str, str, str, str)  # path, kind, message, details
 
-    def __init__(self, analyzer_factory: Callable[[], Any], cache, parent: QObject | None = None) -> None:
+    def __init__(self, analyzer_factory: Callable[[], Any], cache, thresholds, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._analyzer_factory = analyzer_factory
         self._analyzer = None
         self._analyzer_lock = threading.Lock()
         self._cache = cache
-        self.thresholds = None  # the quality thresholds (None: the defaults); set by the controller
+        self.thresholds = thresholds  # core.quality.Thresholds; the controller changes them with the model
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)  # decoding runs in parallel; the face model is shared
 
@@ -187,9 +187,9 @@ class PhotoAnalysisPool(QObject):
             return self._analyzer
 
     def analyze_one(self, path: Path):
-        from headshot_studio.core.quality import THRESHOLDS, analyze_photo
+        from headshot_studio.core.quality import analyze_photo
 
-        return analyze_photo(path, self.analyzer, self._cache, self.thresholds or THRESHOLDS)
+        return analyze_photo(path, self.analyzer, self._cache, self.thresholds)
 
     def analyze(self, paths: list[Path]) -> None:
         for path in paths:

@@ -109,14 +109,13 @@ def test_v_prediction_and_zero_terminal_snr_are_recognised(layouts):
 
 
 def test_diffusers_folders_of_other_kinds_are_refused(tiny_sd15):
-    config = tiny_sd15 / "unet" / "config.json"
-    original = json.loads(config.read_text())
-    config.write_text(json.dumps(original | {"in_channels": 9}))
+    from headshot_studio.testing.tiny_model import edit_config
+
+    original = edit_config(tiny_sd15, "unet/config.json", in_channels=9)
     with pytest.raises(UnsupportedModelError, match="inpainting"):
         models.check_model_folder(tiny_sd15)
-    config.write_text(json.dumps(original))
-    scheduler = tiny_sd15 / "scheduler" / "scheduler_config.json"
-    scheduler.write_text(json.dumps(json.loads(scheduler.read_text()) | {"_class_name": "EDMDPMSolverMultistepScheduler"}))
+    edit_config(tiny_sd15, "unet/config.json", **original)
+    edit_config(tiny_sd15, "scheduler/scheduler_config.json", _class_name="EDMDPMSolverMultistepScheduler")
     with pytest.raises(UnsupportedModelError, match="EDM"):
         models.check_model_folder(tiny_sd15)
 

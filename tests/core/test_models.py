@@ -19,6 +19,7 @@ from headshot_studio.core.events import (
     UnsupportedModelError,
 )
 from headshot_studio.testing.single_file import write_single_file_checkpoint
+from headshot_studio.testing.tiny_model import edit_config
 
 
 def test_manifest_lists_known_models_with_checksums_and_licences():
@@ -240,15 +241,13 @@ def test_shipped_tokenizers_are_clips():
 def test_a_damaged_size_in_the_config_is_reported_not_used(tiny_sd15, sample_size):
     """A crafted or damaged unet/config.json must not become a size that divides by zero
     or judges photos for 10^22-pixel training: it is reported as a damaged file."""
-    config_file = tiny_sd15 / "unet" / "config.json"
-    config_file.write_text(json.dumps(json.loads(config_file.read_text()) | {"sample_size": sample_size}))
+    edit_config(tiny_sd15, "unet/config.json", sample_size=sample_size)
     with pytest.raises(ModelDamagedError, match="damaged file unet/config.json"):
         models.model_info(tiny_sd15, "path").native_resolution()
 
 
 @pytest.mark.parametrize("blocks", [[], list(range(70)), "abcdefghijklmnop"])
 def test_a_damaged_vae_config_is_reported_not_used(tiny_sd15, blocks):
-    config_file = tiny_sd15 / "vae" / "config.json"
-    config_file.write_text(json.dumps(json.loads(config_file.read_text()) | {"block_out_channels": blocks}))
+    edit_config(tiny_sd15, "vae/config.json", block_out_channels=blocks)
     with pytest.raises(ModelDamagedError, match="damaged file"):
         models.model_info(tiny_sd15, "path").native_resolution()

@@ -35,6 +35,13 @@ def cancel_at_train_step(token: CancelToken, step: int):
     return on_event
 
 
+def train_and_cancel_at(step: int, *args) -> None:
+    """``train_lora(*args)``, cancelled once training reports ``step`` (which it must reach)."""
+    token = CancelToken()
+    with pytest.raises(Cancelled):
+        train_lora(*args, on_event=cancel_at_train_step(token, step), cancel=token)
+
+
 def setup(model_dir):
     info = models.model_info(model_dir, "path")
     return info, plan_run(info, CPU)
@@ -120,11 +127,9 @@ def test_cancel_mid_training_checkpoints_and_resume_finishes_like_an_uninterrupt
 
 def test_checkpoints_are_kept_every_n_steps_and_pruned(tiny_sd15, training_set, tmp_path):
     info, plan = setup(tiny_sd15)
-    token = CancelToken()
     out = tmp_path / "lora"
     config = TrainingConfig(steps=20, checkpoint_every=2, keep_checkpoints=2)
-    with pytest.raises(Cancelled):
-        train_lora(info, plan, training_set, out, config, on_event=cancel_at_train_step(token, 9), cancel=token)
+    train_and_cancel_at(9, info, plan, training_set, out, config)
     kept = sorted(p.name for p in (out / CHECKPOINTS_DIR).glob("step-*"))
     assert kept == ["step-000008", "step-000009"]
 
@@ -133,11 +138,9 @@ def test_a_damaged_checkpoint_is_passed_over_for_the_one_before(tiny_sd15, train
     """A power cut while a checkpoint was written can leave its files short: resuming
     takes the previous checkpoint instead of failing (or loading half a state)."""
     info, plan = setup(tiny_sd15)
-    token = CancelToken()
     out = tmp_path / "lora"
     config = TrainingConfig(steps=12, checkpoint_every=2, keep_checkpoints=2)
-    with pytest.raises(Cancelled):
-        train_lora(info, plan, training_set, out, config, on_event=cancel_at_train_step(token, 9), cancel=token)
+    train_and_cancel_at(9, info, plan, training_set, out, config)
     newest = latest_checkpoint(out)
     assert newest.name == "step-000009"
     weights = newest / "lora.safetensors"
@@ -152,10 +155,8 @@ def test_a_damaged_checkpoint_is_passed_over_for_the_one_before(tiny_sd15, train
 
 def test_resume_refuses_a_checkpoint_from_other_settings(tiny_sd15, training_set, tmp_path):
     info, plan = setup(tiny_sd15)
-    token = CancelToken()
     out = tmp_path / "lora"
-    with pytest.raises(Cancelled):
-        train_lora(info, plan, training_set, out, TrainingConfig(steps=8, rank=4), on_event=cancel_at_train_step(token, 3), cancel=token)
+    train_and_cancel_at(3, info, plan, training_set, out, TrainingConfig(steps=8, rank=4))
     with pytest.raises(InputError, match="different photos or settings"):
         train_lora(info, plan, training_set, out, TrainingConfig(steps=8, rank=8))
     # Starting over (no resume) discards the old checkpoints and works.
@@ -211,11 +212,9 @@ def test_checkpoints_keep_optimizer_state_of_every_kind(tiny_sd15, training_set,
 
     monkeypatch.setattr(training, "_optimizer", optimizer)
     info, plan = setup(tiny_sd15)
-    token = CancelToken()
     out = tmp_path / "lora"
     config = TrainingConfig(steps=6, checkpoint_every=2, rank=4)
-    with pytest.raises(Cancelled):
-        train_lora(info, plan, training_set, out, config, on_event=cancel_at_train_step(token, 4), cancel=token)
+    train_and_cancel_at(4, info, plan, training_set, out, config)
     saved = json.loads((latest_checkpoint(out) / "state.json").read_text())["optimizer_values"]
     assert saved and all(entry["kind"] in ("int", "float", "plain") for entry in saved.values())
     assert not list(out.rglob("*.pt")) and not list(out.rglob("*.bin"))
@@ -277,11 +276,8 @@ def test_every_photo_is_shown_equally_often_whatever_the_batch_size(tiny_sd15, t
 
     # batch 4 stopped after 4 images, then continued with batch 1 (the out-of-memory retry)
     drawn.clear()
-    token = CancelToken()
     out = tmp_path / "halved"
-    with pytest.raises(Cancelled):
-        train_lora(info, dataclasses.replace(plan, train_batch_size=4), training_set, out, config,
-                   on_event=cancel_at_train_step(token, 4), cancel=token)
+    train_and_cancel_at(4, info, dataclasses.replace(plan, train_batch_size=4), training_set, out, config)
     assert latest_checkpoint(out).name == "step-000004"
     result = train_lora(info, plan, training_set, out, config)
     assert result.resumed_from_step == 4 and drawn == batch_1

@@ -7,7 +7,6 @@ memory, precision and speed depend on shapes, not on what the weights learned.
 from __future__ import annotations
 
 import dataclasses
-import gc
 
 import numpy as np
 import pytest
@@ -17,6 +16,7 @@ from headshot_studio.core import models
 from headshot_studio.core.generation import GenerationRequest, Generator
 from headshot_studio.core.hardware import choose_precision, detect_device, plan_run
 from headshot_studio.core.training import TrainingConfig, train_lora
+from headshot_studio.testing import full_size
 from headshot_studio.testing.synthetic import make_photo
 
 pytestmark = [
@@ -28,22 +28,19 @@ ESTIMATE_TOLERANCE = 0.15  # measured peaks within 15% of the plan's estimates
 
 
 def free_memory() -> None:
-    gc.collect()
-    torch.cuda.empty_cache()
+    full_size.free_memory()
     torch.cuda.reset_peak_memory_stats()
 
 
 @pytest.fixture(scope="module")
-def full_size(tmp_path_factory):
+def full_size_model(tmp_path_factory):
     """A function giving the full-size SD1.5 or SDXL model (built once per module)."""
-    from headshot_studio.testing.full_size import build_full_size_folder
-
     built = {}
 
     def get(arch: str):
         if arch not in built:
             folder = tmp_path_factory.mktemp("models") / f"full-{arch}"
-            build_full_size_folder(arch, folder, "cuda")
+            full_size.build_full_size_folder(arch, folder, "cuda")
             built[arch] = models.model_info(folder, "path")
         return built[arch]
 
@@ -108,8 +105,8 @@ def test_an_8bit_adamw_checkpoint_restores_exactly(tmp_path):
 
 
 @pytest.mark.parametrize("arch", ["sd15", "sdxl"])
-def test_measured_peaks_match_the_plans_estimates(arch, full_size, tmp_path):
-    model = full_size(arch)
+def test_measured_peaks_match_the_plans_estimates(arch, full_size_model, tmp_path):
+    model = full_size_model(arch)
     free_memory()
     plan = plan_run(model, detect_device())
     assert plan.resolution == (1024 if arch == "sdxl" else 512)
@@ -130,11 +127,11 @@ def test_measured_peaks_match_the_plans_estimates(arch, full_size, tmp_path):
 
 
 @pytest.mark.parametrize(("arch", "cap_gb"), [("sd15", 8), ("sdxl", 12), ("sd15", 12)])
-def test_a_card_capped_to_its_size_gets_a_plan_that_runs(arch, cap_gb, full_size, tmp_path):
+def test_a_card_capped_to_its_size_gets_a_plan_that_runs(arch, cap_gb, full_size_model, tmp_path):
     """An 8 or 12 GB card, simulated by capping this process's share of the real one: the
     planner picks a lighter plan, and training and a batch of images run without running
     out of memory."""
-    model = full_size(arch)
+    model = full_size_model(arch)
     free_memory()
     total = torch.cuda.get_device_properties(0).total_memory
     torch.cuda.set_per_process_memory_fraction(cap_gb * 2**30 / total, 0)
@@ -152,11 +149,11 @@ def test_a_card_capped_to_its_size_gets_a_plan_that_runs(arch, cap_gb, full_size
         free_memory()
 
 
-def test_sdxl_in_half_precision_decodes_without_nan(full_size, tmp_path):
+def test_sdxl_in_half_precision_decodes_without_nan(full_size_model, tmp_path):
     """The plan of a pre-Ampere card (fp16) on SDXL: the VAE decodes in fp32 as its config
     asks, so no NaN (black image) comes out. With random weights this checks the upcast,
     not the real VAE's overflow, which only real weights show."""
-    model = full_size("sdxl")
+    model = full_size_model("sdxl")
     free_memory()
     plan = dataclasses.replace(plan_run(model, detect_device()), precision="fp16", generation_batch_size=1)
     generator = Generator(model, plan)
