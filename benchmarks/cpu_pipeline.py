@@ -31,7 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import reference_recipe  # noqa: E402  (benchmarks/ is not a package)
@@ -162,13 +163,21 @@ def app_start() -> None:
 
 
 def responsiveness(root: Path, photos: list[Path]) -> None:
-    from headshot_studio.testing.responsiveness import run_in_window
+    import importlib.util
+
+    # The harness drives the window, so it lives with the UI tests (tests/ui/responsiveness.py).
+    spec = importlib.util.spec_from_file_location("responsiveness", ROOT / "tests" / "ui" / "responsiveness.py")
+    harness = sys.modules["responsiveness"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    run_in_window = harness.run_in_window
 
     os.environ["HEADSHOT_STUDIO_HOME"] = str(root / "home")
     report = run_in_window(root, photos, ("corporate-executive", "tech-casual"), images_per_style=4)
     print(f"5. the window's thread during a whole run started from the window (fast preset: {report.seconds:.1f} s, "
-          f"{report.events} progress events): longest gap between event-loop ticks {1000 * report.longest_gap:.1f} ms "
-          f"(goal: under 100 ms); while the 8 selfies were checked: {1000 * report.analysis_gap:.1f} ms")
+          f"{report.events} progress events): longest gap between event-loop ticks {1000 * report.longest_gap:.1f} ms, "
+          f"{1000 * report.longest_own_gap:.1f} ms of it the thread's own (goal: under 100 ms); while the 8 selfies "
+          f"were checked: {1000 * report.analysis_gap:.1f} ms ({1000 * report.analysis_own_gap:.1f} ms own); the thread "
+          f"waited {report.waited:.1f} s for a processor")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from the installed packages' metadata, so they are the ones actually shipped.
 from __future__ import annotations
 
 import json
+import logging
 import platform
 import sys
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from importlib import metadata
 from pathlib import Path
 
 from headshot_studio import __version__, paths
+
+log = logging.getLogger(__name__)
 
 # Written into resources/models/bundled/ by installer/bundle_models.py.
 BUNDLED_LICENCE_FILE = "licences.json"
@@ -92,9 +95,12 @@ def bundled_model_licences(folder: Path | None = None) -> list[Component]:
     path = (folder or paths.bundled_models_dir()) / BUNDLED_LICENCE_FILE
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))["models"]
+        if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+            raise TypeError(f"“models” holds {type(entries).__name__}, not a list of entries")
     except FileNotFoundError:
         return []
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("the bundled models' licence list %s is damaged: %s", path.name, exc)
         return [Component(path.name, "base model", "unknown: the bundled licence list is damaged; reinstall")]
     components = []
     for entry in entries:

@@ -55,7 +55,9 @@ class ProgressPrinter:
         self._last_draw = 0.0
 
     def __call__(self, event) -> None:
-        if event.is_notice:  # a message without progress (a retry with lighter settings)
+        from headshot_studio.core.events import Notice
+
+        if isinstance(event, Notice):  # a message without progress (a retry with lighter settings)
             if event.message:
                 self.say(event.message)
             return
@@ -124,46 +126,26 @@ def _extra_model_dirs() -> list[Path]:
     return load_settings().extra_model_dirs()
 
 
-# CLI option -> (settings section, field). Sections: "run" (RunRequest), "training"
-# (TrainingConfig), "postprocess" (PostprocessOptions).
-RUN_OPTIONS = {
-    "styles": ("run", "styles"),
-    "count": ("run", "count"),
-    "seed": ("run", "seed"),
-    "avoid": ("run", "avoid"),
-    "steps": ("run", "steps"),
-    "train_steps": ("training", "steps"),
-    "rank": ("training", "rank"),
-    "learning_rate": ("training", "learning_rate"),
-    "train_text_encoder": ("training", "train_text_encoder"),
-    "checkpoint_every": ("training", "checkpoint_every"),
-    "upscale": ("postprocess", "upscale"),
-    "face_detail": ("postprocess", "face_detail"),
-    "colour": ("postprocess", "colour"),
-}
+# CLI options -> RunOverrides: the run's own fields, then TrainingConfig and
+# PostprocessOptions fields.
+RUN_OPTIONS = ("styles", "count", "seed", "avoid", "steps", "model")
+TRAINING_OPTIONS = {"train_steps": "steps", "rank": "rank", "learning_rate": "learning_rate",
+                    "train_text_encoder": "train_text_encoder", "checkpoint_every": "checkpoint_every"}
+POSTPROCESS_OPTIONS = ("upscale", "face_detail", "colour")
 
 
-def _run_settings(args: argparse.Namespace, recorded: dict, settings) -> dict[str, dict]:
-    """Values for each section: options given now, else the ones the session recorded,
-    else the user's settings; the dataclass defaults do the rest."""
-    values = {
-        "run": {"count": settings.images_per_style},
-        "training": {"checkpoint_every": settings.checkpoint_every},
-        "postprocess": {},
-    }
-    for key in ("styles", "count", "seed", "avoid", "steps"):
-        if recorded.get(key) is not None:
-            values["run"][key] = recorded[key]
-    values["training"] |= recorded.get("training", {})
-    values["postprocess"] |= recorded.get("postprocess", {})
-    for option, (section, name) in RUN_OPTIONS.items():
-        value = getattr(args, option)
-        if value is not None:
-            values[section][name] = value
-    if "styles" in values["run"]:
-        values["run"]["styles"] = tuple(values["run"]["styles"])
-    values["training"].setdefault("seed", values["run"].get("seed", 0))
-    return values
+def _overrides(args: argparse.Namespace, reuse_face: bool):
+    """The options given on the command line (None: not given) as RunOverrides."""
+    from headshot_studio.core.pipeline import RunOverrides
+
+    return RunOverrides(
+        **{name: getattr(args, name) for name in RUN_OPTIONS},
+        training={field: getattr(args, option) for option, field in TRAINING_OPTIONS.items()
+                  if getattr(args, option) is not None},
+        postprocess={name: getattr(args, name) for name in POSTPROCESS_OPTIONS if getattr(args, name) is not None},
+        allow_cpu=args.allow_cpu,
+        reuse_face=reuse_face,
+    )
 
 
 def _pick_session(args: argparse.Namespace):
@@ -189,43 +171,6 @@ def _pick_session(args: argparse.Namespace):
             raise InputError("There is no unfinished session to continue. Start one with --photos.")
         return unfinished[0], False
     raise UsageError("Say which photos to use (--photos DIR), or which session to continue (--session ID).")
-
-
-def _check_recorded_training(recorded: dict) -> None:
-    """Settings a session recorded must be settings this version knows: a hand-edited or
-    damaged manifest is reported as such, not as an internal error."""
-    from dataclasses import fields
-
-    from headshot_studio.core.postprocess import PostprocessOptions
-    from headshot_studio.core.session import SessionError
-    from headshot_studio.core.training import TrainingConfig
-
-    for section, cls in (("training", TrainingConfig), ("postprocess", PostprocessOptions)):
-        defaults = {f.name: f.default for f in fields(cls)}
-        values = recorded.get(section, {})
-        unknown = set(values) - set(defaults)
-        # a value of another kind than the setting's own (text for a number, NaN...)
-        unknown |= {name for name, value in values.items() if name in defaults and not _same_kind(value, defaults[name])}
-        if unknown:
-            raise SessionError(
-                "This session's recorded settings are damaged, so it cannot be continued. Start a new session "
-                "with the same photos, or delete this one.",
-                details=f"settings.{section}: unknown or ill-typed {sorted(unknown)}",
-            )
-
-
-def _same_kind(value, default) -> bool:
-    """Whether a recorded setting is of the kind its default is (an int also for a float
-    setting; None where the default is None; finite numbers only)."""
-    import math
-
-    if default is None or value is None:
-        return value is None or default is None
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(value, bool) and isinstance(default, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float)) and math.isfinite(value) and (isinstance(value, int) or isinstance(default, float))
-    return isinstance(value, type(default))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -269,47 +214,23 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run_request(args: argparse.Namespace, session, reuse_face: bool, printer: ProgressPrinter):
-    """The run asked for: options, else what the session recorded, else the settings;
-    the model, this computer's plan, and (with --out) a destination checked now, before
-    any work, rather than after an hour."""
+    """The run asked for (core.pipeline.build_request: options, else what the session
+    recorded, else the settings), said before it starts; with --out, the destination is
+    checked now, before any work, rather than after an hour."""
     from headshot_studio.core.export import check_export_folder
     from headshot_studio.core.files import printable
-    from headshot_studio.core.hardware import detect_device, plan_run
-    from headshot_studio.core.models import check_same_family, resolve_model, session_model
-    from headshot_studio.core.pipeline import RunRequest, check_run, estimate_finished_bytes
-    from headshot_studio.core.postprocess import PostprocessOptions
-    from headshot_studio.core.training import TrainingConfig
+    from headshot_studio.core.hardware import detect_device
+    from headshot_studio.core.pipeline import build_request, check_run, estimate_finished_bytes
     from headshot_studio.settings import load_settings
 
-    settings = load_settings()
-    recorded = session.manifest.get("settings", {})
-    _check_recorded_training(recorded)
-    if reuse_face and args.seed is None and recorded:  # more images: new seeds by default
-        recorded = recorded | {"seed": (recorded.get("seed") or 0) + (recorded.get("count") or 0)}
-    values = _run_settings(args, recorded, settings)
-    training = TrainingConfig(**values["training"])
-
-    extra = _extra_model_dirs()
-    if args.model:
-        model = resolve_model(args.model, extra)
-        check_same_family(recorded, model)  # a session goes on with the family it started with
-    else:
-        model = session_model(recorded, extra, settings.default_model)
     device = detect_device()
-    plan = plan_run(model, device, train_text_encoder=training.train_text_encoder, allow_cpu=args.allow_cpu or settings.allow_cpu)
+    request = build_request(session, load_settings(), _overrides(args, reuse_face), device=device)
     printer.say(f"Session: {printable(session.name)} ({session.id})")
-    printer.say(f"Model: {printable(model.name)} ({model.architecture_name})")
+    printer.say(f"Model: {printable(request.model.name)} ({request.model.architecture_name})")
     printer.say(f"Device: {device.describe()}")
-    printer.say(f"Plan: {plan.describe()}")
-    log.info("run: session=%s model=%s device=%s plan=%s", session.log_id, model.id, device.describe(), plan.describe())
-    request = RunRequest(
-        model=model,
-        plan=plan,
-        training=training,
-        postprocess=PostprocessOptions(**values["postprocess"]),
-        reuse_face=reuse_face,
-        **values["run"],
-    )
+    printer.say(f"Plan: {request.plan.describe()}")
+    log.info("run: session=%s model=%s device=%s plan=%s", session.log_id, request.model.id, device.describe(),
+             request.plan.describe())
     if args.out:
         check_export_folder(Path(args.out), estimate_finished_bytes(request, check_run(session, request)))
     return request
@@ -327,7 +248,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         print(f"{session.id}\t{printable(session.name)}\t{session.state}\t{len(session.manifest['photos'])} photos\t"
               f"{images} headshots\t{session.manifest.get('updated_at', '')}")
     for entry in damaged:
-        print(f"{entry.id}\tDAMAGED\t{entry.message}")
+        print(f"{printable(entry.id)}\tDAMAGED\t{printable(entry.message)}")
     return EXIT_OK
 
 
@@ -349,16 +270,19 @@ def cmd_wipe(args: argparse.Namespace) -> int:
 
 def cmd_models(args: argparse.Namespace) -> int:
     from headshot_studio.core import models
+    from headshot_studio.core.files import printable
 
     extra = _extra_model_dirs()
     printer = ProgressPrinter()
     if args.models_command == "list":
-        found = models.find_models(extra)
-        if not found:
+        found, damaged = models.scan_models(extra)
+        if not found and not damaged:
             printer.say("No models installed. Import one with: headshot-studio models import PATH")
         for info in found:
             checked = "checksums recorded" if info.has_checksums else "no checksums"
             print(f"{info.id}\t{info.architecture_name}\t{info.source}\t{checked}\t{info.licence}\t{info.path}")
+        for entry in damaged:  # listed, never hidden: "no models" would send the user the wrong way
+            print(f"{printable(entry.name)}\tDAMAGED\t{entry.source}\t{printable(entry.message)}\t{printable(str(entry.path))}")
         return EXIT_OK
     if args.models_command == "verify":
         targets = [models.resolve_model(i, extra) for i in args.ids] if args.ids else models.find_models(extra)
@@ -376,7 +300,6 @@ def cmd_models(args: argparse.Namespace) -> int:
         return EXIT_FAILED if failed else EXIT_OK
     if args.models_command == "import":
         from headshot_studio.core.events import CancelToken, Cancelled
-        from headshot_studio.core.files import printable
 
         token = CancelToken()
         try:
@@ -502,6 +425,8 @@ class _VersionAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from headshot_studio.core.limits import DEFAULT_UPSCALE, MAX_TRAIN_STEPS, TRAIN_STEPS_PER_PHOTO, UPSCALE_FACTORS
+
     parser = argparse.ArgumentParser(
         prog="headshot-studio", description="Professional headshots from your selfies, made on this PC."
     )
@@ -521,16 +446,18 @@ def build_parser() -> argparse.ArgumentParser:
     images.add_argument("--styles", type=lambda text: tuple(s.strip() for s in text.split(",") if s.strip()),
                         help="comma-separated style ids (see `headshot-studio styles`)")
     images.add_argument("--count", type=int, metavar="N", help="headshots per style (default from settings)")
-    images.add_argument("--seed", type=int, help="first seed; image i of a style uses seed+i (default 0)")
+    images.add_argument("--seed", type=int, help="first seed; image i of a style uses seed+i (default 0; for more headshots, the first unused one)")
     images.add_argument("--avoid", help='what to avoid, e.g. "no glasses, no tie"')
     images.add_argument("--steps", type=int, help="denoising steps per image (default: the style's)")
     images.add_argument("--model", metavar="ID|PATH", help="model id (see `models list`) or a diffusers folder")
-    images.add_argument("--upscale", type=int, choices=(2, 4), help="upscale factor (default 2)")
+    images.add_argument("--upscale", type=int, choices=[f for f in UPSCALE_FACTORS if f > 1],
+                        help=f"upscale factor (default {DEFAULT_UPSCALE}, or the quality preset's)")
     images.add_argument("--no-upscale", dest="upscale", action="store_const", const=1, help="keep the generated size")
     images.add_argument("--no-face-detail", dest="face_detail", action="store_const", const=False, help="skip the face detail pass")
     images.add_argument("--no-colour", dest="colour", action="store_const", const=False, help="skip the colour correction")
     training = run.add_argument_group("learning the face")
-    training.add_argument("--train-steps", type=int, metavar="N", help="training steps (default: 150 per photo, at most 800)")
+    training.add_argument("--train-steps", type=int, metavar="N",
+                          help=f"training steps (default: {TRAIN_STEPS_PER_PHOTO} per photo, at most {MAX_TRAIN_STEPS})")
     training.add_argument("--rank", type=int, help="LoRA rank (default 16)")
     training.add_argument("--learning-rate", type=float, help="LoRA learning rate (default 1e-4)")
     training.add_argument("--train-text-encoder", action="store_true", default=None, help="also train the text encoder(s)")

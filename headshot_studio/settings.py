@@ -14,6 +14,7 @@ from typing import Any
 
 from headshot_studio import paths
 from headshot_studio.core.files import read_json_limited, write_json_atomic
+from headshot_studio.core.limits import DEFAULT_PER_STYLE, MAX_PER_STYLE
 
 MAX_SETTINGS_BYTES = 1024 * 1024  # a settings file is under 2 KB
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ class Settings:
         "", "An extra folder to look for models in (empty: only the app's own folders)."
     )
     default_model: str = _setting("", "Model id used when none is chosen (empty: the first found).")
-    images_per_style: int = _setting(4, "How many headshots to make per style.", min=1, max=100)
+    images_per_style: int = _setting(DEFAULT_PER_STYLE, "How many headshots to make per style.", min=1, max=MAX_PER_STYLE)
     checkpoint_every: int = _setting(
         50, "Save training progress every this many steps, so a stop loses little.", min=1, max=10_000
     )

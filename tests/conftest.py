@@ -17,9 +17,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # tests/hostile_inputs.py, the corpus of hostile files that several test files share, is
 # registered under its name here (the suite imports with --import-mode=importlib, so tests/
 # is not on sys.path): test files then simply ``import hostile_inputs``.
-_spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parent / "hostile_inputs.py")
-sys.modules["hostile_inputs"] = importlib.util.module_from_spec(_spec)  # dataclasses look their module up there
-_spec.loader.exec_module(sys.modules["hostile_inputs"])
+# tests/import_check.py (what a module imports) likewise, for the layering tests.
+for _name in ("hostile_inputs", "import_check"):
+    _spec = importlib.util.spec_from_file_location(_name, Path(__file__).parent / f"{_name}.py")
+    sys.modules[_name] = importlib.util.module_from_spec(_spec)  # dataclasses look their module up there
+    _spec.loader.exec_module(sys.modules[_name])
 
 import pytest  # noqa: E402
 
@@ -35,6 +37,31 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.delenv("HEADSHOT_STUDIO_MODELS", raising=False)
     monkeypatch.delenv("HEADSHOT_STUDIO_RESOURCES", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def cpu_device(request, monkeypatch):
+    """Every test runs on "a computer without an NVIDIA GPU", whatever this machine has:
+    ``hardware.detect_device`` (which the window's controller, the CLI and ``selftest``
+    call) gives the processor, with this machine's free memory as the real one would.
+    A test about another device injects its own DeviceInfo; tests marked ``gpu`` and
+    tests that ask for ``real_device`` see the real detection. (Child processes are not
+    covered: tests that start the app in one and depend on the device hide the GPU there
+    with CUDA_VISIBLE_DEVICES.)"""
+    if request.node.get_closest_marker("gpu") or "real_device" in request.fixturenames:
+        return None
+    from headshot_studio.core import hardware
+
+    def processor_only():
+        return hardware.DeviceInfo(kind="cpu", name="test cpu", free_ram_gb=hardware.available_ram_gb())
+
+    monkeypatch.setattr(hardware, "detect_device", processor_only)
+    return processor_only
+
+
+@pytest.fixture
+def real_device():
+    """Opts a test out of ``cpu_device``: it sees this machine's own device."""
 
 
 @pytest.fixture(autouse=True)

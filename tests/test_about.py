@@ -59,8 +59,19 @@ def test_bundled_licence_list_is_shown_once(tmp_path, monkeypatch, tiny_sd15):
     assert "not for commercial use" in tiny[0].note and "bundled" in tiny[0].note
 
 
-def test_damaged_bundled_licence_list_says_so(tmp_path):
-    (tmp_path / about.BUNDLED_LICENCE_FILE).write_text("{not json")
+@pytest.mark.parametrize("text", ["{not json", "[]", '{"no models": []}', "\xff\xfe"],
+                         ids=["not-json", "a-list", "no-models", "not-text"])
+def test_damaged_bundled_licence_list_says_so(tmp_path, text):
+    """One row in place of the models, naming the file, saying what is wrong and what to do."""
+    (tmp_path / about.BUNDLED_LICENCE_FILE).write_bytes(text.encode("latin-1"))
+    [component] = about.bundled_model_licences(tmp_path)
+    assert (component.name, component.role) == (about.BUNDLED_LICENCE_FILE, "base model")
+    assert component.licence == "unknown: the bundled licence list is damaged; reinstall"
+
+
+@pytest.mark.parametrize("text", ['{"models": 5}', '{"models": [1]}'])
+def test_a_licence_list_of_the_wrong_shape_says_so_too(tmp_path, text):
+    (tmp_path / about.BUNDLED_LICENCE_FILE).write_text(text)
     [component] = about.bundled_model_licences(tmp_path)
     assert "damaged" in component.licence
 

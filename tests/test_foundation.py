@@ -3,12 +3,12 @@ safely, events and error descriptions behave."""
 
 from __future__ import annotations
 
-import ast
 import json
 import time
 from pathlib import Path
 
 import pytest
+from import_check import imports_in, is_window_code  # tests/import_check.py, registered by conftest.py
 
 import headshot_studio
 from headshot_studio import paths
@@ -26,29 +26,53 @@ from headshot_studio.settings import Settings, load_settings, save_settings
 PACKAGE = Path(headshot_studio.__file__).parent
 
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path: Path, source: str | None = None) -> set[str]:
+    """Every module an import statement anywhere in the file (or ``source``, read as that
+    file) names, inside functions too, relative imports resolved against its package."""
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    return imports_in(path.read_text(encoding="utf-8") if source is None else source, package)
 
 
 def test_core_never_imports_qt():
     offenders = {
-        str(path.relative_to(PACKAGE)): sorted(m for m in imported_modules(path) if m.split(".")[0] in {"PySide6", "shiboken6", "PyQt5", "PyQt6"} or m.startswith("headshot_studio.ui"))
+        str(path.relative_to(PACKAGE)): sorted(m for m in imported_modules(path) if is_window_code(m))
         for path in (PACKAGE / "core").rglob("*.py")
     }
     assert not {k: v for k, v in offenders.items() if v}
 
 
-def test_the_checker_above_can_fail(tmp_path):
-    bad = tmp_path / "bad.py"
-    bad.write_text("from PySide6.QtCore import QObject\n")
-    assert "PySide6.QtCore" in imported_modules(bad)
+def loaded_by_importing(modules: list[str]) -> set[str]:
+    """What ``sys.modules`` holds after importing ``modules`` in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    probe = ("import importlib, json, sys\nfor name in sys.argv[1:]: importlib.import_module(name)\n"
+             "print(json.dumps(sorted(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", probe, *modules], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_importing_all_of_core_loads_no_qt():
+    core = sorted(module_name(path) for path in (PACKAGE / "core").rglob("*.py"))
+    assert "headshot_studio.core.pipeline" in core and "headshot_studio.core.faces.helper" in core
+    loaded = loaded_by_importing(core)
+    assert set(core) <= loaded and sorted(m for m in loaded if is_window_code(m)) == []
+
+
+def test_the_checkers_above_can_fail():
+    in_core = PACKAGE / "core" / "faces" / "example.py"  # read as if it were this file
+    source = ("import os\ndef later():\n    from PySide6.QtCore import QObject\n    from ...ui import app\n"
+              "    from .. import events\n    from headshot_studio import ui\n")
+    found = {m for m in imported_modules(in_core, source) if is_window_code(m)}
+    assert found == {"PySide6.QtCore", "PySide6.QtCore.QObject", "headshot_studio.ui", "headshot_studio.ui.app"}
+    assert "headshot_studio.core.events" in imported_modules(in_core, source)  # relative, resolved, not Qt
+    assert any(is_window_code(m) for m in loaded_by_importing(["headshot_studio.ui.workers"]))
 
 
 def test_user_folders_follow_the_home_override(isolated_home):

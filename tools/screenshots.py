@@ -66,8 +66,20 @@ def main(out_dir: Path) -> None:
         window.grab().save(str(out_dir / f"{page}.png"))
         print(f"saved {out_dir / (page + '.png')}")
 
+    def shoot_dialog(dialog, name: str) -> None:
+        dialog.show()
+        loop = QEventLoop()
+        QTimer.singleShot(500, loop.quit)  # let pictures arrive
+        loop.exec()
+        dialog.grab().save(str(out_dir / f"{name}.png"))
+        print(f"saved {out_dir / (name + '.png')}")
+        dialog.close()
+
     shoot("welcome")
-    from headshot_studio.ui.about_dialog import AboutDialog
+    from headshot_studio.ui.dialogs.settings import SettingsDialog
+
+    shoot_dialog(SettingsDialog(window.settings, window), "dialog-settings")
+    from headshot_studio.ui.dialogs.about import AboutDialog
 
     about = AboutDialog([], window)
     about.show()
@@ -81,14 +93,30 @@ def main(out_dir: Path) -> None:
     controller.add_photos([photos])
     wait(lambda: not controller.analysing)
     shoot("photos")
+    photos_page = window.pages["photos"]
+    photos_page.grid.setCurrentRow(2)
+    photos_page.open_details()
+    shoot_dialog(photos_page.details_dialog, "dialog-photo-details")
     controller.set_style_count("corporate-executive", 2)
     controller.set_style_count("tech-casual", 2)
     controller.set_avoid("no glasses")
     shoot("styles")
+    from headshot_studio.ui.dialogs.style_editor import StyleEditorDialog
+
+    styles_page = window.pages["styles"]
+    shoot_dialog(StyleEditorDialog(controller, styles_page.styles["legal"], mode="duplicate", parent=window),
+                 "dialog-style-editor")
     controller.start_run()
     wait(lambda: controller.run_worker.state not in (JobState.RUNNING, JobState.CANCELLING))
     shoot("create")
     shoot("gallery")
+    gallery_page = window.pages["gallery"]
+    gallery_page.grid.setCurrentRow(0)
+    gallery_page.grid.currentItem().setSelected(True)
+    gallery_page.open_zoom()
+    shoot_dialog(gallery_page.zoom_dialog, "dialog-zoom")
+    gallery_page.open_export()
+    shoot_dialog(gallery_page.export_dialog, "dialog-export")
     # a session another program damaged (a manifest cut short): listed, to be deleted
     from headshot_studio import paths
 

@@ -133,6 +133,125 @@ def ema_key(unet_key: str) -> str:
     return EMA_PREFIX + "".join(unet_key.split(".")[1:])
 
 
+def _has(keys, *markers: str) -> bool:
+    """Whether any tensor name contains one of ``markers``."""
+    return any(marker in key for key in keys for marker in markers)
+
+
+def _starts(keys, *prefixes: str) -> bool:
+    """Whether any tensor name starts with one of ``prefixes``."""
+    return any(key.startswith(prefixes) for key in keys)
+
+
+def _refuse_add_ons(keys, file_name: str) -> None:
+    """Step 1: add-ons and other families' files, recognised before anything else (some
+    carry UNet-like names)."""
+    if _has(keys, *_LYCORIS_MARKERS):
+        raise _refuse(file_name, "a LyCORIS add-on (LoHa/LoKr: it changes the style of another model)",
+                      "Import the base model it was made for instead.")
+    if _starts(keys, *_LORA_PREFIXES) or _has(keys, *_LORA_MARKERS):
+        raise _refuse(file_name, "a LoRA add-on (it changes the style of another model)",
+                      "Import the base model it was made for instead.")
+    if keys and all(key in _EMBEDDING_NAMES or key.startswith(_EMBEDDING_PREFIXES) for key in keys):
+        raise _refuse(file_name, "a textual-inversion embedding (a word learned for another model)",
+                      "Import the base model it was made for instead.")
+    if _has(keys, *_CONTROLNET_MARKERS):
+        raise _refuse(file_name, "a ControlNet (it guides another model's pose or layout)")
+    if _starts(keys, "joint_blocks.", UNET_PREFIX + "joint_blocks.", "text_encoders.clip_l.", "text_encoders.clip_g."):
+        raise _refuse(file_name, "a Stable Diffusion 3 model")
+    if _has(keys, "double_blocks.", "single_stream_modulation.", "double_stream_modulation"):
+        raise _refuse(file_name, "a FLUX model")
+
+
+def _refuse_without_unet(keys, file_name: str) -> None:
+    """Step 1, continued: a file with no UNet weights is a part or an upscaler; say which."""
+    if _starts(keys, UNET_PREFIX):
+        return
+    if _starts(keys, *_UPSCALER_MARKERS) or _starts(keys, "model.0.weight"):
+        raise _refuse(file_name, "an upscaler (it enlarges finished pictures; Headshot Studio has "
+                      "its own)")
+    if _starts(keys, *_TEXT_ENCODERS[SD15], *_TEXT_ENCODERS[SDXL], "cond_stage_model."):
+        raise _refuse(file_name, "only part of a checkpoint (it has no image model weights)",
+                      "Import the full checkpoint instead.")
+    if _starts(keys, VAE_PREFIX, "encoder.conv_in.", "decoder.conv_out.", "encoder.down.", "decoder.up."):
+        raise _refuse(file_name, "a VAE only (the part that turns pictures into numbers and back)",
+                      "Import the full checkpoint, which includes a VAE, instead.")
+    if _starts(keys, *_DIFFUSERS_PART_MARKERS):
+        raise _refuse(file_name, "one part of a model saved in diffusers' folder layout",
+                      "Import the whole model folder (the one with model_index.json in it) instead.")
+    raise _refuse(file_name, "not a Stable Diffusion checkpoint (it has no image model in it)")
+
+
+def _check_conv_in(tensors: dict, file_name: str) -> None:
+    """Step 3: the UNet's first layer must take the 4 latent channels of a text-to-image
+    model (not an inpainting, pix2pix or upscaler variant)."""
+    if CONV_IN not in tensors:
+        return
+    conv_in = tensors[CONV_IN].get("shape")
+    if not (isinstance(conv_in, list) and len(conv_in) == 4 and all(type(n) is int for n in conv_in)):
+        raise _refuse(file_name, "damaged (its image model's first layer has an impossible shape)",
+                      "Download or copy the file again.")
+    check_unet_inputs(conv_in[1], file_name)
+
+
+def _architecture(keys, file_name: str) -> str:
+    """Step 4: SD15 or SDXL, from the text encoders; the VAE and every text encoder of
+    that family must be there."""
+    if _starts(keys, "conditioner.embedders.1."):
+        architecture = SDXL
+    elif _starts(keys, "conditioner.embedders.0.model."):
+        raise _refuse(file_name, "the SDXL refiner (it only finishes pictures another model made)",
+                      "Import the SDXL base model (or a model built on it) instead.")
+    elif _starts(keys, "cond_stage_model.transformer."):
+        architecture = SD15
+    else:
+        raise _refuse(file_name, "an image model without its text encoder (only part of a checkpoint)",
+                      "Import the full checkpoint instead.")
+    missing = [prefix for prefix in (VAE_PREFIX, *_TEXT_ENCODERS[architecture]) if not _starts(keys, prefix)]
+    if missing:
+        raise _refuse(file_name, f"only part of a checkpoint (it has no {missing[0].rstrip('.')} weights)",
+                      "Import the full checkpoint instead.")
+    return architecture
+
+
+def _shape_at(tensors: dict, key: str, axis: int) -> int | None:
+    """One dimension of a tensor's shape, or None when the header does not give it."""
+    shape = tensors.get(key, {}).get("shape")
+    return shape[axis] if isinstance(shape, list) and len(shape) > axis and type(shape[axis]) is int else None
+
+
+def _check_unet_fits_text_encoders(tensors: dict, architecture: str, file_name: str) -> None:
+    """Step 4, continued: the UNet's cross-attention width must be the sum of the text
+    encoders' output widths, or the file mixes parts of different models."""
+    text_widths = [_shape_at(tensors, key, 0) for key in _TEXT_WIDTHS[architecture]]
+    contexts = {_shape_at(tensors, key, 1) for key in tensors
+                if key.startswith(UNET_PREFIX) and key.endswith("attn2.to_k.weight")} - {None}
+    if None not in text_widths and contexts and contexts != {sum(text_widths)}:
+        raise _refuse(file_name, "a mix of parts of different model families (its image model does not fit "
+                      "its text encoders)", "Import the original, unmodified checkpoint instead.")
+
+
+def _unet_dtype(unet: dict) -> str:
+    """The dtype most UNet tensors have (a few norms are often kept in fp32; an fp8 file
+    is converted to fp16, not blown up to fp32)."""
+    counts: dict[str, int] = {}
+    for value in unet.values():
+        dtype = value.get("dtype")
+        dtype = "F16" if isinstance(dtype, str) and dtype.startswith("F8") else dtype
+        counts[dtype] = counts.get(dtype, 0) + 1
+    unet_dtype = max(counts, key=counts.get) if counts else "F32"
+    return unet_dtype if unet_dtype in ("F16", "BF16", "F32") else "F32"
+
+
+def _has_complete_ema(tensors: dict, unet: dict) -> bool:
+    """Whether a complete EMA copy of the UNet is there (enough EMA tensors, and one of
+    the same shape for every UNet tensor)."""
+    ema_count = sum(key.startswith(EMA_PREFIX) for key in tensors)
+    return ema_count >= MIN_EMA_TENSORS and all(
+        tensors.get(ema_key(key), {}).get("shape") == value.get("shape") for key, value in unet.items()
+    )
+
+
 def classify_checkpoint(header: dict, file_name: str) -> CheckpointFacts:
     """The facts of a base SD1.5/SDXL checkpoint from its parsed safetensors ``header``
     (tensor name -> {dtype, shape, data_offsets}); every other kind of file is refused
@@ -140,110 +259,36 @@ def classify_checkpoint(header: dict, file_name: str) -> CheckpointFacts:
     tensors = {key: value for key, value in header.items() if key != "__metadata__"}
     keys = tensors.keys()
 
-    def has(*markers: str) -> bool:
-        return any(marker in key for key in keys for marker in markers)
-
-    def starts(*prefixes: str) -> bool:
-        return any(key.startswith(prefixes) for key in keys)
-
     # 1. Add-ons and parts, recognised before anything else (some carry UNet-like names).
-    if has(*_LYCORIS_MARKERS):
-        raise _refuse(file_name, "a LyCORIS add-on (LoHa/LoKr: it changes the style of another model)",
-                      "Import the base model it was made for instead.")
-    if starts(*_LORA_PREFIXES) or has(*_LORA_MARKERS):
-        raise _refuse(file_name, "a LoRA add-on (it changes the style of another model)",
-                      "Import the base model it was made for instead.")
-    if keys and all(key in _EMBEDDING_NAMES or key.startswith(_EMBEDDING_PREFIXES) for key in keys):
-        raise _refuse(file_name, "a textual-inversion embedding (a word learned for another model)",
-                      "Import the base model it was made for instead.")
-    if has(*_CONTROLNET_MARKERS):
-        raise _refuse(file_name, "a ControlNet (it guides another model's pose or layout)")
-    if starts("joint_blocks.", UNET_PREFIX + "joint_blocks.", "text_encoders.clip_l.", "text_encoders.clip_g."):
-        raise _refuse(file_name, "a Stable Diffusion 3 model")
-    if has("double_blocks.", "single_stream_modulation.", "double_stream_modulation"):
-        raise _refuse(file_name, "a FLUX model")
-    if not starts(UNET_PREFIX):
-        if starts(*_UPSCALER_MARKERS) or starts("model.0.weight"):
-            raise _refuse(file_name, "an upscaler (it enlarges finished pictures; Headshot Studio has "
-                          "its own)")
-        text_parts = starts(*_TEXT_ENCODERS[SD15], *_TEXT_ENCODERS[SDXL], "cond_stage_model.")
-        if text_parts:
-            raise _refuse(file_name, "only part of a checkpoint (it has no image model weights)",
-                          "Import the full checkpoint instead.")
-        if starts(VAE_PREFIX, "encoder.conv_in.", "decoder.conv_out.", "encoder.down.", "decoder.up."):
-            raise _refuse(file_name, "a VAE only (the part that turns pictures into numbers and back)",
-                          "Import the full checkpoint, which includes a VAE, instead.")
-        if starts(*_DIFFUSERS_PART_MARKERS):
-            raise _refuse(file_name, "one part of a model saved in diffusers' folder layout",
-                          "Import the whole model folder (the one with model_index.json in it) instead.")
-        raise _refuse(file_name, "not a Stable Diffusion checkpoint (it has no image model in it)")
+    _refuse_add_ons(keys, file_name)
+    _refuse_without_unet(keys, file_name)
 
     # 2. Families that are not ours, from the text encoders (before the UNet's variant:
     #    an SD2 inpainting model is an SD2 model first).
-    if starts("cond_stage_model.model."):
+    if _starts(keys, "cond_stage_model.model."):
         raise _refuse(file_name, "a Stable Diffusion 2 model")
-    if starts("conditioner.embedders.") and starts("cond_stage_model."):
+    if _starts(keys, "conditioner.embedders.") and _starts(keys, "cond_stage_model."):
         raise _refuse(file_name, "a mix of parts of different model families (SD1.5 and SDXL text encoders)")
 
     # 3. UNet variants that are not text-to-image base models.
-    if CONV_IN in tensors:
-        conv_in = tensors[CONV_IN].get("shape")
-        if not (isinstance(conv_in, list) and len(conv_in) == 4 and all(type(n) is int for n in conv_in)):
-            raise _refuse(file_name, "damaged (its image model's first layer has an impossible shape)",
-                          "Download or copy the file again.")
-        check_unet_inputs(conv_in[1], file_name)
+    _check_conv_in(tensors, file_name)
 
     # 4. Which family, from the text encoders, and the UNet must match it.
-    unet_keys = [key for key in keys if key.startswith(UNET_PREFIX)]
-    if starts("conditioner.embedders.1."):
-        architecture = SDXL
-    elif starts("conditioner.embedders.0.model."):
-        raise _refuse(file_name, "the SDXL refiner (it only finishes pictures another model made)",
-                      "Import the SDXL base model (or a model built on it) instead.")
-    elif starts("cond_stage_model.transformer."):
-        architecture = SD15
-    else:
-        raise _refuse(file_name, "an image model without its text encoder (only part of a checkpoint)",
-                      "Import the full checkpoint instead.")
-    missing = [prefix for prefix in (VAE_PREFIX, *_TEXT_ENCODERS[architecture]) if not starts(prefix)]
-    if missing:
-        raise _refuse(file_name, f"only part of a checkpoint (it has no {missing[0].rstrip('.')} weights)",
-                      "Import the full checkpoint instead.")
-
-    def width(key: str, axis: int) -> int | None:
-        shape = tensors.get(key, {}).get("shape")
-        return shape[axis] if isinstance(shape, list) and len(shape) > axis and type(shape[axis]) is int else None
-
-    text_widths = [width(key, 0) for key in _TEXT_WIDTHS[architecture]]
-    contexts = {width(key, 1) for key in unet_keys if key.endswith("attn2.to_k.weight")} - {None}
-    if None not in text_widths and contexts and contexts != {sum(text_widths)}:
-        raise _refuse(file_name, "a mix of parts of different model families (its image model does not fit "
-                      "its text encoders)", "Import the original, unmodified checkpoint instead.")
+    architecture = _architecture(keys, file_name)
+    _check_unet_fits_text_encoders(tensors, architecture, file_name)
 
     # 5. Training objective (the keys ComfyUI and the trainers that made these files use).
-    if "edm_mean" in keys or "edm_std" in keys or any(key.startswith("edm_vpred.") for key in keys):
+    if "edm_mean" in keys or "edm_std" in keys or _starts(keys, "edm_vpred."):
         raise _refuse_edm(file_name)
     v_pred = "v_pred" in keys
     zero_snr = v_pred and "ztsnr" in keys
 
-    # 6. Weights: the dtype most UNet tensors have (a few norms are often kept in fp32; an
-    #    fp8 file is converted to fp16, not blown up to fp32), and whether a complete EMA
-    #    copy of the UNet is there.
+    # 6. Weights: the UNet's dtype, and whether a complete EMA copy of it is there.
     unet = {key: value for key, value in tensors.items() if key.startswith(UNET_PREFIX)}
-    counts: dict[str, int] = {}
-    for value in unet.values():
-        dtype = value.get("dtype")
-        dtype = "F16" if isinstance(dtype, str) and dtype.startswith("F8") else dtype
-        counts[dtype] = counts.get(dtype, 0) + 1
-    unet_dtype = max(counts, key=counts.get) if counts else "F32"
-    ema_count = sum(key.startswith(EMA_PREFIX) for key in keys)
-    has_ema = ema_count >= MIN_EMA_TENSORS and all(
-        tensors.get(ema_key(key), {}).get("shape") == value.get("shape") for key, value in unet.items()
-    )
     return CheckpointFacts(
         architecture=architecture,
-        unet_dtype=unet_dtype if unet_dtype in ("F16", "BF16", "F32") else "F32",
-        has_ema=has_ema,
+        unet_dtype=_unet_dtype(unet),
+        has_ema=_has_complete_ema(tensors, unet),
         prediction_type="v_prediction" if v_pred else "epsilon",
         zero_terminal_snr=zero_snr,
     )

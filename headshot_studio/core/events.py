@@ -43,8 +43,7 @@ class JobEvent:
     PIL image of the latest result. ``overall`` (0-1) and ``overall_eta_s`` describe
     the whole run; the pipeline fills them in.
 
-    An event with ``total`` 0 is a notice: a message worth showing (a retry with
-    lighter settings, say) that reports no progress.
+    A message that reports no progress is a :class:`Notice`, not a JobEvent.
     """
 
     stage: Stage
@@ -61,15 +60,20 @@ class JobEvent:
     def fraction(self) -> float:
         return 0.0 if self.total <= 0 else min(1.0, self.step / self.total)
 
-    @property
-    def is_notice(self) -> bool:
-        return self.total <= 0
+
+@dataclass(frozen=True)
+class Notice:
+    """A message worth showing during ``stage`` that reports no progress (a retry with
+    lighter settings, say). Delivered through the same ``on_event`` as JobEvents."""
+
+    stage: Stage
+    message: str
 
 
-EventCallback = Callable[[JobEvent], None]
+EventCallback = Callable[[JobEvent | Notice], None]
 
 
-def ignore_events(event: JobEvent) -> None:
+def ignore_events(event: JobEvent | Notice) -> None:
     """Default ``on_event`` for callers that do not want progress."""
 
 
@@ -126,6 +130,32 @@ class EtaClock:
 # --- typed errors ---------------------------------------------------------------------
 
 
+class ErrorKind(str, enum.Enum):
+    """What kind of error reached the user: the UI and the CLI decide from this, never
+    from the wording. A str enum, so it travels through Qt signals as text."""
+
+    ERROR = "error"
+    BAD_INPUT = "bad_input"
+    MODEL_MISSING = "model_missing"
+    MODEL_DAMAGED = "model_damaged"
+    UNSAFE_MODEL = "unsafe_model"
+    UNSUPPORTED_MODEL = "unsupported_model"
+    NO_GPU = "no_gpu"
+    NOT_ENOUGH_VRAM = "not_enough_vram"
+    NOT_ENOUGH_MEMORY = "not_enough_memory"
+    GPU_OUT_OF_MEMORY = "gpu_out_of_memory"
+    DISK_FULL = "disk_full"
+    BAD_PHOTO = "bad_photo"
+    SESSION = "session"
+    SESSION_BUSY = "session_busy"
+    EXPORT = "export"
+    OUT_OF_MEMORY = "out_of_memory"  # the computer's memory, outside a planned run
+    INTERNAL = "internal"  # a bug: the user is asked to send the details
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class HeadshotError(Exception):
     """An error the user can understand and act on.
 
@@ -133,7 +163,7 @@ class HeadshotError(Exception):
     ``details`` holds technical context for the "copy details" button and the log.
     """
 
-    kind = "error"
+    kind = ErrorKind.ERROR
 
     def __init__(self, message: str, *, details: str = "") -> None:
         super().__init__(message)
@@ -142,44 +172,44 @@ class HeadshotError(Exception):
 
 
 class InputError(HeadshotError):
-    kind = "bad_input"
+    kind = ErrorKind.BAD_INPUT
 
 
 class ModelNotFoundError(HeadshotError):
-    kind = "model_missing"
+    kind = ErrorKind.MODEL_MISSING
 
 
 class ModelDamagedError(HeadshotError):
-    kind = "model_damaged"
+    kind = ErrorKind.MODEL_DAMAGED
 
 
 class UnsafeModelFormatError(HeadshotError):
-    kind = "unsafe_model"
+    kind = ErrorKind.UNSAFE_MODEL
 
 
 class UnsupportedModelError(HeadshotError):
-    kind = "unsupported_model"
+    kind = ErrorKind.UNSUPPORTED_MODEL
 
 
 class NoGpuError(HeadshotError):
-    kind = "no_gpu"
+    kind = ErrorKind.NO_GPU
 
 
 class NotEnoughVramError(HeadshotError):
-    kind = "not_enough_vram"
+    kind = ErrorKind.NOT_ENOUGH_VRAM
 
 
 class NotEnoughMemoryError(HeadshotError):
     """Too little of the computer's own memory for a run on the processor."""
 
-    kind = "not_enough_memory"
+    kind = ErrorKind.NOT_ENOUGH_MEMORY
 
 
 class GpuOutOfMemoryError(NotEnoughVramError):
     """The graphics card ran out of memory during a run, even after one retry with
     lighter settings (see ``hardware.smaller_plan``)."""
 
-    kind = "gpu_out_of_memory"
+    kind = ErrorKind.GPU_OUT_OF_MEMORY
 
 
 GPU_OUT_OF_MEMORY_MESSAGE = (
@@ -192,7 +222,7 @@ class DiskSpaceError(HeadshotError):
     """Not enough free disk space: found before a run (from an estimate) or during it
     (a write failed with "no space left")."""
 
-    kind = "disk_full"
+    kind = ErrorKind.DISK_FULL
 
 
 DISK_FULL_MESSAGE = (
@@ -225,7 +255,7 @@ def is_disk_full(exc: BaseException) -> bool:
     return False
 
 
-def describe_error(exc: BaseException) -> tuple[str, str, str]:
+def describe_error(exc: BaseException) -> tuple[ErrorKind, str, str]:
     """Turn any exception into ``(kind, user message, details)`` for display.
 
     Unexpected exceptions get a generic message; their traceback goes to details so
@@ -238,12 +268,12 @@ def describe_error(exc: BaseException) -> tuple[str, str, str]:
         return DiskSpaceError.kind, _DISK_FULL_ELSEWHERE, "".join(traceback.format_exception(exc))
     if isinstance(exc, MemoryError):
         return (
-            "out_of_memory",
+            ErrorKind.OUT_OF_MEMORY,
             "The computer ran out of memory. Close other programs and try again.",
             "".join(traceback.format_exception(exc)),
         )
     return (
-        "internal",
+        ErrorKind.INTERNAL,
         "Something went wrong inside Headshot Studio. Your photos and finished images "
         "are kept. Copy the details and send them to support.",
         "".join(traceback.format_exception(exc)),

@@ -1,16 +1,17 @@
 """Exporting finished headshots: to a folder or one ZIP, in a chosen size and format,
 with the generation settings kept in the files or stripped.
 
-Sizes
-    ``"full"``       the finished image as it is.
-    ``"1024"``       the longer side scaled down to 1024 px. Images already 1024 px or
-                     smaller keep their size: scaling up adds no detail (the finishing
-                     step's upscaler is the place for that), so it is never done here.
-    ``"square400"``  a 400x400 square profile crop (for LinkedIn-style profile pictures),
-                     head and shoulders: centred on the face box the image's sidecar
-                     records (``"face_box": [left, top, right, bottom]`` in the finished
-                     image's pixels), else on the upper middle of the image, where a
-                     headshot's face is: centred horizontally, at 40% of the height.
+Sizes (the pixel sizes are core.limits' EXPORT_LONG_SIDE_PX and EXPORT_SQUARE_PX)
+    ``"full"``     the finished image as it is.
+    ``"web"``      the longer side scaled down to EXPORT_LONG_SIDE_PX. Images
+                   already that size or smaller keep their size: scaling up adds no detail
+                   (the finishing step's upscaler is the place for that), so it is never
+                   done here.
+    ``"profile"``  a square profile crop, EXPORT_SQUARE_PX a side (for LinkedIn-style
+                   profile pictures), head and shoulders: centred on the face box the
+                   image's sidecar records (``"face_box": [left, top, right, bottom]`` in
+                   the finished image's pixels), else on the upper middle of the image,
+                   where a headshot's face is: centred horizontally, at 40% of the height.
 
 Metadata
     ``keep_metadata=True`` writes the image's generation settings (prompt, seed, model …,
@@ -40,14 +41,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from headshot_studio.core.events import CancelToken, DiskSpaceError, InputError
+from headshot_studio.core.events import CancelToken, DiskSpaceError, ErrorKind, HeadshotError, InputError
 from headshot_studio.core.files import human_size, publish_new_file, write_atomic
+from headshot_studio.core.images import load_image, parameters_text, write_png
+from headshot_studio.core.limits import EXPORT_LONG_SIDE_PX, EXPORT_SQUARE_PX
 
-SIZES = {"full": "full size", "1024": "1024 px", "square400": "square 400x400 profile"}
+# size -> what the export dialog calls it
+SIZES = {
+    "full": "Full size",
+    "web": f"{EXPORT_LONG_SIDE_PX} px (longer side)",
+    "profile": f"Square {EXPORT_SQUARE_PX}×{EXPORT_SQUARE_PX} profile picture",
+}
 FORMATS = {"jpeg": "jpg", "png": "png"}  # format -> file extension
 JPEG_QUALITY = 92
-LONG_SIDE_PX = 1024
-SQUARE_PX = 400
 # Profile crop: the square spans this many face widths (head, hair, a little shoulder)
 # and its centre sits this many face heights below the face centre.
 CROP_FACE_WIDTHS = 2.6
@@ -63,7 +69,7 @@ EXIF_USER_COMMENT = 0x9286
 
 
 class ExportError(InputError):
-    kind = "export"
+    kind = ErrorKind.EXPORT
 
 
 @dataclass(frozen=True)
@@ -156,69 +162,41 @@ def resize_for_export(image, size: str, face_box: Sequence[float] | None = None)
 
     if size == "full":
         return image.copy()
-    if size == "1024":
+    if size == "web":
         longer = max(image.size)
-        if longer <= LONG_SIDE_PX:
+        if longer <= EXPORT_LONG_SIDE_PX:
             return image.copy()
-        scale = LONG_SIDE_PX / longer
+        scale = EXPORT_LONG_SIDE_PX / longer
         target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         return image.resize(target, Image.Resampling.LANCZOS)
-    if size == "square400":
+    if size == "profile":
         box = profile_crop_box(image.width, image.height, face_box)
-        return image.crop(box).resize((SQUARE_PX, SQUARE_PX), Image.Resampling.LANCZOS)
+        return image.crop(box).resize((EXPORT_SQUARE_PX, EXPORT_SQUARE_PX), Image.Resampling.LANCZOS)
     raise ExportError(f"Unknown export size “{size}”.")
-
-
-def parameters_line(settings: dict) -> str:
-    """The "parameters" text other Stable Diffusion tools read; tolerant of sidecars that
-    lack some settings (the generator's own writer needs them all)."""
-    from headshot_studio.core.generation import parameters_text
-
-    try:
-        return parameters_text(settings)
-    except KeyError:
-        pass
-    labels = {"steps": "Steps", "scheduler": "Sampler", "guidance_scale": "CFG scale", "seed": "Seed", "model_id": "Model"}
-    lines = [str(settings.get("prompt", ""))]
-    if settings.get("negative_prompt"):
-        lines.append(f"Negative prompt: {settings['negative_prompt']}")
-    fields = [f"{label}: {settings[key]}" for key, label in labels.items() if settings.get(key) is not None]
-    if fields:
-        lines.append(", ".join(fields))
-    return "\n".join(lines)
 
 
 def encode_image(image, fmt: str, settings: dict | None) -> bytes:
     """The image as JPEG/PNG bytes; ``settings`` (or None: nothing but pixels) as metadata."""
     from PIL import Image
-    from PIL.PngImagePlugin import PngInfo
 
     clean = image.convert("RGB")
     clean.info = {}  # Pillow carries ICC profiles and comments over from .info: drop them
     out = io.BytesIO()
     if fmt == "png":
-        options = {}
-        if settings:
-            info = PngInfo()
-            info.add_text("parameters", parameters_line(settings))
-            info.add_text("headshot_studio", json.dumps(settings, ensure_ascii=False))
-            options["pnginfo"] = info
-        clean.save(out, format="PNG", **options)
+        write_png(out, clean, settings)
     else:
         options = {}
         if settings:
             exif = Image.Exif()
             exif[EXIF_IMAGE_DESCRIPTION] = json.dumps(settings, ensure_ascii=True)
             # UserComment: an 8-byte character-code prefix, then the text (as other SD tools write it)
-            exif.get_ifd(EXIF_IFD)[EXIF_USER_COMMENT] = b"UNICODE\0" + parameters_line(settings).encode("utf-16-be")
+            exif.get_ifd(EXIF_IFD)[EXIF_USER_COMMENT] = b"UNICODE\0" + parameters_text(settings).encode("utf-16-be")
             options["exif"] = exif.tobytes()
         clean.save(out, format="JPEG", quality=JPEG_QUALITY, **options)
     return out.getvalue()
 
 
 def export_one(session, file: str, *, size: str, fmt: str, keep_metadata: bool) -> bytes:
-    from headshot_studio.core.images import load_image
-
     settings = read_settings(session, file)
     image = load_image(session.final_dir / file).image
     resized = resize_for_export(image, size, settings.get("face_box"))
@@ -242,11 +220,23 @@ def export_images(
 ) -> ExportResult:
     """Export ``files`` (names in ``session.final_dir``, best first) to ``destination``:
     a folder (created if needed) or, with ``as_zip``, a .zip file. ``on_progress(done,
-    total)`` is called after each image; ``cancel`` is checked before each image."""
+    total)`` is called after each image; ``cancel`` is checked before each image. A
+    destination that cannot be written (read-only, a name too long, a full disk, a file
+    that appeared meanwhile) is an ExportError or DiskSpaceError saying what to do."""
     destination = Path(destination)
     files = list(files)
-    check_export(session, files, destination, size=size, fmt=fmt, as_zip=as_zip)
-    names = output_names(files, fmt)
+    try:
+        check_export(session, files, destination, size=size, fmt=fmt, as_zip=as_zip)
+        names = output_names(files, fmt)
+        _write_export(session, files, names, destination, size=size, fmt=fmt, keep_metadata=keep_metadata,
+                      as_zip=as_zip, on_progress=on_progress, cancel=cancel)
+    except OSError as exc:
+        raise _export_failed(destination, exc) from None
+    return ExportResult(path=destination, count=len(files), files=names)
+
+
+def _write_export(session, files, names, destination: Path, *, size, fmt, keep_metadata, as_zip, on_progress,
+                  cancel) -> None:
     total = len(files)
 
     def images():
@@ -267,23 +257,39 @@ def export_images(
                     archive.writestr(name, data)
 
         write_atomic(destination, write_zip)
-    else:
-        created = not destination.exists()
-        destination.mkdir(parents=True, exist_ok=True)
-        written: list[Path] = []
-        try:
-            for name, data in images():
-                # never over a file that appeared since the check: the user's files are never replaced
-                publish_new_file(destination / name, lambda fh, data=data: fh.write(data))
-                written.append(destination / name)
-        except BaseException:
-            # a half export is confusing: take back what this export wrote
-            for path in written:
-                path.unlink(missing_ok=True)
-            if created and not any(destination.iterdir()):
-                destination.rmdir()
-            raise
-    return ExportResult(path=destination, count=total, files=names)
+        return
+    created = not destination.exists()
+    destination.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        for name, data in images():
+            # never over a file that appeared since the check: the user's files are never replaced
+            publish_new_file(destination / name, lambda fh, data=data: fh.write(data))
+            written.append(destination / name)
+    except BaseException:
+        # a half export is confusing: take back what this export wrote
+        for path in written:
+            path.unlink(missing_ok=True)
+        if created and not any(destination.iterdir()):
+            destination.rmdir()
+        raise
+
+
+def _export_failed(destination: Path, exc: OSError) -> HeadshotError:
+    """What to tell the user when writing the export failed (the headshots themselves are
+    safe in the session either way)."""
+    from headshot_studio.core.events import is_disk_full
+
+    kept = "The headshots are kept in the session: export them again from the Gallery page."
+    details = f"{type(exc).__name__}: {exc}"
+    if is_disk_full(exc):
+        return DiskSpaceError(f"The disk holding “{destination}” is full, so the export stopped. Free up space. {kept}",
+                              details=details)
+    if isinstance(exc, FileExistsError):
+        return ExportError(f"Something else wrote into “{destination}” during the export, so it stopped rather "
+                           f"than overwrite it. {kept}", details=details)
+    return ExportError(f"Headshot Studio cannot write to “{destination}” (it may be read-only, not yours, or its "
+                       f"name too long). Choose another place. {kept}", details=details)
 
 
 # --- 4. the command line's --out --------------------------------------------------------
@@ -298,13 +304,24 @@ def check_export_folder(folder: Path, needed_bytes: int) -> None:
     must be new or empty, so that nothing of the user's is ever overwritten; it must be a
     folder this user can write into; and its disk must have room for ``needed_bytes``.
     Creates the folder if needed. Raises ExportError / DiskSpaceError saying what to do."""
+    folder = Path(folder)
+    try:
+        _check_export_folder(folder, needed_bytes)
+    except OSError as exc:
+        raise ExportError(
+            f"Headshot Studio cannot write into the folder “{folder}” (it may be read-only, not yours, or its name "
+            "too long). Choose another folder for the headshots.",
+            details=f"{type(exc).__name__}: {exc}",
+        ) from None
+
+
+def _check_export_folder(folder: Path, needed_bytes: int) -> None:
     import shutil
     import tempfile
 
     from headshot_studio import paths
     from headshot_studio.core import files
 
-    folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"“{folder}” is a file, not a folder. Choose a new or empty folder for the headshots.")
     inside = Path(os.path.realpath(folder))
@@ -313,27 +330,20 @@ def check_export_folder(folder: Path, needed_bytes: int) -> None:
             # a delete of everything would take the exported headshots with it
             raise ExportError(f"“{folder}” is inside Headshot Studio's own folders. Choose a folder of your own "
                               "for the headshots, such as one in Pictures.")
-    try:
-        created = not folder.exists()
-        folder.mkdir(parents=True, exist_ok=True)
-        if created and files.USER_UMASK is not None and os.name == "posix":
-            folder.chmod(0o777 & ~files.USER_UMASK)  # the user's folder, with their usual permissions
-        for leftover in folder.iterdir():  # what an export killed half-way left: its hidden temp files only
-            if _EXPORT_TEMP.fullmatch(leftover.name) and leftover.is_file() and not leftover.is_symlink():
-                leftover.unlink()
-        if any(folder.iterdir()):
-            raise ExportError(
-                f"The folder “{folder}” already holds files. Choose a new or empty folder for the headshots, so "
-                "that nothing in it is overwritten."
-            )
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-", suffix=".tmp"):
-            pass
-    except OSError as exc:
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    if created and files.USER_UMASK is not None and os.name == "posix":
+        folder.chmod(0o777 & ~files.USER_UMASK)  # the user's folder, with their usual permissions
+    for leftover in folder.iterdir():  # what an export killed half-way left: its hidden temp files only
+        if _EXPORT_TEMP.fullmatch(leftover.name) and leftover.is_file() and not leftover.is_symlink():
+            leftover.unlink()
+    if any(folder.iterdir()):
         raise ExportError(
-            f"Headshot Studio cannot write into the folder “{folder}” (it may be read-only, or not yours). "
-            "Choose another folder for the headshots.",
-            details=f"{type(exc).__name__}: {exc}",
-        ) from None
+            f"The folder “{folder}” already holds files. Choose a new or empty folder for the headshots, so "
+            "that nothing in it is overwritten."
+        )
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-", suffix=".tmp"):
+        pass
     free = shutil.disk_usage(folder).free
     if free < needed_bytes + EXPORT_RESERVE_BYTES:
         raise DiskSpaceError(
@@ -346,25 +356,11 @@ def export_ranked(session, folder: Path) -> ExportResult:
     """The session's finished headshots, best first, into ``folder`` at full size as PNG
     with their settings kept (``01-<name>.png`` …), and the ranking as ``gallery.json``.
     Nothing in the folder is ever replaced."""
-    from headshot_studio.core.events import is_disk_full
-
-    files = [item["file"] for item in session.gallery()]
+    files = [entry.file for entry in session.gallery()]
+    result = export_images(session, files, folder, size="full", fmt="png", keep_metadata=True)
     try:
-        result = export_images(session, files, folder, size="full", fmt="png", keep_metadata=True)
         data = session.gallery_file.read_bytes()
         publish_new_file(Path(folder) / "gallery.json", lambda fh: fh.write(data))
-    except FileExistsError as exc:
-        raise ExportError(
-            f"Something else wrote into “{folder}” during the run, so the export stopped rather than overwrite "
-            "it. The headshots are kept in the session: export them from the Gallery page.",
-            details=str(exc),
-        ) from None
     except OSError as exc:
-        if is_disk_full(exc):
-            raise DiskSpaceError(
-                f"The disk holding “{folder}” is full, so the export stopped. The headshots are kept in the "
-                "session: free up space, then export them from the Gallery page.",
-                details=str(exc),
-            ) from None
-        raise
+        raise _export_failed(Path(folder), exc) from None
     return ExportResult(path=result.path, count=result.count, files=[*result.files, "gallery.json"])

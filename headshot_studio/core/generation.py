@@ -29,8 +29,10 @@ from headshot_studio.core.events import (
     Stage,
     ignore_events,
 )
-from headshot_studio.core.files import sha256_file, write_atomic, write_json_atomic
+from headshot_studio.core.files import sha256_file, write_json_atomic
 from headshot_studio.core.hardware import RunPlan
+from headshot_studio.core.images import save_png
+from headshot_studio.core.limits import DEFAULT_GUIDANCE, DEFAULT_SAMPLER, DEFAULT_STEPS, GUIDANCE_RANGE, STEPS_RANGE
 from headshot_studio.logs import quiet_model_libraries
 from headshot_studio.core.models import PIPELINE_CLASSES, SD15, ModelInfo, check_model_folder
 
@@ -58,11 +60,11 @@ class GenerationRequest:
     prompt: str
     seed: int
     negative_prompt: str = DEFAULT_NEGATIVE
-    steps: int = 30
-    guidance_scale: float = 6.5
+    steps: int = DEFAULT_STEPS
+    guidance_scale: float = DEFAULT_GUIDANCE
     width: int = 0
     height: int = 0
-    scheduler: str = "dpmpp_2m"
+    scheduler: str = DEFAULT_SAMPLER
     lora_scale: float = 1.0
 
 
@@ -78,10 +80,11 @@ def check_request(request: GenerationRequest) -> None:
     """Refuse bad settings before anything is loaded, quoting the bad value."""
     if not request.prompt.strip():
         raise InputError("The prompt is empty. Describe the headshot you want.")
-    if not 1 <= request.steps <= 150:
-        raise InputError(f"Steps must be between 1 and 150 (got {request.steps}).")
-    if not 0.0 <= request.guidance_scale <= 30.0:
-        raise InputError(f"Guidance must be between 0 and 30 (got {request.guidance_scale}).")
+    if not STEPS_RANGE[0] <= request.steps <= STEPS_RANGE[1]:
+        raise InputError(f"Steps must be between {STEPS_RANGE[0]} and {STEPS_RANGE[1]} (got {request.steps}).")
+    if not GUIDANCE_RANGE[0] <= request.guidance_scale <= GUIDANCE_RANGE[1]:
+        raise InputError(f"Guidance must be between {GUIDANCE_RANGE[0]:g} and {GUIDANCE_RANGE[1]:g} "
+                         f"(got {request.guidance_scale}).")
     if not 0 <= request.seed <= MAX_SEED:
         raise InputError(f"The seed must be between 0 and {MAX_SEED} (got {request.seed}).")
     for label, value in (("width", request.width), ("height", request.height)):
@@ -278,24 +281,13 @@ class Generator:
         Requests sharing every setting but the seed run together in batches of the
         plan's size.
         """
-        import torch
-
         cancel = cancel or CancelToken()
         for request in requests:
             check_request(request)
         out_dir.mkdir(parents=True, exist_ok=True)
         stems = [image_stem(name_prefix, i, r.seed) for i, r in enumerate(requests)]
-        results: dict[int, GeneratedImage] = {}
-        pending = []
-        for i, (stem, request) in enumerate(zip(stems, requests)):
-            expected = self.settings_for(request, self.plan.generation_batch_size)
-            done = _load_existing(out_dir / f"{stem}.png", out_dir / f"{stem}.json", expected)
-            if done:
-                results[i] = done
-            else:
-                pending.append(i)
+        results, pending = self._images_on_disk(requests, stems, out_dir)
 
-        batches = _batches(pending, requests, self.plan.generation_batch_size)
         total_steps = sum(requests[i].steps for i in pending)
         eta = EtaClock(total_steps)
         step_counter = 0
@@ -309,44 +301,67 @@ class Generator:
                 pipe._interrupt = True  # the loop skips the remaining denoising steps
             return callback_kwargs
 
-        for batch in batches:
+        for batch in _batches(pending, requests, self.plan.generation_batch_size):
             cancel.raise_if_cancelled()
-            first = requests[batch[0]]
-            self._set_scheduler(first.scheduler)
-            settings = self.settings_for(first, len(batch))
-            generators = [torch.Generator(device="cpu").manual_seed(requests[i].seed) for i in batch]
-            if self.lora_path is not None:
-                self.pipe.set_adapters(["face"], adapter_weights=[first.lora_scale])
-            with torch.inference_mode():
-                output = self.pipe(
-                    prompt=[first.prompt] * len(batch),
-                    negative_prompt=[first.negative_prompt] * len(batch),
-                    num_inference_steps=first.steps,
-                    guidance_scale=first.guidance_scale,
-                    **self._guidance,
-                    width=settings["width"],
-                    height=settings["height"],
-                    generator=generators,
-                    callback_on_step_end=on_step_end,
-                    **self._output,
-                )
-                if cancel.cancelled:  # the interrupted batch is unfinished: keep nothing of it
-                    raise Cancelled()
-                images = self._decode(output.images) if self._vae_in_fp32 else output.images
+            settings, images = self._generate_batch([requests[i] for i in batch], on_step_end, cancel)
             for i, image in zip(batch, images):
                 image_settings = settings | {"seed": requests[i].seed}
                 results[i] = _save_image(image, out_dir / f"{stems[i]}.png", image_settings)
-                preview = preview_of(image)
                 on_event(
                     JobEvent(
                         Stage.GENERATE,
                         min(step_counter, total_steps),
                         total_steps,
                         f"Finished {len(results)} of {len(requests)} images",
-                        preview=preview,
+                        preview=preview_of(image),
                     )
                 )
         return [results[i] for i in range(len(requests))]
+
+    def _images_on_disk(
+        self, requests: list[GenerationRequest], stems: list[str], out_dir: Path
+    ) -> tuple[dict[int, GeneratedImage], list[int]]:
+        """The images already made with the same settings (by request index), and the
+        indices of the requests still to make."""
+        done: dict[int, GeneratedImage] = {}
+        pending = []
+        for i, (stem, request) in enumerate(zip(stems, requests)):
+            expected = self.settings_for(request, self.plan.generation_batch_size)
+            existing = _load_existing(out_dir / f"{stem}.png", out_dir / f"{stem}.json", expected)
+            if existing:
+                done[i] = existing
+            else:
+                pending.append(i)
+        return done, pending
+
+    def _generate_batch(self, batch: list[GenerationRequest], on_step_end, cancel: CancelToken) -> tuple[dict, list]:
+        """One batch of requests that differ only in their seeds: the settings they share
+        and their images. A batch cancelled part-way is unfinished: nothing of it is kept."""
+        import torch
+
+        first = batch[0]
+        self._set_scheduler(first.scheduler)
+        settings = self.settings_for(first, len(batch))
+        generators = [torch.Generator(device="cpu").manual_seed(request.seed) for request in batch]
+        if self.lora_path is not None:
+            self.pipe.set_adapters(["face"], adapter_weights=[first.lora_scale])
+        with torch.inference_mode():
+            output = self.pipe(
+                prompt=[first.prompt] * len(batch),
+                negative_prompt=[first.negative_prompt] * len(batch),
+                num_inference_steps=first.steps,
+                guidance_scale=first.guidance_scale,
+                **self._guidance,
+                width=settings["width"],
+                height=settings["height"],
+                generator=generators,
+                callback_on_step_end=on_step_end,
+                **self._output,
+            )
+            if cancel.cancelled:
+                raise Cancelled()
+            images = self._decode(output.images) if self._vae_in_fp32 else output.images
+        return settings, images
 
 
 def image_stem(name_prefix: str, index: int, seed: int) -> str:
@@ -410,24 +425,10 @@ def _load_existing(png: Path, sidecar: Path, expected: dict) -> GeneratedImage |
     return GeneratedImage(path=png, sidecar=sidecar, seed=int(settings["seed"]), settings=settings)
 
 
-def parameters_text(settings: dict) -> str:
-    """The widely read "parameters" PNG text (as other SD tools write it)."""
-    return (
-        f"{settings['prompt']}\nNegative prompt: {settings['negative_prompt']}\n"
-        f"Steps: {settings['steps']}, Sampler: {settings['scheduler']}, CFG scale: {settings['guidance_scale']}, "
-        f"Seed: {settings['seed']}, Size: {settings['width']}x{settings['height']}, Model: {settings['model_id']}"
-    )
-
-
 def _save_image(image, png: Path, settings: dict) -> GeneratedImage:
     """Write the PNG (with its settings in text chunks) and its sidecar, atomically."""
-    from PIL.PngImagePlugin import PngInfo
-
     settings = settings | {"created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    info = PngInfo()
-    info.add_text("parameters", parameters_text(settings))
-    info.add_text("headshot_studio", json.dumps(settings, ensure_ascii=False))
-    write_atomic(png, lambda fh: image.save(fh, format="PNG", pnginfo=info))
+    save_png(image, png, settings)
     sidecar = png.with_suffix(".json")
     write_json_atomic(sidecar, settings)
     return GeneratedImage(path=png, sidecar=sidecar, seed=settings["seed"], settings=settings)

@@ -19,6 +19,7 @@ import platform
 from dataclasses import dataclass, field, replace
 
 from headshot_studio.core.events import NoGpuError, NotEnoughMemoryError, NotEnoughVramError, Stage
+from headshot_studio.core.limits import CPU_RAM_GB, MIN_VRAM_GB
 from headshot_studio.core.models import ModelInfo
 
 log = logging.getLogger(__name__)
@@ -169,22 +170,15 @@ _TIERS = {
         (16.0, 2, False, 4, False, False, False),
         (10.0, 1, False, 4, False, False, False),
         (6.0, 1, True, 2, True, False, False),
-        (4.0, 1, True, 1, True, True, True),
+        (MIN_VRAM_GB["sd15"], 1, True, 1, True, True, True),
     ),
     "sdxl": (
         (24.0, 1, False, 2, False, False, False),
         (16.0, 1, True, 2, True, False, False),
         (10.0, 1, True, 1, True, True, False),
-        (9.0, 1, True, 1, True, True, True),  # training cannot be offloaded: ~8.9 GB
+        (MIN_VRAM_GB["sdxl"], 1, True, 1, True, True, True),  # training cannot be offloaded: ~8.9 GB
     ),
 }
-
-
-# Memory a full-size run on the processor needs (fp32 weights, 512/1024 px training), GB.
-# Measured on a 24 GB machine (2026-12-02, tests/test_cli_faults.py): SD1.5 peaked at
-# 7.2 GiB; SDXL was ended by the kernel at 24.2 GiB in its first training step, so its
-# figure is a floor with a margin, not a measured peak.
-CPU_RAM_GB = {"sd15": 8.0, "sdxl": 28.0}
 
 
 def plan_run(
@@ -199,64 +193,89 @@ def plan_run(
     A real-size model without a CUDA device is refused unless ``allow_cpu`` (an expert
     override: it works, but takes many hours). Tiny test models run on the CPU.
     """
-    resolution = model.native_resolution()
+    resolution = model.native_resolution()  # first: a damaged config is said before anything else
     cache_text = not train_text_encoder  # a text encoder being trained must stay live
-    architecture = model.architecture  # "sd15" or "sdxl", the keys of the tables here
     if device.kind != "cuda":
         full_size = model.is_full_size()
-        need = CPU_RAM_GB[architecture]
-        if full_size and allow_cpu and 0 < device.free_ram_gb < need:
-            # Without this the operating system ends the run mid-training, without a word.
-            raise NotEnoughMemoryError(
-                f"This computer has {device.free_ram_gb:.1f} GB of memory available, and a run of a "
-                f"{model.architecture_name} model on the processor needs about {need:.0f} GB. Close other "
-                "programs and try again"
-                + (", or use a Stable Diffusion 1.5 model, which needs less." if architecture == "sdxl" else "."),
-                details=f"{device.describe()}; model: {model.name}",
-            )
-        if full_size and not allow_cpu:
-            raise NoGpuError(
-                "No NVIDIA graphics card was found, and Headshot Studio needs one to learn a face "
-                "and make headshots (8 GB of graphics memory or more). If this PC has one, install "
-                "or update its NVIDIA driver and restart the app.",
-                details=f"device: {device.describe()}; model: {model.name}. Experts can override "
-                "with --allow-cpu (or the allow_cpu setting); a run then takes many hours.",
-            )
-        notes = ("no GPU: running on the processor in full precision",)
-        if full_size:
-            notes += ("expert override: a full-size model on the processor will take hours",)
-        return RunPlan(
-            device="cpu",
-            precision="fp32",
-            resolution=resolution,
-            train_batch_size=1,
-            gradient_checkpointing=False,
-            cache_latents=True,
-            cache_text_embeddings=cache_text,
-            attention="sdpa",
-            generation_batch_size=1,
-            vae_slicing=False,
-            vae_tiling=False,
-            cpu_offload=False,
-            notes=notes,
-            architecture=architecture,
+        _check_processor_run(model, device, full_size=full_size, allow_cpu=allow_cpu)
+        return _processor_plan(model, resolution, full_size=full_size, cache_text=cache_text)
+    plan = _graphics_card_plan(model, device, resolution, cache_text=cache_text)
+    return with_estimate(plan, train_text_encoder=train_text_encoder)
+
+
+def _check_processor_run(model: ModelInfo, device: DeviceInfo, *, full_size: bool, allow_cpu: bool) -> None:
+    """Refuse a full-size model on the processor: always without ``allow_cpu``, and with
+    it when the computer has too little memory for the run."""
+    if not full_size:
+        return
+    architecture = model.architecture  # "sd15" or "sdxl", the keys of the tables here
+    need = CPU_RAM_GB[architecture]
+    if allow_cpu and 0 < device.free_ram_gb < need:
+        # Without this the operating system ends the run mid-training, without a word.
+        raise NotEnoughMemoryError(
+            f"This computer has {device.free_ram_gb:.1f} GB of memory available, and a run of a "
+            f"{model.architecture_name} model on the processor needs about {need:.0f} GB. Close other "
+            "programs and try again"
+            + (", or use a Stable Diffusion 1.5 model, which needs less." if architecture == "sdxl" else "."),
+            details=f"{device.describe()}; model: {model.name}",
+        )
+    if not allow_cpu:
+        raise NoGpuError(
+            "No NVIDIA graphics card was found, and Headshot Studio needs one to learn a face "
+            f"and make headshots ({MIN_VRAM_GB[architecture]:.0f} GB of graphics memory or more). If this PC has one, install "
+            "or update its NVIDIA driver and restart the app.",
+            details=f"device: {device.describe()}; model: {model.name}. Experts can override "
+            "with --allow-cpu (or the allow_cpu setting); a run then takes many hours.",
         )
 
-    precision, precision_note = choose_precision(device)
+
+def _processor_plan(model: ModelInfo, resolution: int, *, full_size: bool, cache_text: bool) -> RunPlan:
+    """The plan for a run on the processor: full precision, one image at a time."""
+    notes = ("no GPU: running on the processor in full precision",)
+    if full_size:
+        notes += ("expert override: a full-size model on the processor will take hours",)
+    return RunPlan(
+        device="cpu",
+        precision="fp32",
+        resolution=resolution,
+        train_batch_size=1,
+        gradient_checkpointing=False,
+        cache_latents=True,
+        cache_text_embeddings=cache_text,
+        attention="sdpa",
+        generation_batch_size=1,
+        vae_slicing=False,
+        vae_tiling=False,
+        cpu_offload=False,
+        notes=notes,
+        architecture=model.architecture,
+    )
+
+
+def _vram_tier(model: ModelInfo, device: DeviceInfo, precision: str) -> tuple:
+    """The most generous row of _TIERS the card's free memory allows at ``precision``;
+    refuses a card with too little for the last one."""
+    architecture = model.architecture
     # The tiers are measured in half precision; full-precision weights take twice the room.
     fp32_extra_gb = sum(_PARAMS_M[architecture].values()) * 2 / 1024 if precision == "fp32" else 0.0
-    for min_gb, batch, checkpointing, gen_batch, slicing, tiling, offload in _TIERS[architecture]:
-        if device.free_vram_gb - fp32_extra_gb >= min_gb:
-            break
-    else:
-        need = _TIERS[architecture][-1][0] + fp32_extra_gb
-        raise NotEnoughVramError(
-            f"Your graphics card has {device.free_vram_gb:.1f} GB of free memory, and "
-            f"{model.architecture_name} models need at least {need:.0f} GB on it. Close other programs "
-            "that use the graphics card (games, browsers, video editors) and try again"
-            + (", or use a Stable Diffusion 1.5 model, which needs less." if architecture == "sdxl" else "."),
-            details=device.describe(),
-        )
+    for tier in _TIERS[architecture]:
+        if device.free_vram_gb - fp32_extra_gb >= tier[0]:
+            return tier
+    need = _TIERS[architecture][-1][0] + fp32_extra_gb
+    raise NotEnoughVramError(
+        f"Your graphics card has {device.free_vram_gb:.1f} GB of free memory, and "
+        f"{model.architecture_name} models need at least {need:.0f} GB on it. Close other programs "
+        "that use the graphics card (games, browsers, video editors) and try again"
+        + (", or use a Stable Diffusion 1.5 model, which needs less." if architecture == "sdxl" else "."),
+        details=device.describe(),
+    )
+
+
+def _graphics_card_plan(model: ModelInfo, device: DeviceInfo, resolution: int, *, cache_text: bool) -> RunPlan:
+    """The plan for a run on a CUDA card: its precision, and the memory savers of the
+    tier its free memory falls in (before the memory estimate is added)."""
+    precision, precision_note = choose_precision(device)
+    min_gb, batch, checkpointing, gen_batch, slicing, tiling, offload = _vram_tier(model, device, precision)
     optimizer = "adamw8bit" if bitsandbytes_works() else "adamw"
     notes = [f"{device.free_vram_gb:.1f} GB free on {device.name}: tier for {min_gb:.0f}+ GB", precision_note]
     if checkpointing:
@@ -265,7 +284,7 @@ def plan_run(
         notes.append("model CPU offload on: little free graphics memory, generation will be slower")
     if optimizer == "adamw8bit":
         notes.append("8-bit AdamW (bitsandbytes): optimizer state in a quarter of the memory")
-    plan = RunPlan(
+    return RunPlan(
         device=device.torch_device,
         precision=precision,
         resolution=resolution,
@@ -280,9 +299,8 @@ def plan_run(
         cpu_offload=offload,
         notes=tuple(notes),
         optimizer=optimizer,
-        architecture=architecture,
+        architecture=model.architecture,
     )
-    return with_estimate(plan, train_text_encoder=train_text_encoder)
 
 
 _BNB_WORKS: list[bool] = []  # the answer of bitsandbytes_works, once found

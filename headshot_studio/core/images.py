@@ -12,11 +12,15 @@
   out, so a folder of thousands of files is listed in a fraction of a second.
 
 The original file is only ever opened for reading.
+
+Finished images are written here too, by the one PNG writer (:func:`save_png`), which
+keeps their generation settings in the file.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
 import stat
@@ -24,13 +28,15 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from headshot_studio.core.events import InputError
-from headshot_studio.core.files import LINK_REASON, NotRegularFileError, human_size, open_regular, printable
+from headshot_studio.core.events import ErrorKind, InputError
+from headshot_studio.core.files import LINK_REASON, NotRegularFileError, human_size, open_regular, printable, write_atomic
+from headshot_studio.core.limits import PHOTO_SUFFIXES
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".heic", ".heif"}
+
 # The only decoders Pillow may use, whatever a file's name or first bytes say (Pillow's
 # ``formats=`` allow-list): the formats phones and cameras save photos in (MPO, the JPEG
 # variant many cameras write, is opened through JPEG's decoder). Everything else stays
@@ -122,7 +128,7 @@ def scan_photos(sources: Iterable[Path]) -> PhotoScan:
                 raise InputError(f"The folder “{display_name(source)}” cannot be opened. Check that you may read it.",
                                  details=str(exc)) from None
             for entry in entries:
-                if entry.name.startswith(".") or entry.suffix.lower() not in SUPPORTED_SUFFIXES or _is_dir(entry):
+                if entry.name.startswith(".") or entry.suffix.lower() not in PHOTO_SUFFIXES or _is_dir(entry):
                     scan.not_checked.append(entry)  # a hidden "._IMG_0001.jpg" (macOS) is not a photo
                 else:
                     scan.files.append(entry)
@@ -160,7 +166,7 @@ def list_photos(sources: Iterable[Path]) -> list[Path]:
 class ImageLoadError(InputError):
     """A photo that cannot be used, with a stable ``code`` for reports."""
 
-    kind = "bad_photo"
+    kind = ErrorKind.BAD_PHOTO
 
     def __init__(self, code: str, message: str, *, details: str = "") -> None:
         super().__init__(message, details=details)
@@ -393,7 +399,7 @@ def load_image(path: Path, *, max_side: int | None = None, max_pixels: int = MAX
     Every failure is an :class:`ImageLoadError` whose message says what the file is and
     what to do.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile
 
     path = Path(path)
     name = display_name(path)
@@ -408,60 +414,137 @@ def load_image(path: Path, *, max_side: int | None = None, max_pixels: int = MAX
         # loading at once a warning may be logged under the other's name.)
         with warnings.catch_warnings(record=True) as caught, open_regular(path) as fh:
             warnings.simplefilter("always")
-            if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
-                raise ImageLoadError("too_large", f"“{name}” is far too large a file for a photo "
-                                                  f"({human_size(os.fstat(fh.fileno()).st_size)}). {_CHOOSE}")
-            opened = Image.open(fh, formats=PHOTO_FORMATS)
-            width, height = opened.size
-            _check_size(name, width, height, opened.mode, opened.format, max_pixels)
-            fmt = opened.format or path.suffix.lstrip(".").upper()
-            try:
-                orientation = int(opened.getexif().get(0x0112, 1))
-            except Exception:  # an EXIF block the reader trips over: treat the photo as upright
-                orientation = 1
-            if getattr(opened, "is_animated", False):
-                opened.seek(0)  # an animated GIF/WebP: its first frame
-            if max_side and opened.format in ("JPEG", "MPO"):
-                opened.draft("RGB", (max_side, max_side))
-            opened.load()
-            image = opened
-            factor = max(image.size) // (2 * max_side) if max_side else 0
-            if factor >= 2 and image.mode == "1":
-                image = image.convert("L")
-            if factor >= 2 and image.mode in _REDUCIBLE_MODES:
-                image = image.reduce(factor)
-            elif factor >= 2 and image.mode in _SIXTEEN_BIT_MODES:
-                image = image.resize((max(1, image.width // factor), max(1, image.height // factor)),
-                                     Image.Resampling.BOX)
-            if orientation in _UPRIGHT:
-                image = image.transpose(getattr(Image.Transpose, _UPRIGHT[orientation]))
-            upright = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-            if image is not opened:
-                opened.close()  # a reduced or upright copy replaced the decoded pixels: free them now
-            image = _to_rgb(image)
+            image, upright, fmt = _decode_upright(fh, path, name, max_side, max_pixels)
         for warning in caught:
             log.info("a photo: %s", warning.message)
     except ImageLoadError:
         raise
-    except NotRegularFileError as exc:  # became a link or a pipe after the check above
-        raise ImageLoadError("unreadable", f"“{name}” {exc.reason}. Add the photo itself.") from None
-    except Image.DecompressionBombError:  # Pillow's own hard limit, checked while opening
-        raise ImageLoadError(
-            "too_large", f"“{name}” claims to be far too large an image and was not opened, to protect this computer."
-        ) from None
-    except UnidentifiedImageError:
-        raise _not_an_image(path, name) from None
-    except PermissionError as exc:
-        raise _permission_error(name, exc) from None
-    except MemoryError:
-        raise ImageLoadError("too_large", f"“{name}” is too large to open on this computer.") from None
     except Exception as exc:
-        # Truncated data (OSError), a broken chunk (SyntaxError), and whatever else a
-        # decoder raises on a malformed file (ValueError, struct.error, IndexError...):
-        # for the user, a damaged photo; the exception is kept in the details.
-        raise _damaged(name, f"{type(exc).__name__}: {exc}") from None
+        raise _load_error(exc, path, name) from None
 
     if max_side and max(image.size) > max_side:
-        image = image.copy() if image is opened else image  # not the decoder's own image, which thumbnail would change
+        if isinstance(image, ImageFile.ImageFile):  # the decoder's own image, which thumbnail would change
+            image = image.copy()
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     return LoadedImage(image=image, original_size=upright, format=fmt)
+
+
+def _decode_upright(fh, path: Path, name: str, max_side: int | None, max_pixels: int):
+    """The open photo file ``fh`` decoded (after its size checks), reduced towards
+    ``max_side``, turned upright and in RGB: ``(image, upright full size, format)``."""
+    from PIL import Image
+
+    if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
+        raise ImageLoadError("too_large", f"“{name}” is far too large a file for a photo "
+                                          f"({human_size(os.fstat(fh.fileno()).st_size)}). {_CHOOSE}")
+    opened = Image.open(fh, formats=PHOTO_FORMATS)
+    width, height = opened.size
+    _check_size(name, width, height, opened.mode, opened.format, max_pixels)
+    fmt = opened.format or path.suffix.lstrip(".").upper()
+    orientation = _exif_orientation(opened)
+    if getattr(opened, "is_animated", False):
+        opened.seek(0)  # an animated GIF/WebP: its first frame
+    if max_side and opened.format in ("JPEG", "MPO"):
+        opened.draft("RGB", (max_side, max_side))
+    opened.load()
+    image = _reduce(opened, max_side)
+    if orientation in _UPRIGHT:
+        image = image.transpose(getattr(Image.Transpose, _UPRIGHT[orientation]))
+    upright = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    if image is not opened:
+        opened.close()  # a reduced or upright copy replaced the decoded pixels: free them now
+    return _to_rgb(image), upright, fmt
+
+
+def _exif_orientation(opened) -> int:
+    """The EXIF orientation tag (1, upright, when there is none)."""
+    try:
+        return int(opened.getexif().get(0x0112, 1))
+    except Exception:  # an EXIF block the reader trips over: treat the photo as upright
+        return 1
+
+
+def _reduce(image, max_side: int | None):
+    """``image`` box-reduced by a whole factor, in its own mode, when it is at least
+    twice as large as ``max_side`` asks (the image itself otherwise)."""
+    from PIL import Image
+
+    factor = max(image.size) // (2 * max_side) if max_side else 0
+    if factor < 2:
+        return image
+    if image.mode == "1":
+        image = image.convert("L")
+    if image.mode in _REDUCIBLE_MODES:
+        return image.reduce(factor)
+    if image.mode in _SIXTEEN_BIT_MODES:
+        return image.resize((max(1, image.width // factor), max(1, image.height // factor)), Image.Resampling.BOX)
+    return image
+
+
+def _load_error(exc: Exception, path: Path, name: str) -> ImageLoadError:
+    """What a failure while decoding ``path`` means for the user."""
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(exc, NotRegularFileError):  # became a link or a pipe after the first check
+        return ImageLoadError("unreadable", f"“{name}” {exc.reason}. Add the photo itself.")
+    if isinstance(exc, Image.DecompressionBombError):  # Pillow's own hard limit, checked while opening
+        return ImageLoadError(
+            "too_large", f"“{name}” claims to be far too large an image and was not opened, to protect this computer."
+        )
+    if isinstance(exc, UnidentifiedImageError):
+        return _not_an_image(path, name)
+    if isinstance(exc, PermissionError):
+        return _permission_error(name, exc)
+    if isinstance(exc, MemoryError):
+        return ImageLoadError("too_large", f"“{name}” is too large to open on this computer.")
+    # Truncated data (OSError), a broken chunk (SyntaxError), and whatever else a
+    # decoder raises on a malformed file (ValueError, struct.error, IndexError...):
+    # for the user, a damaged photo; the exception is kept in the details.
+    return _damaged(name, f"{type(exc).__name__}: {exc}")
+
+
+# --- writing finished images -----------------------------------------------------------
+
+
+def parameters_text(settings: dict) -> str:
+    """The widely read "parameters" text (as A1111 and other SD tools write it) of an
+    image's generation ``settings``; tolerant of settings that lack some keys (older or
+    hand-edited sidecars), which then leave out what they lack."""
+    try:
+        return (
+            f"{settings['prompt']}\nNegative prompt: {settings['negative_prompt']}\n"
+            f"Steps: {settings['steps']}, Sampler: {settings['scheduler']}, CFG scale: {settings['guidance_scale']}, "
+            f"Seed: {settings['seed']}, Size: {settings['width']}x{settings['height']}, Model: {settings['model_id']}"
+        )
+    except KeyError:
+        pass
+    labels = {"steps": "Steps", "scheduler": "Sampler", "guidance_scale": "CFG scale", "seed": "Seed", "model_id": "Model"}
+    lines = [str(settings.get("prompt", ""))]
+    if settings.get("negative_prompt"):
+        lines.append(f"Negative prompt: {settings['negative_prompt']}")
+    fields = [f"{label}: {settings[key]}" for key, label in labels.items() if settings.get(key) is not None]
+    if fields:
+        lines.append(", ".join(fields))
+    return "\n".join(lines)
+
+
+def write_png(fh: BinaryIO, image, settings: dict | None) -> None:
+    """Write ``image`` as PNG to the binary file ``fh`` with its generation ``settings``
+    in two text chunks: ``parameters`` (:func:`parameters_text`, read by other SD tools)
+    and ``headshot_studio`` (every setting, as JSON). ``settings`` None (or empty): the
+    pixels only. The one PNG writer of finished images, generated, retouched or exported."""
+    from PIL.PngImagePlugin import PngInfo
+
+    options = {}
+    if settings:
+        info = PngInfo()
+        info.add_text("parameters", parameters_text(settings))
+        info.add_text("headshot_studio", json.dumps(settings, ensure_ascii=False))
+        options["pnginfo"] = info
+    image.save(fh, format="PNG", **options)
+
+
+def save_png(image, path: Path, settings: dict | None) -> None:
+    """:func:`write_png` into ``path``, atomically: a reader (or a run killed part-way)
+    sees the old file or the whole new one, never half an image."""
+    write_atomic(path, lambda fh: write_png(fh, image, settings))

@@ -126,7 +126,7 @@ NOT_A_FOLDER_REASON = "should be a folder but is not"
 _JUNCTION_TAG = 0xA0000003  # IO_REPARSE_TAG_MOUNT_POINT: a Windows folder junction
 
 FIX_REIMPORT = (
-    "Import the model again from its original file (Models > Import model…, or "
+    "Import the model again from its original file (Import model… on the Welcome page, or "
     "`headshot-studio models import PATH`), or reinstall Headshot Studio for a bundled model."
 )
 
@@ -579,11 +579,29 @@ def model_roots(extra_dirs: Iterable[Path] = ()) -> list[tuple[Path, str]]:
     return roots
 
 
+@dataclass(frozen=True)
+class DamagedModel:
+    """A model folder that cannot be used: listed with the reason, never hidden, so the
+    user is not told "no model installed" while one sits there broken."""
+
+    name: str  # the folder's name
+    path: Path
+    source: str  # "bundled", "user" or "extra"
+    message: str  # what is wrong and what to do, in plain words (the error's own message)
+
+
 def find_models(extra_dirs: Iterable[Path] = ()) -> list[ModelInfo]:
-    """Every model folder in the model roots. Hidden folders (an import in progress or
-    killed part-way) are not models; those of killed imports are removed. A folder that cannot be described is skipped with a
-    warning in the log; ``check_model_folder``/``verify_model`` report what is wrong with it."""
+    """Every usable model in the model roots (see :func:`scan_models` for the damaged ones)."""
+    return scan_models(extra_dirs)[0]
+
+
+def scan_models(extra_dirs: Iterable[Path] = ()) -> tuple[list[ModelInfo], list[DamagedModel]]:
+    """Every model folder in the model roots: the usable ones, and the ones that cannot be
+    described (logged with the reason, and returned so the window and ``models list`` show
+    them). Hidden folders (an import in progress or killed part-way) are not models; those
+    of killed imports are removed."""
     found: list[ModelInfo] = []
+    damaged: list[DamagedModel] = []
     seen_ids: set[str] = set()
     for root, source in model_roots(extra_dirs):
         if not root.is_dir():
@@ -591,23 +609,30 @@ def find_models(extra_dirs: Iterable[Path] = ()) -> list[ModelInfo]:
         if source == "user":
             remove_dead_imports(root)  # what a killed import left (gigabytes, maybe) goes at the next look
         try:
-            folders = sorted(
-                p for p in root.iterdir()
-                if not p.name.startswith(".") and os.path.lexists(p / "model_index.json")
-            )
+            folders = sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.is_dir())
         except OSError as exc:
             log.warning("Could not list the %s models folder: %s", source, exc.strerror)
             continue
         for folder in folders:
             try:
+                if not os.path.lexists(folder / "model_index.json"):
+                    if source == "extra":  # the user's own folder may hold other things too
+                        continue
+                    # in the app's own folders every folder is a model it put there
+                    raise ModelDamagedError(
+                        f"The model folder “{folder.name}” has lost its model_index.json, or cannot be read. "
+                        f"{FIX_REIMPORT}",
+                        details=f"no readable model_index.json in {folder}",
+                    )
                 info = model_info(folder, source)
             except (ModelDamagedError, ModelNotFoundError, UnsupportedModelError) as exc:
                 log.warning("Skipped the model folder “%s” (%s models): %s", folder.name, source, exc.message)
+                damaged.append(DamagedModel(folder.name, folder, source, exc.message))
                 continue
             if info.id not in seen_ids:
                 seen_ids.add(info.id)
                 found.append(info)
-    return found
+    return found, damaged
 
 
 def resolve_model(id_or_path: str | Path, extra_dirs: Iterable[Path] = ()) -> ModelInfo:
@@ -631,7 +656,9 @@ def resolve_model(id_or_path: str | Path, extra_dirs: Iterable[Path] = ()) -> Mo
 
 
 def default_model(extra_dirs: Iterable[Path] = (), preferred_id: str = "") -> ModelInfo:
-    models = find_models(extra_dirs)
+    models, damaged = scan_models(extra_dirs)
+    if not models and damaged:  # "none installed" would be untrue: say what is wrong with it
+        raise ModelDamagedError(damaged[0].message, details="\n".join(f"{d.path}: {d.message}" for d in damaged))
     if not models:
         raise ModelNotFoundError(
             "No base model is installed yet. Import a Stable Diffusion 1.5 or SDXL model "
@@ -873,30 +900,15 @@ def import_model(
     source = _resolve_choice(chosen)
     label = chosen.name or source.name
     is_file = source.is_file()
-    if is_file and chosen.suffix.lower() in PICKLE_SUFFIXES:
-        raise UnsafeModelFormatError(
-            f"“{chosen.name}” is a pickle-based checkpoint ({chosen.suffix}), which can run hidden "
-            "code when opened, so Headshot Studio will not load it. Use a .safetensors version "
-            "of this model instead."
-        )
-    if is_file and chosen.suffix.lower() != ".safetensors":
-        raise UnsupportedModelError(
-            f"“{chosen.name}” is not a model file. Choose a .safetensors checkpoint or a diffusers "
-            "model folder (one with model_index.json)."
-        )
+    if is_file:
+        _check_file_format(chosen)
 
     # 2. Check it before any long work: a checkpoint's header (microseconds) comes before
     #    hashing the whole file; a folder's every part before copying any.
     known = None
     if is_file:
-        facts = inspect_checkpoint(source)
+        facts, known = _check_checkpoint(source, label, on_event, cancel)
         architecture = facts.architecture
-        progress = _ByteProgress(Stage.IMPORT, os.stat(source).st_size, on_event, cancel)
-        progress.message = f"Checking {label}"
-        try:
-            known = known_model_for_checkpoint(sha256_file(source, progress))
-        except NotRegularFileError as exc:  # swapped since step 1
-            raise UnsupportedModelError(f"“{label}” {exc.reason}. Choose the model file again.") from None
     else:
         architecture = check_model_folder(source, label)
 
@@ -938,6 +950,37 @@ def import_model(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return model_info(destination, "user")
+
+
+def _check_file_format(chosen: Path) -> None:
+    """Refuse a chosen file that is not a .safetensors checkpoint (above all a pickled
+    one), from its name alone."""
+    if chosen.suffix.lower() in PICKLE_SUFFIXES:
+        raise UnsafeModelFormatError(
+            f"“{chosen.name}” is a pickle-based checkpoint ({chosen.suffix}), which can run hidden "
+            "code when opened, so Headshot Studio will not load it. Use a .safetensors version "
+            "of this model instead."
+        )
+    if chosen.suffix.lower() != ".safetensors":
+        raise UnsupportedModelError(
+            f"“{chosen.name}” is not a model file. Choose a .safetensors checkpoint or a diffusers "
+            "model folder (one with model_index.json)."
+        )
+
+
+def _check_checkpoint(
+    source: Path, label: str, on_event: EventCallback, cancel: CancelToken
+) -> tuple[CheckpointFacts, dict | None]:
+    """A checkpoint's facts from its header (refusing what is not a base model), then its
+    sha256, with progress: the manifest's entry for it when it is a model the app knows."""
+    facts = inspect_checkpoint(source)
+    progress = _ByteProgress(Stage.IMPORT, os.stat(source).st_size, on_event, cancel)
+    progress.message = f"Checking {label}"
+    try:
+        known = known_model_for_checkpoint(sha256_file(source, progress))
+    except NotRegularFileError as exc:  # swapped since step 1
+        raise UnsupportedModelError(f"“{label}” {exc.reason}. Choose the model file again.") from None
+    return facts, known
 
 
 def _copy_model_folder(

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shutil
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -50,12 +51,14 @@ from headshot_studio.core.events import (
     HeadshotError,
     InputError,
     JobEvent,
+    Notice,
     Stage,
     ignore_events,
     is_disk_full,
 )
 from headshot_studio.core.faces import close_analyzer, load_face_analyzer
 from headshot_studio.core.files import human_size, remove_temp_files, write_json_atomic
+from headshot_studio.core.gallery import GalleryEntry
 from headshot_studio.core.generation import (
     GenerationRequest,
     Generator,
@@ -64,18 +67,28 @@ from headshot_studio.core.generation import (
     png_intact,
     preview_of,
 )
-from headshot_studio.core.hardware import RunPlan, free_gpu_memory, is_out_of_memory, smaller_plan
-from headshot_studio.core.models import ModelInfo, ensure_verified, model_roots
+from headshot_studio.core.hardware import RunPlan, free_gpu_memory, is_out_of_memory, plan_run, smaller_plan
+from headshot_studio.core.images import save_png
+from headshot_studio.core.limits import DEFAULT_PER_STYLE, DEFAULT_UPSCALE, MAX_PER_STYLE, MAX_TRAIN_STEPS, UPSCALE_FACTORS
+from headshot_studio.core.models import (
+    ModelInfo,
+    check_same_family,
+    ensure_verified,
+    model_roots,
+    resolve_model,
+    session_model,
+)
 from headshot_studio.core.native import load_model_libraries
-from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, UpscaleJob, retouch
+from headshot_studio.core.postprocess import UPSCALER_FACTORS, PostprocessOptions, Upscaler, UpscaleJob, retouch
 from headshot_studio.core.quality import check_photos, default_cache, thresholds_for
 from headshot_studio.core.ranking import rank_images, reference_embedding
-from headshot_studio.core.session import Session, delete_copied_photos, session_lock
-from headshot_studio.core.styles import compose_prompt, get_style
+from headshot_studio.core.session import Session, SessionError, delete_copied_photos, session_lock
+from headshot_studio.core.styles import compose_prompt, get_style, load_styles
 from headshot_studio.core.training import (
     LORA_FILE,
     SETTINGS_FILE,
     TrainingConfig,
+    check_config,
     lora_parameter_count,
     train_lora,
 )
@@ -83,7 +96,6 @@ from headshot_studio.core.training import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MAX_PER_STYLE = 100
 # Share of a typical run's time per stage, for the whole-run progress bar and ETA.
 STAGE_WEIGHTS = {
     Stage.VERIFY: 0.02,
@@ -101,8 +113,8 @@ PIPELINE_ORDER = list(STAGE_WEIGHTS)
 # Quality/speed presets: training steps (cap) and denoising steps (None = the style's).
 PRESETS = {
     "fast": {"max_train_steps": 400, "steps": 20, "upscale": 2},
-    "balanced": {"max_train_steps": 800, "steps": None, "upscale": 2},
-    "best": {"max_train_steps": 800, "steps": 40, "upscale": 4},
+    "balanced": {"max_train_steps": MAX_TRAIN_STEPS, "steps": None, "upscale": DEFAULT_UPSCALE},
+    "best": {"max_train_steps": MAX_TRAIN_STEPS, "steps": 40, "upscale": 4},
 }
 
 
@@ -111,7 +123,7 @@ class RunRequest:
     model: ModelInfo
     plan: RunPlan
     styles: tuple[str, ...] = ("corporate-executive",)
-    count: int = 4  # images per style
+    count: int = DEFAULT_PER_STYLE  # images per style
     counts: tuple[int, ...] | None = None  # per style, in the order of ``styles`` (overrides count)
     seed: int = 0  # image i of a style uses seed + i
     avoid: str = ""  # the user's free-text negatives ("no glasses")
@@ -139,7 +151,7 @@ class RunRequest:
 
 @dataclass(frozen=True)
 class RunResult:
-    gallery: list[dict]  # best first
+    gallery: list[GalleryEntry]  # best first
     trained: bool  # False when the face learned earlier was reused
     seconds: float
 
@@ -155,7 +167,7 @@ class _RunProgress:
         self.started = time.perf_counter()
 
     def __call__(self, event: JobEvent) -> None:
-        if event.stage not in self.weights or event.is_notice:
+        if isinstance(event, Notice) or event.stage not in self.weights:
             self.on_event(event)
             return
         before = sum(self.weights[s] for s in self.order[: self.order.index(event.stage)])
@@ -165,16 +177,150 @@ class _RunProgress:
         self.on_event(replace(event, overall=overall, overall_eta_s=eta))
 
 
-def preset_options(preset: str, n_photos: int) -> dict:
-    """RunRequest fields for a quality/speed preset (unknown names mean "balanced")."""
-    from headshot_studio.core.training import default_steps
+@dataclass(frozen=True)
+class RunOverrides:
+    """What the person asked for this time (the window's choices, the command line's
+    options); ``None`` means "not said". Training and finishing overrides name fields of
+    TrainingConfig and PostprocessOptions."""
 
-    values = PRESETS.get(preset, PRESETS["balanced"])
-    return {
-        "steps": values["steps"],
-        "training": TrainingConfig(steps=min(values["max_train_steps"], default_steps(max(1, n_photos)))),
-        "postprocess": PostprocessOptions(upscale=values["upscale"]),
+    styles: tuple[str, ...] | None = None
+    counts: tuple[int, ...] | None = None  # per style, in the order of ``styles``
+    count: int | None = None  # the same count for every style
+    seed: int | None = None
+    avoid: str | None = None
+    steps: int | None = None
+    model: str | None = None  # a model id or a diffusers folder; None: the session's own
+    training: dict = field(default_factory=dict)
+    postprocess: dict = field(default_factory=dict)
+    allow_cpu: bool = False
+    reuse_face: bool = False  # more headshots with the face learned already
+
+
+def build_request(session: Session, settings, overrides: RunOverrides = RunOverrides(), *, device) -> RunRequest:
+    """The one way a run request is made (the window and the command line both call it),
+    so the same session, settings and overrides give the same request, and the same pixels.
+
+    Each value comes from the overrides, else from what the session recorded (so a resumed
+    run does the same work), else from the user's settings (the quality preset, images per
+    style, checkpoint interval), else from the defaults. ``device`` is this computer's
+    (``hardware.detect_device`` / ``measure_free_vram``), injected so tests choose it.
+    """
+    recorded = session.manifest.get("settings", {})
+    check_recorded_settings(recorded)
+    preset = PRESETS.get(settings.preset, PRESETS["balanced"])
+
+    def pick(name: str, default):
+        given = getattr(overrides, name)
+        if given is not None:
+            return given
+        if recorded.get(name) is not None or (name == "steps" and name in recorded):
+            return recorded[name]  # recorded steps None: the style's own, whatever the preset says now
+        return default
+
+    styles = tuple(pick("styles", RunRequest.styles))
+    count = pick("count", settings.images_per_style)
+    counts = overrides.counts
+    if counts is None and overrides.count is None and list(styles) == recorded.get("styles"):
+        counts = recorded.get("counts")  # the run being continued, style by style
+    if counts is None:
+        counts = (count,) * len(styles)  # check_run refuses counts that do not match the styles
+    run = {
+        "styles": styles,
+        "count": count,
+        "counts": tuple(counts),
+        "avoid": pick("avoid", ""),
+        "steps": pick("steps", preset["steps"]),
+        "seed": overrides.seed if overrides.seed is not None else (
+            next_free_seed(session) if overrides.reuse_face else recorded.get("seed") or 0),
     }
+    training = TrainingConfig(**({"checkpoint_every": settings.checkpoint_every, "max_steps": preset["max_train_steps"],
+                                  "seed": run["seed"]} | recorded.get("training", {}) | overrides.training))
+    postprocess = PostprocessOptions(**({"upscale": preset["upscale"]} | recorded.get("postprocess", {})
+                                        | overrides.postprocess))
+    extra = settings.extra_model_dirs()
+    if overrides.model:
+        model = resolve_model(overrides.model, extra)
+        check_same_family(recorded, model)  # a session goes on with the family it started with
+    else:
+        model = session_model(recorded, extra, settings.default_model)
+    plan = plan_run(model, device, train_text_encoder=training.train_text_encoder,
+                    allow_cpu=overrides.allow_cpu or settings.allow_cpu)
+    return RunRequest(model=model, plan=plan, training=training, postprocess=postprocess,
+                      reuse_face=overrides.reuse_face, **run)
+
+
+def chosen_styles(session: Session) -> tuple[dict[str, int], str]:
+    """What the window shows as chosen for ``session``: ({style id: count}, avoid text).
+    The window's own draft when there is one; else what the last run recorded (a session
+    run from the command line), so continuing it from the window asks for the same."""
+    draft = session.manifest.get("draft")
+    if isinstance(draft, dict):
+        styles = draft.get("styles") if isinstance(draft.get("styles"), dict) else {}
+        return dict(styles), draft.get("avoid") if isinstance(draft.get("avoid"), str) else ""
+    recorded = session.manifest.get("settings", {})
+    styles = [s for s in recorded.get("styles") or () if isinstance(s, str)]
+    counts = recorded.get("counts") or [recorded.get("count") or DEFAULT_PER_STYLE] * len(styles)
+    if len(counts) != len(styles):
+        counts = [DEFAULT_PER_STYLE] * len(styles)
+    avoid = recorded.get("avoid")
+    return dict(zip(styles, counts)), avoid if isinstance(avoid, str) else ""
+
+
+def check_choices(session: Session, style_counts: dict[str, int]) -> None:
+    """What Start would refuse about the window's choices, said before it is pressed: the
+    session's recorded settings are damaged, a chosen style's file is gone or broken, or a
+    count is out of range (InputError with what to do)."""
+    check_recorded_settings(session.manifest.get("settings", {}))
+    styles, errors = load_styles()
+    broken = {error.path.stem: error for error in errors if error.path is not None}
+    for style_id, count in style_counts.items():
+        if style_id in broken:
+            raise broken[style_id]
+        if style_id not in styles:
+            raise InputError(f"The style “{style_id}” is chosen but no longer available. Untick it on the Styles "
+                             "page, or put its file back in your styles folder.")
+        if not isinstance(count, int) or not 1 <= count <= MAX_PER_STYLE:
+            raise InputError(f"The number of headshots of “{styles[style_id].name}” must be between 1 and "
+                             f"{MAX_PER_STYLE} (got {count}). Change it on the Styles page.")
+
+
+def next_free_seed(session: Session) -> int:
+    """The first seed no image of the session used: "more headshots" and "more like this"
+    give new images, never copies of earlier ones (image i of a style uses seed + i)."""
+    recorded = session.manifest.get("settings", {})
+    counts = recorded.get("counts") or [recorded.get("count") or 0]
+    after_recorded = (recorded.get("seed") or 0) + max(counts, default=0) if recorded else 0
+    seeds = [entry.seed for entry in session.gallery() if entry.seed is not None]
+    return max([after_recorded] + [seed + 1 for seed in seeds])
+
+
+def check_recorded_settings(recorded: dict) -> None:
+    """Settings a session recorded must be settings this version knows: a hand-edited or
+    damaged manifest is reported as such, not as an internal error."""
+    for section, cls in (("training", TrainingConfig), ("postprocess", PostprocessOptions)):
+        defaults = {f.name: f.default for f in fields(cls)}
+        values = recorded.get(section, {})
+        unknown = set(values) - set(defaults)
+        # a value of another kind than the setting's own (text for a number, NaN...)
+        unknown |= {name for name, value in values.items() if name in defaults and not _same_kind(value, defaults[name])}
+        if unknown:
+            raise SessionError(
+                "This session's recorded settings are damaged, so it cannot be continued. Start a new session "
+                "with the same photos, or delete this one.",
+                details=f"settings.{section}: unknown or ill-typed {sorted(unknown)}",
+            )
+
+
+def _same_kind(value, default) -> bool:
+    """Whether a recorded setting is of the kind its default is (an int also for a float
+    setting; None where the default is None; finite numbers only)."""
+    if default is None or value is None:
+        return value is None or default is None
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float)) and math.isfinite(value) and (isinstance(value, int) or isinstance(default, float))
+    return isinstance(value, type(default))
 
 
 def generation_requests(request: RunRequest) -> list[tuple[str, list[GenerationRequest]]]:
@@ -207,6 +353,9 @@ def generation_requests(request: RunRequest) -> list[tuple[str, list[GenerationR
 
 def check_run(session: Session, request: RunRequest) -> list[tuple[str, list[GenerationRequest]]]:
     """Refuse a bad request before any heavy work; return the generation requests."""
+    # the training settings' ranges too (a hand-edited manifest's rank of 10**12 is said here,
+    # not as "not enough disk space"); steps 0 means "the default", whatever the photo count
+    check_config(request.training.resolved(1))
     if not request.styles:
         raise InputError("Choose at least one style.")
     if request.counts is not None and len(request.counts) != len(request.styles):
@@ -214,8 +363,9 @@ def check_run(session: Session, request: RunRequest) -> list[tuple[str, list[Gen
     for count in request.counts or (request.count,):
         if not 1 <= count <= MAX_PER_STYLE:
             raise InputError(f"The number of images per style must be between 1 and {MAX_PER_STYLE} (got {count}).")
-    if request.postprocess.upscale not in (1, 2, 4):
-        raise InputError(f"Upscaling must be 1 (off), 2 or 4 (got {request.postprocess.upscale}).")
+    if request.postprocess.upscale not in UPSCALE_FACTORS:
+        raise InputError(f"Upscaling must be one of {', '.join(map(str, UPSCALE_FACTORS))} (1: off) "
+                         f"(got {request.postprocess.upscale}).")
     if request.reuse_face and not _finished_lora(session, request.training):
         raise InputError(
             f"The session “{session.name}” has no finished learned face to reuse. Run it without reusing, "
@@ -306,7 +456,11 @@ def _finished_lora(session: Session, training: TrainingConfig) -> Path | None:
     lora, settings_file = session.lora_dir / LORA_FILE, session.lora_dir / SETTINGS_FILE
     try:
         settings = json.loads(settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:  # damaged: the face is learned again, and the log says why
+        log.warning("session %s: the learned face's record is unreadable (%s); it will be learned again",
+                    session.log_id, type(exc).__name__)
         return None
     if not lora.is_file():
         return None
@@ -321,7 +475,11 @@ def _load_identity(session: Session) -> np.ndarray | None:
     try:
         data = json.loads(session.identity_file.read_text(encoding="utf-8"))
         return np.asarray(data["embedding"], dtype=np.float32)
-    except (OSError, ValueError, KeyError):
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged: measured again from the photos
+        log.warning("session %s: the person's face record is unreadable (%s); it is measured again",
+                    session.log_id, type(exc).__name__)
         return None
 
 
@@ -384,7 +542,7 @@ def _record_end(session: Session, state: str, **details) -> None:
 def _run(session: Session, request: RunRequest, batches, on_event: EventCallback, cancel: CancelToken) -> RunResult:
     plan = request.plan
     log.info("run plan: %s (%s)", plan.describe(), "; ".join(plan.notes))
-    on_event(JobEvent(Stage.VERIFY, 0, 0, f"Settings for this computer: {plan.describe()}"))
+    on_event(Notice(Stage.VERIFY, f"Settings for this computer: {plan.describe()}"))
     load_model_libraries()
     # 1. The model files are intact (hashed once per state of the files).
     ensure_verified(request.model, on_event, cancel)
@@ -486,8 +644,8 @@ def _run_stages(session: Session, request: RunRequest, batches, analyzer, on_eve
         on_progress=lambda done, total: on_event(JobEvent(Stage.RANK, done, total, "Ranking")),
         cancel=cancel,
     )
-    gallery = [item.to_dict() for item in ranked]
-    write_json_atomic(session.gallery_file, {"analyzer": analyzer.name, "images": gallery})
+    gallery = [item.to_entry() for item in ranked]
+    write_json_atomic(session.gallery_file, {"analyzer": analyzer.name, "images": [e.to_dict() for e in gallery]})
     return RunResult(gallery=gallery, trained=trained, seconds=0.0)
 
 
@@ -511,7 +669,7 @@ def _retry_out_of_memory(stage: Stage, plan: RunPlan, work: Callable[[RunPlan], 
         raise GpuOutOfMemoryError(GPU_OUT_OF_MEMORY_MESSAGE, details=first)
     log.warning("%s ran out of graphics memory; trying again with lighter settings (%s). New plan: %s",
                 stage.value, lighter.notes[-1], lighter.describe())
-    on_event(JobEvent(stage, 0, 0, OUT_OF_MEMORY_RETRY_MESSAGE))
+    on_event(Notice(stage, OUT_OF_MEMORY_RETRY_MESSAGE))
     try:
         return work(lighter), lighter
     except Exception as exc:
@@ -613,7 +771,7 @@ def _start_finish(image, final: Path, style_id: str, generator: Generator, gener
         refine=lambda crop: generator.refine(crop, detail_request, options.face_detail_strength, cancel),
         resolution=plan.resolution,
     )
-    job = upscaler.start(retouched, options.upscale) if options.upscale in (2, 4) else None
+    job = upscaler.start(retouched, options.upscale) if options.upscale in UPSCALER_FACTORS else None
     settings = image.settings | {
         "style": style_id,
         "raw_file": image.path.name,
@@ -626,10 +784,8 @@ def _start_finish(image, final: Path, style_id: str, generator: Generator, gener
 
 
 def _complete_finish(index: int, item: _Finishing, total: int, on_event: EventCallback, cancel: CancelToken) -> None:
-    from PIL.PngImagePlugin import PngInfo
-
-    from headshot_studio.core.files import write_atomic
-
+    """Wait for the image's enlargement (if any), then write the finished PNG, with its
+    settings in it as generated images carry them, and its sidecar."""
     finished = item.image
     settings = item.settings
     if item.upscale is not None:
@@ -638,9 +794,7 @@ def _complete_finish(index: int, item: _Finishing, total: int, on_event: EventCa
     scale = finished.width / item.image.width
     # where the face is in the finished image (profile crops)
     settings["face_box"] = [round(v * scale, 1) for v in item.face_box] if item.face_box else None
-    info = PngInfo()
-    info.add_text("headshot_studio", json.dumps(settings, ensure_ascii=False))
-    write_atomic(item.final, lambda fh: finished.save(fh, format="PNG", pnginfo=info))
+    save_png(finished, item.final, settings)
     write_json_atomic(item.final.with_suffix(".json"), settings)
     on_event(JobEvent(Stage.POSTPROCESS, index, total, f"Finished {item.final.name}", preview=_preview(item.final)))
 

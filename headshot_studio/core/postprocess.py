@@ -25,7 +25,10 @@ import numpy as np
 
 from headshot_studio.core.events import Cancelled, CancelToken
 from headshot_studio.core.faces import Face
+from headshot_studio.core.limits import DEFAULT_UPSCALE, UPSCALE_FACTORS
 from headshot_studio.core.native import HelperProcesses
+
+UPSCALER_FACTORS = tuple(f for f in UPSCALE_FACTORS if f > 1)  # 1 means no upscaling at all
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,7 @@ class PostprocessOptions:
     face_detail_strength: float = 0.35  # how much of the face is re-drawn (0-1)
     colour: bool = True
     colour_strength: float = 0.7  # 1.0 = fully neutral grey balance
-    upscale: int = 2  # 1 (off), 2 or 4
+    upscale: int = DEFAULT_UPSCALE  # one of limits.UPSCALE_FACTORS (1: off)
 
 
 def face_detail(image, face: Face, refine, resolution: int):
@@ -141,8 +144,8 @@ class Upscaler:
     def start(self, image, factor: int) -> UpscaleJob:
         """Begin enlarging ``image`` ``factor`` (2 or 4) times; the job's ``result``
         gives the enlarged image."""
-        if factor not in (2, 4):
-            raise ValueError(f"upscale factor must be 2 or 4, not {factor}")
+        if factor not in UPSCALER_FACTORS:
+            raise ValueError(f"upscale factor must be one of {UPSCALER_FACTORS}, not {factor}")
         image = image.convert("RGB")
         future = None
         if not self._failed:
@@ -229,20 +232,4 @@ def retouch(image, face: Face | None, options: PostprocessOptions, *, refine=Non
     if options.colour:
         image, gains = neutral_colour(image, options.colour_strength)
         done["colour"] = {"gains_rgb": gains, "strength": options.colour_strength}
-    return image, done
-
-
-def finish_image(image, face: Face | None, options: PostprocessOptions, *, refine=None, resolution: int = 512,
-                 upscaler: Upscaler | None = None) -> tuple[object, dict]:
-    """Run the enabled steps in order; return the finished image and what was done."""
-    image, done = retouch(image, face, options, refine=refine, resolution=resolution)
-    if options.upscale in (2, 4):
-        own = Upscaler(use_gpu=False, workers=1) if upscaler is None else None
-        try:
-            job = (upscaler or own).start(image, options.upscale)
-            image = job.result()
-        finally:
-            if own is not None:
-                own.close()
-        done["upscale"] = {"factor": options.upscale, "method": job.method}
     return image, done

@@ -25,6 +25,7 @@ import numpy as np
 from headshot_studio.core.faces import Face, FaceAnalyzer, cosine_similarity
 from headshot_studio.core.files import regular_file_problem, sha256_file
 from headshot_studio.core.images import ImageLoadError, display_name, load_image
+from headshot_studio.core.limits import IDEAL_PHOTOS, MAX_PHOTOS, MIN_PHOTOS
 
 ANALYSIS_VERSION = 1  # bump when a measurement changes, so cached reports are redone
 
@@ -87,13 +88,10 @@ class Thresholds:
     dominant_ratio: float = 1.6
     # Near-identical photos: 64-bit difference hashes this close (bits) are the same shot.
     duplicate_hash_bits: int = 6
-    # Set: 5 photos at least, 8-15 ideal.
-    min_photos: int = 5
-    ideal_photos: tuple[int, int] = (8, 15)
-    # A session takes at most this many photos: several times the ideal, room to add
-    # some and remove the weakest, while a folder dropped by mistake (a whole camera roll)
-    # is refused at once instead of being copied and checked photo by photo.
-    max_photos: int = 50
+    # Photos in a set: how few, the ideal, and how many a session takes (reasons in limits.py).
+    min_photos: int = MIN_PHOTOS
+    ideal_photos: tuple[int, int] = IDEAL_PHOTOS
+    max_photos: int = MAX_PHOTOS
     # Variety: head turns spanning less than this (degrees), or face brightness varying by
     # less than this factor, mean the photos were all taken the same way.
     min_yaw_spread: float = 12.0
@@ -263,6 +261,26 @@ def exposure_measurements(image: np.ndarray, face: Face) -> dict[str, float]:
     }
 
 
+def exposure_scores(measurements: dict[str, float], thresholds: Thresholds = THRESHOLDS) -> tuple[float, float]:
+    """How well exposed a face is, from :func:`exposure_measurements`, as two 0-1 scores
+    (1 is fine): *dark* and *bright*. The dark score is 0.7 with the highlights at the
+    warn level and 0.4 at the reject level, and falls as the face's shadows are crushed
+    to black; the bright one falls as the face is blown out to white. The one exposure
+    score: the photo checks judge by it, and ranking takes the worse of the two."""
+    t = thresholds
+    dark = min(
+        (measurements["highlight"] - t.reject_highlight_level) / (t.warn_highlight_level - t.reject_highlight_level) * 0.3 + 0.4,
+        1.0 - measurements["shadow_clip"] / max(t.reject_shadow_clip, 1e-6) * 0.6,
+    )
+    bright = 1.0 - measurements["highlight_clip"] / max(t.reject_highlight_clip, 1e-6) * 0.6
+    return float(np.clip(dark, 0.0, 1.0)), float(np.clip(bright, 0.0, 1.0))
+
+
+def exposure_score(measurements: dict[str, float], thresholds: Thresholds = THRESHOLDS) -> float:
+    """One 0-1 exposure score: the worse of :func:`exposure_scores`' dark and bright."""
+    return min(exposure_scores(measurements, thresholds))
+
+
 def side_light_ratio(image: np.ndarray, face: Face) -> float:
     """Median brightness of the darker cheek side over the brighter one (1.0 = even)."""
     lum = _luminance(image.astype(np.float64))
@@ -303,6 +321,104 @@ def _pose_issue(face: Face, t: Thresholds) -> Issue | None:
     return None
 
 
+def _resolution_check(size: tuple[int, int], t: Thresholds) -> tuple[float, Issue | None]:
+    """A photo too small to fill a training crop is refused."""
+    shortest = min(size)
+    score = min(1.0, shortest / t.min_image_side)
+    if shortest >= t.min_image_side:
+        return score, None
+    return score, Issue(
+        "low_resolution",
+        Verdict.REJECT,
+        score,
+        f"The photo is only {size[0]}x{size[1]} pixels. Use the "
+        "original photo from your phone, not a thumbnail or a screenshot.",
+    )
+
+
+def _other_faces_check(faces: Sequence[Face], t: Thresholds) -> tuple[float, Issue | None]:
+    """Other people in the photo: a warning when the largest face (``faces[0]``) is
+    clearly the main one, refused when it is unclear which face is the person's."""
+    face = faces[0]
+    others = [f for f in faces[1:] if f.width >= t.other_face_min_ratio * face.width]
+    if not others:
+        return 1.0, None
+    if face.width >= t.dominant_ratio * max(f.width for f in others):
+        return 0.6, Issue("multiple_faces", Verdict.WARN, 0.6,
+                          "Other people are in this photo; the largest face is used. A photo of you alone is better.")
+    return 0.0, Issue("multiple_faces", Verdict.REJECT, 0.0,
+                      "Several faces of similar size are in this photo, so it is unclear which one is you. "
+                      "Use a photo of you alone.")
+
+
+def _face_size_check(face: Face, to_full: float, t: Thresholds) -> tuple[float, Issue | None]:
+    """The face's size in full-size pixels, against how much training would enlarge it."""
+    eye_px = face.eye_distance * to_full
+    score = min(1.0, eye_px / t.warn_eye_distance_px)
+    enlarged = t.warn_eye_distance_px / max(eye_px, 1e-6)  # to fill the training crop
+    training = f"for this model's {t.training_resolution}-pixel training"
+    issue = _graded(
+        "face_too_small",
+        score,
+        1.0,
+        t.reject_eye_distance_px / t.warn_eye_distance_px,
+        (f"Your face is too small in this photo (about {face.width * to_full:.0f} pixels wide): it would "
+         f"have to be enlarged {enlarged:.1f} times {training}, and the learned face would come out soft. "
+         "Move closer to the camera so your face fills about a third of the picture.")
+        if eye_px < t.reject_eye_distance_px else
+        (f"Your face is a little small in this photo (about {face.width * to_full:.0f} pixels wide): it will "
+         f"be enlarged {enlarged:.1f} times {training}, which softens it. Move closer to the camera so "
+         "your face fills about a third of the picture."),
+    )
+    return score, issue
+
+
+def _framing_check(face: Face, width: int, height: int, t: Thresholds) -> tuple[float, Issue | None]:
+    """Part of the face outside the photo (refused), or no room around the head (warned)."""
+    left, top, right, bottom = face.box
+    outside = max(0.0, -left, -top, right - width, bottom - height) / max(face.width, 1.0)
+    margin_x, margin_y = t.warn_head_margin * face.width, t.warn_head_margin * face.height
+    tight = left - margin_x < 0 or right + margin_x > width or top - 1.5 * margin_y < 0 or bottom + margin_y > height
+    if outside > t.reject_face_outside:
+        return 0.0, Issue("face_cut_off", Verdict.REJECT, 0.0,
+                          "Part of your face is cut off at the edge of the photo. Use a photo with your whole head in the picture.")
+    if tight:
+        return 0.6, Issue("face_cut_off", Verdict.WARN, 0.6,
+                          "Your head is very close to the edge of the photo. Leave some space around your head and hair.")
+    return 1.0, None
+
+
+def _dark_issue(exposure: dict[str, float], score: float, t: Thresholds) -> Issue | None:
+    """Too dark: no highlights in the photo, or the face's shadows crushed to black."""
+    if exposure["highlight"] < t.reject_highlight_level or exposure["shadow_clip"] > t.reject_shadow_clip:
+        return Issue("too_dark", Verdict.REJECT, score,
+                     "The photo is too dark to see your face clearly. Take it facing a window or in brighter light.")
+    if exposure["highlight"] < t.warn_highlight_level or exposure["shadow_clip"] > t.warn_shadow_clip:
+        return Issue("too_dark", Verdict.WARN, score,
+                     "The photo is rather dark. Face a window or a lamp for a brighter photo.")
+    return None
+
+
+def _bright_issue(exposure: dict[str, float], score: float, t: Thresholds) -> Issue | None:
+    """Too bright: part of the face blown out to white."""
+    if exposure["highlight_clip"] > t.reject_highlight_clip:
+        return Issue("too_bright", Verdict.REJECT, score,
+                     "Your face is washed out by too much light. Avoid direct sun or flash; use soft daylight.")
+    if exposure["highlight_clip"] > t.warn_highlight_clip:
+        return Issue("too_bright", Verdict.WARN, score,
+                     "Parts of your face are too bright. Move out of direct sun or turn off the flash.")
+    return None
+
+
+def _even_light_issue(ratio: float, t: Thresholds) -> Issue | None:
+    """Harsh light from one side."""
+    if ratio >= t.warn_side_ratio:
+        return None
+    return Issue("uneven_lighting", Verdict.WARN, ratio,
+                 "One side of your face is in strong shadow. Face the light (a window in front of you) "
+                 "rather than having it beside you.")
+
+
 def check_photo(
     path: Path,
     analyzer: FaceAnalyzer,
@@ -323,19 +439,13 @@ def check_photo(
     scores: dict[str, float] = {}
     to_full = 1.0 / loaded.scale
 
-    shortest = min(loaded.original_size)
-    scores["resolution"] = min(1.0, shortest / t.min_image_side)
-    if shortest < t.min_image_side:
-        issues.append(
-            Issue(
-                "low_resolution",
-                Verdict.REJECT,
-                scores["resolution"],
-                f"The photo is only {loaded.original_size[0]}x{loaded.original_size[1]} pixels. Use the "
-                "original photo from your phone, not a thumbnail or a screenshot.",
-            )
-        )
+    def note(name: str, score: float, issue: Issue | None) -> None:
+        """Record one check: its score, and its issue when it found one."""
+        scores[name] = score
+        if issue:
+            issues.append(issue)
 
+    note("resolution", *_resolution_check(loaded.original_size, t))
     faces = analyzer.detect(image)
     base = {"file": path, "image_size": loaded.original_size, "content_hash": content_hash or "",
             "difference_hash": difference_hash(image), "faces_found": len(faces),
@@ -347,98 +457,23 @@ def check_photo(
         )
         return PhotoReport(verdict=_verdict(issues), issues=tuple(issues), scores=scores, **base)
 
-    face = faces[0]
-    others = [f for f in faces[1:] if f.width >= t.other_face_min_ratio * face.width]
-    if others:
-        dominant = face.width >= t.dominant_ratio * max(f.width for f in others)
-        scores["single_face"] = 0.6 if dominant else 0.0
-        issues.append(
-            Issue("multiple_faces", Verdict.WARN, 0.6,
-                  "Other people are in this photo; the largest face is used. A photo of you alone is better.")
-            if dominant
-            else Issue("multiple_faces", Verdict.REJECT, 0.0,
-                       "Several faces of similar size are in this photo, so it is unclear which one is you. "
-                       "Use a photo of you alone.")
-        )
-    else:
-        scores["single_face"] = 1.0
-    face = analyzer.embed(image, face)
-
-    # Size of the face, in full-size pixels.
-    eye_px = face.eye_distance * to_full
-    scores["face_size"] = min(1.0, eye_px / t.warn_eye_distance_px)
-    enlarged = t.warn_eye_distance_px / max(eye_px, 1e-6)  # to fill the training crop
-    training = f"for this model's {t.training_resolution}-pixel training"
-    issue = _graded(
-        "face_too_small",
-        scores["face_size"],
-        1.0,
-        t.reject_eye_distance_px / t.warn_eye_distance_px,
-        (f"Your face is too small in this photo (about {face.width * to_full:.0f} pixels wide): it would "
-         f"have to be enlarged {enlarged:.1f} times {training}, and the learned face would come out soft. "
-         "Move closer to the camera so your face fills about a third of the picture.")
-        if eye_px < t.reject_eye_distance_px else
-        (f"Your face is a little small in this photo (about {face.width * to_full:.0f} pixels wide): it will "
-         f"be enlarged {enlarged:.1f} times {training}, which softens it. Move closer to the camera so "
-         "your face fills about a third of the picture."),
-    )
-    if issue:
-        issues.append(issue)
-
-    # Framing: part of the face outside the photo, or no room around the head.
-    height, width = image.shape[:2]
-    left, top, right, bottom = face.box
-    outside = max(0.0, -left, -top, right - width, bottom - height) / max(face.width, 1.0)
-    margin_x, margin_y = t.warn_head_margin * face.width, t.warn_head_margin * face.height
-    tight = left - margin_x < 0 or right + margin_x > width or top - 1.5 * margin_y < 0 or bottom + margin_y > height
-    scores["framing"] = 0.0 if outside > t.reject_face_outside else (0.6 if tight else 1.0)
-    if outside > t.reject_face_outside:
-        issues.append(Issue("face_cut_off", Verdict.REJECT, 0.0,
-                            "Part of your face is cut off at the edge of the photo. Use a photo with your whole head in the picture."))
-    elif tight:
-        issues.append(Issue("face_cut_off", Verdict.WARN, 0.6,
-                            "Your head is very close to the edge of the photo. Leave some space around your head and hair."))
-
-    # Sharpness on the face.
-    scores["sharpness"] = sharpness_score(image, face)
-    issue = _graded("blurry", scores["sharpness"], t.warn_sharpness, t.reject_sharpness,
-                    "The photo is blurry. Hold the phone still, tap your face to focus, or use more light.")
-    if issue:
-        issues.append(issue)
-
+    note("single_face", *_other_faces_check(faces, t))
+    face = analyzer.embed(image, faces[0])
+    note("face_size", *_face_size_check(face, to_full, t))  # in full-size pixels
+    note("framing", *_framing_check(face, image.shape[1], image.shape[0], t))
+    sharpness = sharpness_score(image, face)  # on the face
+    note("sharpness", sharpness, _graded("blurry", sharpness, t.warn_sharpness, t.reject_sharpness,
+                                         "The photo is blurry. Hold the phone still, tap your face to focus, "
+                                         "or use more light."))
     # Exposure, judged from the face's own range.
     exposure = exposure_measurements(image, face)
-    dark = min(
-        (exposure["highlight"] - t.reject_highlight_level) / (t.warn_highlight_level - t.reject_highlight_level) * 0.3 + 0.4,
-        1.0 - exposure["shadow_clip"] / max(t.reject_shadow_clip, 1e-6) * 0.6,
-    )
-    scores["exposure_dark"] = float(np.clip(dark, 0.0, 1.0))
-    if exposure["highlight"] < t.reject_highlight_level or exposure["shadow_clip"] > t.reject_shadow_clip:
-        issues.append(Issue("too_dark", Verdict.REJECT, scores["exposure_dark"],
-                            "The photo is too dark to see your face clearly. Take it facing a window or in brighter light."))
-    elif exposure["highlight"] < t.warn_highlight_level or exposure["shadow_clip"] > t.warn_shadow_clip:
-        issues.append(Issue("too_dark", Verdict.WARN, scores["exposure_dark"],
-                            "The photo is rather dark. Face a window or a lamp for a brighter photo."))
-    scores["exposure_bright"] = float(np.clip(1.0 - exposure["highlight_clip"] / max(t.reject_highlight_clip, 1e-6) * 0.6, 0.0, 1.0))
-    if exposure["highlight_clip"] > t.reject_highlight_clip:
-        issues.append(Issue("too_bright", Verdict.REJECT, scores["exposure_bright"],
-                            "Your face is washed out by too much light. Avoid direct sun or flash; use soft daylight."))
-    elif exposure["highlight_clip"] > t.warn_highlight_clip:
-        issues.append(Issue("too_bright", Verdict.WARN, scores["exposure_bright"],
-                            "Parts of your face are too bright. Move out of direct sun or turn off the flash."))
-
-    # Even light across the face.
-    scores["even_light"] = side_light_ratio(image, face)
-    if scores["even_light"] < t.warn_side_ratio:
-        issues.append(Issue("uneven_lighting", Verdict.WARN, scores["even_light"],
-                            "One side of your face is in strong shadow. Face the light (a window in front of you) "
-                            "rather than having it beside you."))
-
-    # Head pose.
-    scores["pose"] = max(0.0, 1.0 - max(abs(face.yaw) / t.reject_yaw, abs(face.pitch) / t.reject_pitch) / 2)
-    issue = _pose_issue(face, t)
-    if issue:
-        issues.append(issue)
+    dark, bright = exposure_scores(exposure, t)
+    note("exposure_dark", dark, _dark_issue(exposure, dark, t))
+    note("exposure_bright", bright, _bright_issue(exposure, bright, t))
+    ratio = side_light_ratio(image, face)  # even light across the face
+    note("even_light", ratio, _even_light_issue(ratio, t))
+    pose = max(0.0, 1.0 - max(abs(face.yaw) / t.reject_yaw, abs(face.pitch) / t.reject_pitch) / 2)
+    note("pose", pose, _pose_issue(face, t))
 
     return PhotoReport(
         verdict=_verdict(issues),
@@ -594,10 +629,17 @@ class SetReport:
     photos: tuple[PhotoReport, ...]  # per-photo reports, with the set's findings added
 
     @property
-    def message(self) -> str:
+    def headline(self) -> Issue | None:
+        """The finding :attr:`message` quotes (the worst), or None when the set is simply ready."""
         if self.ready and not self.issues:
+            return None
+        return max(self.issues, key=lambda issue: issue.severity.rank)
+
+    @property
+    def message(self) -> str:
+        worst = self.headline
+        if worst is None:
             return f"Ready: {len(self.usable)} good photos."
-        worst = max(self.issues, key=lambda issue: issue.severity.rank)
         prefix = "Ready, but" if self.ready else "Not ready yet:"
         return f"{prefix} {worst.message[0].lower()}{worst.message[1:]}"
 
@@ -633,13 +675,10 @@ def _identity_groups(embeddings: Sequence[np.ndarray], threshold: float) -> tupl
     return members, outsiders
 
 
-def check_set(reports: Sequence[PhotoReport], analyzer: FaceAnalyzer, thresholds: Thresholds = THRESHOLDS) -> SetReport:
-    """Judge the set: duplicates and other people are marked on their photos; then enough
-    usable photos, variety, and one consistent person."""
-    t = thresholds
-    photos = list(reports)
-
-    # Near-identical photos: the later one is marked (and not used).
+def _mark_duplicates(photos: list[PhotoReport], t: Thresholds) -> list[PhotoReport]:
+    """Near-identical photos (or the same file twice): the later one is marked (and so
+    not used)."""
+    photos = list(photos)
     for i, report in enumerate(photos):
         if not report.usable or report.difference_hash is None:
             continue
@@ -655,69 +694,84 @@ def check_set(reports: Sequence[PhotoReport], analyzer: FaceAnalyzer, thresholds
                           f"This is the same photo as “{display_name(earlier.file)}”. Every photo should be a different shot."),
                 )
                 break
+    return photos
 
-    # One person: compare the usable photos' embeddings.
-    set_issues: list[Issue] = []
+
+def _check_one_person(photos: list[PhotoReport], threshold: float) -> tuple[list[PhotoReport], Issue | None]:
+    """Compare the usable photos' embeddings: when most show one person, the others are
+    marked as someone else; when no person is in most of them, the set is refused."""
+    photos = list(photos)
     candidates = [i for i, r in enumerate(photos) if r.usable and r.face is not None and r.face.embedding is not None]
-    if len(candidates) >= 2:
-        members, outsiders = _identity_groups([photos[i].face.embedding for i in candidates], analyzer.same_person_threshold)
-        if len(members) * 2 <= len(candidates):
-            set_issues.append(
-                Issue("no_consistent_person", Verdict.REJECT, len(members) / len(candidates),
-                      "The photos do not show one person consistently. Use photos of just one person: you.")
-            )
-        else:
-            for k in outsiders:
-                i = candidates[k]
-                photos[i] = _with_issue(
-                    photos[i],
-                    Issue("different_person", Verdict.REJECT, 0.0,
-                          "This looks like a different person from the rest of the photos. Remove it, or "
-                          "check it is really you."),
-                )
+    if len(candidates) < 2:
+        return photos, None
+    members, outsiders = _identity_groups([photos[i].face.embedding for i in candidates], threshold)
+    if len(members) * 2 <= len(candidates):
+        return photos, Issue("no_consistent_person", Verdict.REJECT, len(members) / len(candidates),
+                             "The photos do not show one person consistently. Use photos of just one person: you.")
+    for k in outsiders:
+        i = candidates[k]
+        photos[i] = _with_issue(
+            photos[i],
+            Issue("different_person", Verdict.REJECT, 0.0,
+                  "This looks like a different person from the rest of the photos. Remove it, or "
+                  "check it is really you."),
+        )
+    return photos, None
 
-    usable = [r for r in photos if r.usable]
-    count = len(usable)
+
+def _count_issue(count: int, t: Thresholds) -> Issue | None:
+    """Too few usable photos (refused), fewer or more than the ideal (warned)."""
     if count < t.min_photos:
-        set_issues.append(
-            Issue("not_enough_photos", Verdict.REJECT, count / t.min_photos,
-                  f"{count} usable photo{'s' if count != 1 else ''}; at least {t.min_photos} are needed, "
-                  f"{t.ideal_photos[0]}-{t.ideal_photos[1]} is ideal. Add {t.min_photos - count} more.")
-        )
-    elif count < t.ideal_photos[0]:
-        set_issues.append(
-            Issue("few_photos", Verdict.WARN, count / t.ideal_photos[0],
-                  f"{t.ideal_photos[0]}-{t.ideal_photos[1]} photos give a better likeness than {count}. "
-                  "Add a few more if you can.")
-        )
-    elif count > t.ideal_photos[1]:
-        set_issues.append(
-            Issue("many_photos", Verdict.WARN, t.ideal_photos[1] / count,
-                  f"{count} photos is more than needed; {t.ideal_photos[1]} good ones are enough and learn faster. "
-                  "Remove the weakest.")
-        )
+        return Issue("not_enough_photos", Verdict.REJECT, count / t.min_photos,
+                     f"{count} usable photo{'s' if count != 1 else ''}; at least {t.min_photos} are needed, "
+                     f"{t.ideal_photos[0]}-{t.ideal_photos[1]} is ideal. Add {t.min_photos - count} more.")
+    if count < t.ideal_photos[0]:
+        return Issue("few_photos", Verdict.WARN, count / t.ideal_photos[0],
+                     f"{t.ideal_photos[0]}-{t.ideal_photos[1]} photos give a better likeness than {count}. "
+                     "Add a few more if you can.")
+    if count > t.ideal_photos[1]:
+        return Issue("many_photos", Verdict.WARN, t.ideal_photos[1] / count,
+                     f"{count} photos is more than needed; {t.ideal_photos[1]} good ones are enough and learn faster. "
+                     "Remove the weakest.")
+    return None
 
-    if count >= 3:
-        yaws = [r.face.yaw for r in usable if r.face is not None]
-        if yaws and max(yaws) - min(yaws) < t.min_yaw_spread:
-            set_issues.append(
-                Issue("little_pose_variety", Verdict.WARN, (max(yaws) - min(yaws)) / t.min_yaw_spread,
-                      "All photos show your face from the same angle. Add a few with your head turned slightly "
-                      "left or right.")
-            )
-        levels = [r.face_brightness for r in usable if r.face_brightness]
-        if levels and (max(levels) + 1) / (min(levels) + 1) < t.min_light_spread:
-            set_issues.append(
-                Issue("little_lighting_variety", Verdict.WARN, 0.5,
-                      "All photos were taken in the same light. Add some in different places (daylight outside, "
-                      "indoors by a window).")
-            )
 
+def _variety_issues(usable: list[PhotoReport], t: Thresholds) -> list[Issue]:
+    """With three usable photos or more: all from the same angle, or all in the same light."""
+    issues: list[Issue] = []
+    if len(usable) < 3:
+        return issues
+    yaws = [r.face.yaw for r in usable if r.face is not None]
+    if yaws and max(yaws) - min(yaws) < t.min_yaw_spread:
+        issues.append(
+            Issue("little_pose_variety", Verdict.WARN, (max(yaws) - min(yaws)) / t.min_yaw_spread,
+                  "All photos show your face from the same angle. Add a few with your head turned slightly "
+                  "left or right.")
+        )
+    levels = [r.face_brightness for r in usable if r.face_brightness]
+    if levels and (max(levels) + 1) / (min(levels) + 1) < t.min_light_spread:
+        issues.append(
+            Issue("little_lighting_variety", Verdict.WARN, 0.5,
+                  "All photos were taken in the same light. Add some in different places (daylight outside, "
+                  "indoors by a window).")
+        )
+    return issues
+
+
+def check_set(reports: Sequence[PhotoReport], analyzer: FaceAnalyzer, thresholds: Thresholds = THRESHOLDS) -> SetReport:
+    """Judge the set: duplicates and other people are marked on their photos; then enough
+    usable photos, variety, and one consistent person."""
+    t = thresholds
+    photos = _mark_duplicates(list(reports), t)
+    photos, person_issue = _check_one_person(photos, analyzer.same_person_threshold)
+    usable = [r for r in photos if r.usable]
+    count_issue = _count_issue(len(usable), t)
+    set_issues = [issue for issue in (person_issue, count_issue) if issue] + _variety_issues(usable, t)
     ready = not any(issue.severity == Verdict.REJECT for issue in set_issues)
     return SetReport(
         ready=ready,
         verdict=_verdict(set_issues),
-        usable=tuple(r.file for r in photos if r.usable),
+        usable=tuple(r.file for r in usable),
         issues=tuple(set_issues),
         photos=tuple(photos),
     )

@@ -4,7 +4,8 @@ Each image gets 0-1 scores (1 is best):
 
 * likeness: identity-embedding similarity to the person's accepted photos, through the
   same FaceAnalyzer that checked them, against that backend's own same-person threshold;
-* sharpness and exposure: the same measurements as the photo checks (one way to do it);
+* sharpness and exposure: the same measurements and scores as the photo checks (one way
+  to do it; exposure is the worse of the checks' dark and bright scores);
 * composition: one face, centred, at a headshot size, eyes in the upper half;
 * combined: a weighted sum, likeness first.
 
@@ -22,10 +23,12 @@ from pathlib import Path
 import numpy as np
 
 from headshot_studio.core.faces import FaceAnalyzer, cosine_similarity
+from headshot_studio.core.gallery import GalleryEntry
 from headshot_studio.core.quality import (
     THRESHOLDS,
     difference_hash,
     exposure_measurements,
+    exposure_score,
     sharpness_score,
 )
 
@@ -52,14 +55,16 @@ class RankedImage:
     def combined(self) -> float:
         return self.scores["combined"]
 
-    def to_dict(self) -> dict:
-        return {
+    def to_entry(self) -> GalleryEntry:
+        """The image as the gallery lists it (``extra`` gives its style, seed, raw and
+        settings names)."""
+        return GalleryEntry.from_dict({
             "file": self.path.name,
             "scores": {k: round(v, 4) for k, v in self.scores.items()},
             "flags": list(self.flags),
             "group": self.group,
             "similarity": None if self.similarity is None else round(self.similarity, 4),
-        } | self.extra
+        } | self.extra)
 
 
 def reference_embedding(embeddings: Sequence[np.ndarray]) -> np.ndarray:
@@ -81,13 +86,6 @@ def composition_score(face, width: int, height: int, faces_found: int) -> float:
     eyes_high = 1.0 if (face.left_eye[1] + face.right_eye[1]) / 2 < 0.55 * height else 0.5
     alone = 1.0 if faces_found == 1 else 0.5
     return float(0.35 * centred + 0.35 * size + 0.15 * eyes_high + 0.15 * alone)
-
-
-def exposure_score(measurements: dict[str, float]) -> float:
-    t = THRESHOLDS
-    highlights = np.clip((measurements["highlight"] - t.reject_highlight_level) / (180 - t.reject_highlight_level), 0, 1)
-    clipped = 1.0 - min(1.0, measurements["shadow_clip"] / t.reject_shadow_clip + measurements["highlight_clip"] / t.reject_highlight_clip)
-    return float(min(highlights, max(0.0, clipped)))
 
 
 def score_image(path: Path, analyzer: FaceAnalyzer, reference: np.ndarray | None) -> tuple[dict, tuple, float | None, int]:

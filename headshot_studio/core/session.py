@@ -31,9 +31,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from headshot_studio import paths
-from headshot_studio.core.events import InputError, is_disk_full
+from headshot_studio.core.events import ErrorKind, InputError, is_disk_full
 from headshot_studio.core.files import (
     NotRegularFileError,
     printable,
@@ -44,6 +45,9 @@ from headshot_studio.core.files import (
     sha256_file,
     write_json_atomic,
 )
+
+if TYPE_CHECKING:
+    from headshot_studio.core.gallery import GalleryEntry
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +72,13 @@ LOCK_FILE = ".run.lock"
 
 
 class SessionError(InputError):
-    kind = "session"
+    kind = ErrorKind.SESSION
 
 
 class SessionBusyError(SessionError):
     """Another run (or another window) is working on the session right now."""
 
-    kind = "session_busy"
+    kind = ErrorKind.SESSION_BUSY
 
 
 def log_id(session_id: str) -> str:
@@ -148,17 +152,19 @@ class Session:
             for entry in self.manifest["photos"]
         ]
 
-    def gallery(self) -> list[dict]:
+    def gallery(self) -> list[GalleryEntry]:
         """The finished headshots, best first; none when there is no gallery yet. A damaged
         or crafted gallery.json is logged and read as none (the images stay in
         outputs/final, and the next run ranks them again)."""
-        return _read_gallery(self.gallery_file).get("images", [])
+        from headshot_studio.core.gallery import GalleryEntry
+
+        return [GalleryEntry.from_dict(item) for item in _read_gallery(self.gallery_file).get("images", [])]
 
     def thumbnail(self) -> Path | None:
         """The best finished image, else the first photo (for session lists)."""
         gallery = self.gallery()
-        if gallery and (self.final_dir / gallery[0]["file"]).is_file():
-            return self.final_dir / gallery[0]["file"]
+        if gallery and (self.final_dir / gallery[0].file).is_file():
+            return self.final_dir / gallery[0].file
         existing = [p for p in self.photo_paths() if p.is_file()]
         return existing[0] if existing else None
 
@@ -350,11 +356,21 @@ def _read_gallery(path: Path) -> dict:
         log.warning("session %s: gallery.json is damaged (%s); shown as empty", log_id(path.parent.name), exc)
         return {}
     images = data.get("images") if isinstance(data, dict) else None
-    if not isinstance(images, list) or not all(_is_gallery_entry(item) for item in images):
+    if not isinstance(images, list):
         log.warning("session %s: gallery.json does not list images as expected; shown as empty",
                     log_id(path.parent.name))
         return {}
-    return data
+    # an entry of the wrong shape, or a second entry for one file, is left out on its own:
+    # one hand-edited line must not hide every headshot
+    kept, files = [], set()
+    for item in images:
+        if _is_gallery_entry(item) and item["file"] not in files:
+            kept.append(item)
+            files.add(item["file"])
+    if len(kept) != len(images):
+        log.warning("session %s: gallery.json has %d damaged or repeated entries; they are left out",
+                    log_id(path.parent.name), len(images) - len(kept))
+    return data | {"images": kept}
 
 
 def _is_gallery_entry(item) -> bool:
@@ -408,7 +424,10 @@ def scan_sessions() -> tuple[list[Session], list[DamagedSession]]:
     sessions, damaged = [], []
     if root.is_dir():
         for folder in sorted(root.iterdir()):
-            if folder.name.startswith(".") or not stat.S_ISDIR(_lstat_mode(folder)):
+            if folder.name.startswith("."):
+                continue
+            if not stat.S_ISDIR(_lstat_mode(folder)):  # a link or a file: never followed, but said
+                log.warning("skipped %s in the sessions folder: not a folder", log_id(folder.name))
                 continue
             try:
                 sessions.append(open_session(folder.name))
@@ -533,6 +552,22 @@ def _photo_entries(folder: Path) -> list:
     return photos if isinstance(photos, list) else []
 
 
+def _make_removable(folder: Path) -> None:
+    """Give the user back the right to list and change the session's own folders (one
+    another program left without permissions, ``chmod 000``), so that it can be deleted.
+    Links are never followed: only the session's own folders are touched."""
+
+    def allow(path: str) -> None:
+        with contextlib.suppress(OSError):
+            if not os.path.islink(path) and os.path.isdir(path):
+                os.chmod(path, stat.S_IRWXU)
+
+    allow(str(folder))
+    for directory, subdirs, _files in os.walk(folder, onerror=lambda exc: None):  # top-down: parents first
+        for sub in subdirs:
+            allow(os.path.join(directory, sub))
+
+
 def _refuse_if_busy(folder: Path) -> None:
     try:
         with exclusive_lock(folder / LOCK_FILE):
@@ -547,15 +582,22 @@ def _refuse_if_busy(folder: Path) -> None:
 
 
 def _wipe_folder(folder: Path) -> WipeReport:
+    _make_removable(folder)
     entries = _photo_entries(folder)
-    hashes = _photo_hashes(folder, entries)
-    files = [p for p in folder.rglob("*") if p.is_symlink() or p.is_file()]
-    size = sum(p.lstat().st_size for p in files)
+    try:  # what is there, for the report: a part that cannot be read is still deleted
+        hashes = _photo_hashes(folder, entries)
+        files = [p for p in folder.rglob("*") if p.is_symlink() or p.is_file()]
+        size = sum(p.lstat().st_size for p in files)
+    except OSError as exc:
+        log.warning("session %s: not every file could be listed before deleting (%s)", log_id(folder.name),
+                    type(exc).__name__)
+        hashes, files, size = set(), [], 0
     kept = tuple(e["source"] for e in entries
                  if isinstance(e, dict) and e.get("copied") is False and isinstance(e.get("source"), str))
     shutil.rmtree(folder, ignore_errors=True)
     if os.path.lexists(folder):
-        raise SessionError("The session could not be removed completely. Close other programs and try again.",
+        raise SessionError("The session could not be removed completely: another program may be using its files, "
+                           "or this user may not change its folder. Close other programs and try again.",
                            details=f"session {log_id(folder.name)}")
     return WipeReport(
         sessions=(folder.name,),
@@ -679,12 +721,11 @@ def set_favourite(session: Session, file: str, favourite: bool) -> None:
 def delete_output(session: Session, file: str) -> None:
     """Delete one finished headshot (and its raw image and sidecars) from the gallery."""
     gallery = session.gallery()
-    entry = next((item for item in gallery if item["file"] == file), None)
-    if entry is None:
+    if file not in {entry.file for entry in gallery}:
         raise SessionError(f"“{file}” is not in this session's gallery.")
     for folder in (session.final_dir, session.raw_dir):
         (folder / file).unlink(missing_ok=True)
         (folder / file).with_suffix(".json").unlink(missing_ok=True)
-    remaining = [item for item in gallery if item["file"] != file]
+    remaining = [entry.to_dict() for entry in gallery if entry.file != file]
     write_json_atomic(session.gallery_file, _read_gallery(session.gallery_file) | {"images": remaining})
     set_favourite(session, file, False)

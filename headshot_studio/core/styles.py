@@ -42,6 +42,7 @@ import math
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -58,22 +59,24 @@ from headshot_studio.core.files import (
     write_atomic,
 )
 from headshot_studio.core.generation import SCHEDULERS
+from headshot_studio.core.limits import (
+    DEFAULT_GUIDANCE,
+    DEFAULT_SAMPLER,
+    DEFAULT_STEPS,
+    STYLE_GUIDANCE_RANGE,
+    STYLE_SIZE_RANGE,
+    STYLE_STEPS_RANGE,
+)
 
 SUBJECT_PLACEHOLDER = "{subject}"
 SAMPLERS = tuple(SCHEDULERS)  # the generator's choices, so the two lists never drift apart
 DEFAULT_SWATCH = "#808080"  # neutral grey card for styles that do not pick a colour
-DEFAULT_GUIDANCE = 6.5
-DEFAULT_STEPS = 30
-DEFAULT_SAMPLER = "dpmpp_2m_karras"
-
-GUIDANCE_RANGE = (1.0, 15.0)
-STEPS_RANGE = (10, 80)
-SIZE_RANGE = (256, 2048)  # pixels; sizes are multiples of 8 because the VAE downsamples 8x
 
 # A style id is also a file name on every platform: lowercase letters, digits and
 # hyphens only, not starting or ending with a hyphen.
 _ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 MAX_ID_LENGTH = 64
+FALLBACK_STYLE_ID = "my-style"  # a new style's id when its name has no letters or digits to make one from
 # Windows refuses these as file names whatever the extension ("con.toml" is a device).
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -345,6 +348,41 @@ def _valid_id(style_id: str) -> bool:
     )
 
 
+# --- names for the window: samplers, new style ids ---------------------------------------
+
+# Plain names for the samplers the generator offers (SAMPLERS); a key without
+# one is shown as it is, and the default (core.limits.DEFAULT_SAMPLER) is marked "recommended".
+SAMPLER_NAMES = {
+    "dpmpp_2m_karras": "DPM++ 2M Karras",
+    "dpmpp_2m": "DPM++ 2M",
+    "euler": "Euler",
+    "euler_a": "Euler ancestral (more variety)",
+    "ddim": "DDIM",
+    "unipc": "UniPC (fast)",
+}
+
+
+def sampler_label(key: str) -> str:
+    """The sampler's plain name, marked when it is the one the app recommends."""
+    name = SAMPLER_NAMES.get(key, key)
+    return f"{name} (recommended)" if key == DEFAULT_SAMPLER else name
+
+
+def derive_style_id(name: str, taken: set[str]) -> str:
+    """A file-name-safe id from a style's name that no existing style uses.
+
+    "Café Portrait!" -> "cafe-portrait"; if that is taken, "cafe-portrait-2" and so on;
+    a name Windows keeps for a device ("Con") gets a number too.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in ascii_name).split()
+    base = "-".join(words)[: MAX_ID_LENGTH - 4].strip("-") or FALLBACK_STYLE_ID
+    candidate, n = base, 2
+    while candidate in taken or not _valid_id(candidate):  # "con", "com1": names Windows keeps for devices
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
 # --- nesting depth, counted before parsing -----------------------------------------------
 
 _TOML_MARKS = re.compile(r"""["'#\[\]{}=,.\n]""")  # everything but words, numbers and blanks
@@ -363,83 +401,98 @@ def toml_depth(text: str) -> int:
     The scan is linear and errs only towards counting more: where it cannot tell (text
     that is not valid TOML) it counts, and it stops only where the reader stops too (a
     string left open runs to the end of the file, or is an error at that point)."""
-    deepest = 0
-    table = 0  # depth of the current [table] (0: the top of the file)
-    lists_of_tables = 0  # [[...]] headers so far
-    stack: list[tuple[str, int]] = []  # open "[" lists and "{" tables, each with its depth
-    at_key = True  # reading a key: at a line's start outside brackets, or after "{" or "," in a { } table
-    key_parts = 1  # parts of the dotted key being read
-    value_base = 0  # depth of the table the value after "=" goes into
-    header: list[int] | None = None  # inside a [table] header: [parts, 1 for [[...]] else 0, where it began]
-    line_blank = True  # nothing but blanks so far on this line
+    scan = _DepthScan()
     pos, end = 0, len(text)
     while (mark := _TOML_MARKS.search(text, pos)) is not None:
         at, char = mark.start(), mark.group()
         if text[pos:at].strip():  # a bare key, a number, a date, true/false
-            line_blank = False
+            scan.line_blank = False
         pos = at + 1
         if char == "#":  # a comment, to the end of the line (the line end is read next)
             newline = text.find("\n", at)
             pos = end if newline < 0 else newline
-            continue
-        if char in "\"'":
+        elif char in "\"'":
             pos = _string_end(text, at)
             if pos < 0:  # never closed: the reader stops with an error here too
                 break
-            line_blank = False
-            continue
-        if header is not None:
-            if char == ".":
-                header[0] += 1
-                deepest = max(deepest, header[0])  # counted as it grows: a header may never close
-            elif char == "[" and at == header[2] + 1:
-                header[1] = 1  # [[name]]: a list of tables
-            elif char == "]":
-                if header[1] and text.startswith("]", pos):
-                    pos += 1
-                # Each part is a table, and may also be a list of tables (made by a [[...]]
-                # header, here or earlier): count one level more for each that could be.
-                lists_of_tables += header[1]
-                table = header[0] + min(header[0], lists_of_tables)
-                deepest = max(deepest, table)
-                header = None
-            elif char == "\n":
-                header, at_key, key_parts, line_blank = None, True, 1, True
-            else:  # not allowed in a header: count it, to be safe
-                header[0] += 1
-                deepest = max(deepest, header[0])
-            continue
-        if char in "[{":
-            if char == "[" and not stack and at_key and line_blank:
-                header = [1, 0, at]
-                deepest = max(deepest, 1)
-                line_blank = False
-                continue
-            parent = stack[-1][1] if stack and stack[-1][0] == "[" else value_base
-            stack.append((char, parent + 1))
-            deepest = max(deepest, parent + 1)
-            at_key, key_parts = char == "{", 1
-        elif char in "]}":
-            if stack:
-                stack.pop()
-            at_key = False
-        elif char == "=":
-            if at_key:
-                value_base = (stack[-1][1] if stack else table) + key_parts - 1
-                deepest = max(deepest, value_base)
-                at_key = False
-        elif char == ".":
-            if at_key:
-                key_parts += 1
-        elif char == ",":
-            if stack and stack[-1][0] == "{":
-                at_key, key_parts = True, 1
+            scan.line_blank = False
+        elif scan.header is not None:
+            if scan.header_mark(char, at) and text.startswith("]", pos):
+                pos += 1  # the second "]" of a [[...]] header
+        else:
+            scan.mark(char, at)
+    return scan.deepest
+
+
+class _DepthScan:
+    """Where :func:`toml_depth`'s scan stands, and what each mark outside strings and
+    comments does to it."""
+
+    def __init__(self) -> None:
+        self.deepest = 0
+        self.table = 0  # depth of the current [table] (0: the top of the file)
+        self.lists_of_tables = 0  # [[...]] headers so far
+        self.stack: list[tuple[str, int]] = []  # open "[" lists and "{" tables, each with its depth
+        self.at_key = True  # reading a key: at a line's start outside brackets, or after "{" or "," in a { } table
+        self.key_parts = 1  # parts of the dotted key being read
+        self.value_base = 0  # depth of the table the value after "=" goes into
+        self.header: list[int] | None = None  # in a [table] header: [parts, 1 for [[...]] else 0, where it began]
+        self.line_blank = True  # nothing but blanks so far on this line
+
+    def header_mark(self, char: str, at: int) -> bool:
+        """A mark inside a [table] header; True when it closes a [[...]] header (whose
+        second "]" the caller skips)."""
+        header = self.header
+        if char == ".":
+            header[0] += 1
+            self.deepest = max(self.deepest, header[0])  # counted as it grows: a header may never close
+        elif char == "[" and at == header[2] + 1:
+            header[1] = 1  # [[name]]: a list of tables
+        elif char == "]":
+            # Each part is a table, and may also be a list of tables (made by a [[...]]
+            # header, here or earlier): count one level more for each that could be.
+            self.lists_of_tables += header[1]
+            self.table = header[0] + min(header[0], self.lists_of_tables)
+            self.deepest = max(self.deepest, self.table)
+            self.header = None
+            return bool(header[1])
         elif char == "\n":
-            if not stack:
-                at_key, key_parts, line_blank = True, 1, True
-            continue
-        line_blank = False
-    return deepest
+            self.header, self.at_key, self.key_parts, self.line_blank = None, True, 1, True
+        else:  # not allowed in a header: count it, to be safe
+            header[0] += 1
+            self.deepest = max(self.deepest, header[0])
+        return False
+
+    def mark(self, char: str, at: int) -> None:
+        """A mark outside headers, strings and comments: brackets, "=", ".", "," or a line end."""
+        if char == "\n":
+            if not self.stack:
+                self.at_key, self.key_parts, self.line_blank = True, 1, True
+            return
+        if char in "[{":
+            if char == "[" and not self.stack and self.at_key and self.line_blank:
+                self.header = [1, 0, at]  # a [table] header begins
+                self.deepest = max(self.deepest, 1)
+            else:
+                parent = self.stack[-1][1] if self.stack and self.stack[-1][0] == "[" else self.value_base
+                self.stack.append((char, parent + 1))
+                self.deepest = max(self.deepest, parent + 1)
+                self.at_key, self.key_parts = char == "{", 1
+        elif char in "]}":
+            if self.stack:
+                self.stack.pop()
+            self.at_key = False
+        elif char == "=":
+            if self.at_key:
+                self.value_base = (self.stack[-1][1] if self.stack else self.table) + self.key_parts - 1
+                self.deepest = max(self.deepest, self.value_base)
+                self.at_key = False
+        elif char == ".":
+            if self.at_key:
+                self.key_parts += 1
+        elif char == "," and self.stack and self.stack[-1][0] == "{":
+            self.at_key, self.key_parts = True, 1
+        self.line_blank = False
 
 
 def _string_end(text: str, start: int) -> int:
@@ -503,17 +556,17 @@ def _style_from_data(data: dict[str, Any], *, style_id: str, source: str, path: 
         )
 
     guidance = settings.get("guidance", DEFAULT_GUIDANCE)
-    low, high = GUIDANCE_RANGE
+    low, high = STYLE_GUIDANCE_RANGE
     if not _is_number(guidance) or not low <= guidance <= high:
         raise _FieldProblem("settings.guidance", f"must be a number from {low:g} to {high:g} (it is {_show(guidance)})")
     steps = settings.get("steps", DEFAULT_STEPS)
-    low, high = STEPS_RANGE
+    low, high = STYLE_STEPS_RANGE
     if not _is_whole(steps) or not low <= steps <= high:
         raise _FieldProblem("settings.steps", f"must be a whole number from {low} to {high} (it is {_show(steps)})")
     sizes = {}
     for key in ("width", "height"):
         value = settings.get(key, 0)
-        low, high = SIZE_RANGE
+        low, high = STYLE_SIZE_RANGE
         if not _is_whole(value) or (value != 0 and (value % 8 or not low <= value <= high)):
             raise _FieldProblem(
                 f"settings.{key}",

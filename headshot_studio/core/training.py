@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from headshot_studio import __version__
+from headshot_studio.core.limits import MAX_TRAIN_STEPS, TRAINING_IMAGE_SUFFIXES, default_train_steps
 from headshot_studio.core.events import (
     CancelToken,
     Cancelled,
@@ -43,18 +44,11 @@ from headshot_studio.core.models import SDXL, ModelInfo, _component_weights, rea
 
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 UNET_TARGETS = ["to_k", "to_q", "to_v", "to_out.0"]  # attention projections
 TEXT_ENCODER_TARGETS = ["q_proj", "k_proj", "v_proj", "out_proj"]
 LORA_FILE = "lora.safetensors"
 SETTINGS_FILE = "training.json"
 CHECKPOINTS_DIR = "checkpoints"
-MAX_STEPS = 800  # past this a face LoRA over-trains: plastic skin, one fixed expression
-
-
-def default_steps(n_images: int) -> int:
-    """~150 steps per photo, capped where over-training starts."""
-    return max(1, min(MAX_STEPS, 150 * n_images))
 
 
 def lora_parameter_count(model: ModelInfo, rank: int, train_text_encoder: bool = False) -> int:
@@ -78,7 +72,8 @@ def lora_parameter_count(model: ModelInfo, rank: int, train_text_encoder: bool =
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    steps: int = 0  # images shown (batch-1 steps; a batch of b takes b); 0: default_steps(photos)
+    steps: int = 0  # images shown (batch-1 steps; a batch of b takes b); 0: default_train_steps(photos)
+    max_steps: int = MAX_TRAIN_STEPS  # cap on the default (the quality preset's); given steps are not capped
     rank: int = 16  # LoRA rank (4-32 is the usual range for a face)
     learning_rate: float = 1e-4
     text_encoder_learning_rate: float = 5e-5
@@ -91,7 +86,7 @@ class TrainingConfig:
     def resolved(self, n_images: int) -> TrainingConfig:
         from dataclasses import replace
 
-        return self if self.steps else replace(self, steps=default_steps(n_images))
+        return self if self.steps else replace(self, steps=min(self.max_steps, default_train_steps(n_images)))
 
 
 @dataclass(frozen=True)
@@ -110,7 +105,7 @@ def find_training_images(dataset_dir: Path) -> list[tuple[Path, str]]:
     """(image, caption) pairs: every image needs a same-named .txt caption."""
     if not dataset_dir.is_dir():
         raise InputError(f"The training folder “{dataset_dir}” does not exist.")
-    images = sorted(p for p in dataset_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    images = sorted(p for p in dataset_dir.iterdir() if p.suffix.lower() in TRAINING_IMAGE_SUFFIXES)
     if not images:
         raise InputError(f"The training folder “{dataset_dir.name}” has no images.")
     pairs = []
@@ -154,10 +149,11 @@ def _fingerprint(model: ModelInfo, pairs: list[tuple[Path, str]], config: Traini
 # --- checkpoints ------------------------------------------------------------------------
 
 
-def latest_checkpoint(output_dir: Path) -> Path | None:
+def saved_checkpoints(output_dir: Path) -> list[Path]:
+    """The complete checkpoints under ``output_dir``, oldest first (a staging folder a
+    kill left behind has no state.json yet and is not one)."""
     root = output_dir / CHECKPOINTS_DIR
-    found = sorted(p for p in root.glob("step-*") if (p / "state.json").is_file()) if root.is_dir() else []
-    return found[-1] if found else None
+    return sorted(p for p in root.glob("step-*") if (p / "state.json").is_file()) if root.is_dir() else []
 
 
 def _save_checkpoint(output_dir, step, trainable, optimizer, fingerprint, keep) -> None:
@@ -236,9 +232,7 @@ def _load_latest_checkpoint(output_dir: Path, trainable, optimizer, fingerprint)
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    root = output_dir / CHECKPOINTS_DIR
-    found = sorted(p for p in root.glob("step-*") if (p / "state.json").is_file()) if root.is_dir() else []
-    for checkpoint in reversed(found):
+    for checkpoint in reversed(saved_checkpoints(output_dir)):
         # Read and check everything before changing anything.
         try:
             state = json.loads((checkpoint / "state.json").read_text(encoding="utf-8"))

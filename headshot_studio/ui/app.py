@@ -30,9 +30,52 @@ from headshot_studio.ui.controller import AppController
 from headshot_studio.ui.widgets import ask_yes_no, show_error
 
 
+# The wizard's steps in order, with their places in the list on the left.
+PAGE_LABELS = {
+    "welcome": "Welcome",
+    "session": "1  Session",
+    "photos": "2  Photos",
+    "styles": "3  Styles",
+    "create": "4  Create",
+    "gallery": "5  Gallery",
+    "privacy": "Privacy",
+}
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
+        self.settings = settings or load_settings()
+        self.controller = AppController(self.settings, self)
+        self.setWindowTitle("Headshot Studio")
+        self.resize(1200, 800)
+
+        self.pages = self._make_pages()
+        self.stack = QStackedWidget()
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(170)
+        for key, page in self.pages.items():
+            self.stack.addWidget(page)
+            self.nav.addItem(PAGE_LABELS[key])
+        self.nav.currentRowChanged.connect(self._show_row)
+        content = QVBoxLayout()
+        content.addWidget(self.stack, 1)
+        content.addLayout(self._build_footer())
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addLayout(content, 1)
+        central = QWidget()
+        central.setLayout(body)
+        self.setCentralWidget(central)
+        self._connect()
+
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
+        self.show_page(self.settings.last_page if self.settings.last_page in ("welcome", "session", "privacy") else "welcome")
+        self.controller.refresh_setup()
+
+    def _make_pages(self) -> dict[str, QWidget]:
         from headshot_studio.ui.pages.create import CreatePage
         from headshot_studio.ui.pages.gallery import GalleryPage
         from headshot_studio.ui.pages.photos import PhotosPage
@@ -41,12 +84,7 @@ class MainWindow(QMainWindow):
         from headshot_studio.ui.pages.styles import StylesPage
         from headshot_studio.ui.pages.welcome import WelcomePage
 
-        self.settings = settings or load_settings()
-        self.controller = AppController(self.settings, self)
-        self.setWindowTitle("Headshot Studio")
-        self.resize(1200, 800)
-
-        self.pages = {
+        return {
             "welcome": WelcomePage(self.controller),
             "session": SessionsPage(self.controller),
             "photos": PhotosPage(self.controller),
@@ -55,24 +93,9 @@ class MainWindow(QMainWindow):
             "gallery": GalleryPage(self.controller),
             "privacy": PrivacyPage(self.controller),
         }
-        labels = {
-            "welcome": "Welcome",
-            "session": "1  Session",
-            "photos": "2  Photos",
-            "styles": "3  Styles",
-            "create": "4  Create",
-            "gallery": "5  Gallery",
-            "privacy": "Privacy",
-        }
-        self.stack = QStackedWidget()
-        self.nav = QListWidget()
-        self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(170)
-        for key, page in self.pages.items():
-            self.stack.addWidget(page)
-            self.nav.addItem(labels[key])
-        self.nav.currentRowChanged.connect(self._show_row)
 
+    def _build_footer(self) -> QHBoxLayout:
+        """Settings and About, the open session, the version, and Back / Next."""
         self.back_button = QPushButton("Back")
         self.back_button.setObjectName("backButton")
         self.back_button.setToolTip("Previous step (Alt+Left)")
@@ -97,33 +120,20 @@ class MainWindow(QMainWindow):
         footer.addWidget(QLabel(f"v{__version__}"))
         footer.addWidget(self.back_button)
         footer.addWidget(self.next_button)
+        return footer
 
-        content = QVBoxLayout()
-        content.addWidget(self.stack, 1)
-        content.addLayout(footer)
-        body = QHBoxLayout()
-        body.addWidget(self.nav)
-        body.addLayout(content, 1)
-        central = QWidget()
-        central.setLayout(body)
-        self.setCentralWidget(central)
-
+    def _connect(self) -> None:
+        """Keyboard shortcuts, the pages' requests to move on, and the controller's news."""
         QShortcut(QKeySequence("Alt+Right"), self, self.go_next)
         QShortcut(QKeySequence("Alt+Left"), self, self.go_back)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.go_next)
         for page in self.pages.values():
-            if hasattr(page, "next_requested"):
+            if hasattr(page, "next_requested"):  # the pages whose work ends in "go on"
                 page.next_requested.connect(self.go_next)
-        if hasattr(self.pages["gallery"], "more_like_this_requested"):
-            self.pages["gallery"].more_like_this_requested.connect(lambda *_: self.show_page("create"))
+        self.pages["gallery"].more_like_this_requested.connect(lambda *_: self.show_page("create"))
         self.controller.error.connect(lambda kind, message, details: show_error(self, message, details))
         self.controller.session_changed.connect(self._update_chrome)
         self.controller.run_state_changed.connect(lambda _: self._update_chrome())
-
-        if self.settings.window_geometry:
-            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
-        self.show_page(self.settings.last_page if self.settings.last_page in ("welcome", "session", "privacy") else "welcome")
-        self.controller.refresh_setup()
 
     # --- navigation ------------------------------------------------------------------------
     def page_key(self) -> str:
@@ -163,7 +173,7 @@ class MainWindow(QMainWindow):
             self.nav.item(row).setToolTip("Start or open a session first" if needs_session and session is None else "")
 
     def open_settings(self) -> None:
-        from headshot_studio.ui.settings_dialog import SettingsDialog
+        from headshot_studio.ui.dialogs.settings import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec():
@@ -172,7 +182,7 @@ class MainWindow(QMainWindow):
             self.controller.refresh_setup()
 
     def open_about(self) -> None:
-        from headshot_studio.ui.about_dialog import AboutDialog
+        from headshot_studio.ui.dialogs.about import AboutDialog
 
         AboutDialog(self.settings.extra_model_dirs(), self).exec()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from headshot_studio.core.events import describe_error
+from headshot_studio.core.events import ErrorKind, describe_error
 from headshot_studio.settings import Settings, save_settings
 from headshot_studio.ui.workers import JobState, JobWorker, PhotoAnalysisPool
 
@@ -31,6 +31,9 @@ class AppController(QObject):
     photos_changed = Signal()  # photos added/removed, or a photo's report arrived
     styles_changed = Signal()  # style selection, counts or the style files changed
     gallery_changed = Signal()
+    export_state_changed = Signal(object)  # JobState
+    exported = Signal(object)  # core.export.ExportResult
+    export_failed = Signal(str, str, str)  # kind, message, details
     run_state_changed = Signal(object)  # JobState
     run_event = Signal(object)  # JobEvent
     import_state_changed = Signal(object)  # JobState
@@ -42,6 +45,7 @@ class AppController(QObject):
         self.settings = settings
         self.device = None
         self.models: list = []
+        self.damaged_models: list = []  # core.models.DamagedModel: shown with the reason
         self.session = None
         self.reports: dict[Path, object] = {}
         self.failed_photos: dict[Path, str] = {}
@@ -72,6 +76,22 @@ class AppController(QObject):
         self.import_worker.event_emitted.connect(self.import_event)
         self.import_worker.succeeded.connect(lambda _: self.refresh_setup())
         self.import_worker.failed.connect(self.error)
+        self.export_worker = JobWorker(self)
+        self.export_worker.state_changed.connect(self.export_state_changed)
+        self.export_worker.succeeded.connect(self.exported)
+        self.export_worker.failed.connect(self.export_failed)
+        self.export_worker.failed.connect(self._log_error)
+        self.error.connect(self._log_error)
+
+    @staticmethod
+    def _log_error(kind: str, message: str, details: str) -> None:
+        """Every error the window shows is in the log too, as the command line's are: the
+        kind and the plain message; a bug's traceback as well (the details of other errors
+        name the user's files, which the log must not)."""
+        if kind == ErrorKind.INTERNAL:
+            log.error("%s: %s\n%s", kind, message, details)
+        else:
+            log.error("%s: %s", kind, message)
 
     # --- setup: the GPU and the models (slow imports: off the UI thread) -----------------
     @staticmethod
@@ -84,16 +104,16 @@ class AppController(QObject):
     def refresh_setup(self) -> None:
         def inspect(on_event, cancel):
             from headshot_studio.core.hardware import detect_device
-            from headshot_studio.core.models import find_models
+            from headshot_studio.core.models import scan_models
 
             extra = self.settings.extra_model_dirs()
-            return detect_device(), find_models(extra)
+            return detect_device(), scan_models(extra)
 
         if not self.setup_worker.state.busy:
             self.setup_worker.start(inspect)
 
     def _on_setup(self, result) -> None:
-        self.device, self.models = result
+        self.device, (self.models, self.damaged_models) = result
         self.setup_changed.emit()
         # A model imported or removed can change the session's model, and with it the
         # size faces must have: check the photos again if it did.
@@ -114,16 +134,22 @@ class AppController(QObject):
         session.save()
         self._switch_to(session)
 
+    def scan_sessions(self):
+        """(sessions, damaged sessions) for the session list (core.session.scan_sessions)."""
+        from headshot_studio.core.session import scan_sessions
+
+        return scan_sessions()
+
     def open_session(self, session_id: str) -> None:
         from headshot_studio.core.session import open_session
 
         self._switch_to(open_session(session_id))
 
     def _switch_to(self, session) -> None:
+        from headshot_studio.core.pipeline import chosen_styles
+
         self.session = session
-        draft = session.manifest.get("draft", {})
-        self.style_counts = dict(draft.get("styles", {}))
-        self.avoid = draft.get("avoid", "")
+        self.style_counts, self.avoid = chosen_styles(session)
         self.session_changed.emit()
         self._check_all_photos()
         self.styles_changed.emit()
@@ -202,7 +228,7 @@ class AppController(QObject):
                 f"{len(problems)} files were not added:\n" + "\n".join(f"• {m}" for m in problems[:3])
                 + (f"\n• and {len(problems) - 3} more." if len(problems) > 3 else "")
             )
-            self.error.emit("bad_input", shown, "\n".join(problems))
+            self.error.emit(ErrorKind.BAD_INPUT, shown, "\n".join(problems))
 
     def remove_photo(self, path: Path) -> None:
         from headshot_studio.core.session import remove_photo
@@ -227,13 +253,12 @@ class AppController(QObject):
     def _on_analysis_failed(self, path: str, kind: str, message: str, details: str) -> None:
         """A check that raised instead of giving a report: the photo is shown as not used,
         with a plain sentence (the details go to the log), and the set no longer waits for it."""
+        from headshot_studio.core.photo_status import failure_reason
+
         log.error("a photo's check failed: %s", details)
         if Path(path) not in self.photo_paths():
             return  # removed while it was being checked
-        if kind == "internal":  # an unexpected error: say what it means for this photo
-            message = ("This file could not be read, so it is not used. Try another copy of the photo, "
-                       "or remove it and add a different one.")
-        self.failed_photos[Path(path)] = message
+        self.failed_photos[Path(path)] = failure_reason(kind, message)
         self._update_set_report()
         self.photos_changed.emit()
 
@@ -254,6 +279,21 @@ class AppController(QObject):
     @property
     def analysing(self) -> bool:
         return any(p not in self.reports and p not in self.failed_photos for p in self.photo_paths())
+
+    def photo_status(self, path: Path):
+        """What the Photos page shows for one photo (core.photo_status.PhotoStatus)."""
+        from headshot_studio.core.photo_status import photo_status
+
+        return photo_status(path, self.report_for(path), self.failed_photos.get(Path(path)))
+
+    def set_status(self, statuses: list | None = None):
+        """The set's readiness as the Photos page shows it (core.photo_status.SetStatus);
+        ``statuses`` are the photos' (``photo_status`` of every photo when not given)."""
+        from headshot_studio.core.photo_status import set_status
+
+        if statuses is None:
+            statuses = [self.photo_status(path) for path in self.photo_paths()]
+        return set_status(self.set_report, statuses, has_session=self.session is not None)
 
     # --- styles ----------------------------------------------------------------------------
     def set_style_count(self, style_id: str, count: int) -> None:
@@ -278,6 +318,8 @@ class AppController(QObject):
         """Whether Start may be pressed, and if not, why (for the Create page)."""
         if self.session is None:
             return False, "Start or open a session first."
+        if not self.models and self.damaged_models:
+            return False, self.damaged_models[0].message
         if not self.models:
             return False, "No base model is installed. Import one on the Welcome page."
         if self.device is None:
@@ -295,6 +337,13 @@ class AppController(QObject):
             return False, exc.message
         if not self.style_counts:
             return False, "Choose at least one style."
+        from headshot_studio.core.events import InputError
+        from headshot_studio.core.pipeline import check_choices
+
+        try:
+            check_choices(self.session, self.style_counts)
+        except InputError as exc:  # a style gone, a damaged session: Start waits, with the reason
+            return False, exc.message
         if self.run_worker.state.busy:
             return False, "A run is in progress."
         return True, "Ready to create your headshots."
@@ -308,44 +357,37 @@ class AppController(QObject):
 
     def current_plan(self):
         """(model, RunPlan) a run would use now, on this computer's free graphics memory."""
-        from headshot_studio.core.hardware import measure_free_vram, plan_run
+        request = self.build_request()
+        return request.model, request.plan
 
-        model = self._session_model()
-        return model, plan_run(model, measure_free_vram(self.device), allow_cpu=self.settings.allow_cpu)
+    def build_request(self, **overrides):
+        """The run the window asks for: this session's chosen styles, counts and "avoid"
+        text, with ``overrides`` (RunOverrides fields) on top, through the same
+        core.pipeline.build_request as the command line."""
+        from headshot_studio.core.hardware import measure_free_vram
+        from headshot_studio.core.pipeline import RunOverrides, build_request
 
-    def build_request(self, *, reuse_face: bool = False, styles: dict[str, int] | None = None, seed: int | None = None):
-        from headshot_studio.core.pipeline import RunRequest, preset_options
+        chosen = {"styles": tuple(self.style_counts), "counts": tuple(self.style_counts.values()), "avoid": self.avoid}
+        return build_request(self.session, self.settings, RunOverrides(**(chosen | overrides)),
+                             device=measure_free_vram(self.device))
 
-        styles = styles or self.style_counts
-        model, plan = self.current_plan()
-        usable = len(self.set_report.usable) if self.set_report is not None else 0
-        return RunRequest(
-            model=model,
-            plan=plan,
-            styles=tuple(styles),
-            counts=tuple(styles.values()),
-            seed=seed if seed is not None else 0,
-            avoid=self.avoid,
-            reuse_face=reuse_face,
-            **preset_options(self.settings.preset, usable),
-        )
-
-    def start_run(self, **request_changes) -> None:
+    def start_run(self, **overrides) -> None:
         from headshot_studio.core.pipeline import run_session
 
         try:
-            request = self.build_request(**request_changes)
+            request = self.build_request(**overrides)
         except Exception as exc:
             self.error.emit(*describe_error(exc))
             return
         session = self.session
         self.run_worker.start(lambda on_event, cancel: run_session(session, request, on_event, cancel))
 
-    def more_like_this(self, item: dict, count: int = 4) -> None:
-        """New seeds for the style of ``item``, with the face learned already."""
-        gallery = self.session.gallery() if self.session else []
-        highest = max((entry.get("seed") or 0 for entry in gallery), default=0)
-        self.start_run(reuse_face=True, styles={item["style"]: count}, seed=highest + 1)
+    def more_like_this(self, entry) -> None:
+        """More images of ``entry``'s style (a GalleryEntry), with the face learned
+        already and seeds no image of the session has used (core.pipeline.next_free_seed)."""
+        from headshot_studio.core.limits import MORE_LIKE_THIS_COUNT
+
+        self.start_run(reuse_face=True, styles=(entry.style,), counts=(MORE_LIKE_THIS_COUNT,))
 
     def cancel_run(self) -> None:
         self.run_worker.cancel()
@@ -358,8 +400,61 @@ class AppController(QObject):
         self.error.emit(kind, message, details)
 
     # --- gallery ---------------------------------------------------------------------------
-    def gallery(self) -> list[dict]:
+    def gallery(self) -> list:
+        """The session's headshots, best first (core.gallery.GalleryEntry)."""
         return self.session.gallery() if self.session is not None else []
+
+    def headshot_path(self, entry) -> Path:
+        """Where the finished image of ``entry`` (a GalleryEntry) is."""
+        return self.session.final_dir / entry.file
+
+    @staticmethod
+    def load_styles():
+        """Every style template, built-in and the user's, with the problems of the files
+        that could not be read: ``(styles by id, [StyleError])`` (core.styles.load_styles)."""
+        from headshot_studio.core.styles import load_styles
+
+        return load_styles()
+
+    @staticmethod
+    def styles_folder() -> Path:
+        """The folder of the user's own style files (it may not exist yet)."""
+        from headshot_studio.core.styles import user_styles_dir
+
+        return user_styles_dir()
+
+    @staticmethod
+    def save_style(style) -> Path:
+        """Write one of the user's styles; every field is checked first (StyleError)."""
+        from headshot_studio.core.styles import save_user_style
+
+        return save_user_style(style)
+
+    @staticmethod
+    def style_names() -> dict[str, str]:
+        """Style id -> the name shown on its card ({} if the styles cannot be read: the
+        gallery then shows the ids as words)."""
+        from headshot_studio.core.events import InputError
+        from headshot_studio.core.styles import load_styles
+
+        try:
+            styles, _errors = load_styles()
+        except (InputError, OSError) as exc:
+            log.warning("style names unavailable: %s", exc)
+            return {}
+        return {style_id: style.name for style_id, style in styles.items()}
+
+    def selfies_to_compare(self) -> list[Path]:
+        """The session's selfies that still exist, best-rated first (core.gallery.best_selfies_first)."""
+        from headshot_studio.core.gallery import best_selfies_first
+
+        return best_selfies_first(self.photo_paths(), self.report_for)
+
+    def no_selfie_reason(self) -> str:
+        from headshot_studio.core.gallery import no_selfie_reason
+
+        deleted = self.session is not None and bool(self.session.manifest.get("photos_deleted"))
+        return no_selfie_reason(photos_deleted=deleted, has_photos=bool(self.photo_paths()))
 
     def favourites(self) -> set[str]:
         return set(self.session.manifest.get("favourites", [])) if self.session is not None else set()
@@ -376,12 +471,30 @@ class AppController(QObject):
         delete_output(self.session, file)
         self.gallery_changed.emit()
 
+    # --- export ----------------------------------------------------------------------------
+    @property
+    def exporting(self) -> bool:
+        return self.export_worker.state.busy
+
+    def export(self, files: list[str], destination: Path, *, size: str, fmt: str, keep_metadata: bool,
+               as_zip: bool) -> None:
+        """Export ``files`` (gallery file names, best first) in the background through
+        core.export.export_images; ``exported`` or ``export_failed`` says how it ended."""
+        from headshot_studio.core.export import export_images
+
+        session = self.session
+        self.export_worker.start(lambda on_event, cancel: export_images(
+            session, files, destination, size=size, fmt=fmt, keep_metadata=keep_metadata, as_zip=as_zip,
+            cancel=cancel,
+        ))
+
     # --- shutdown --------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop background work and wait for it (the window is closing)."""
         self.run_worker.cancel()
         self.import_worker.cancel()
-        for worker in (self.run_worker, self.import_worker, self.setup_worker):
+        self.export_worker.cancel()
+        for worker in (self.run_worker, self.import_worker, self.setup_worker, self.export_worker):
             worker.wait()
         self.analysis.wait()
         self.analysis.close()

@@ -1,15 +1,28 @@
-"""Small widgets every page uses: the error box, verdict badges, thumbnails."""
+"""Small widgets every page uses: the error box, verdict badges, headings, buttons."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSize, QStandardPaths, Qt, QThreadPool, Signal
+from PySide6.QtCore import QSize, QStandardPaths, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QImage, QPainter, QPixmap, QTextLayout
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
-VERDICT_COLOURS = {"ok": "#2e9e4f", "warn": "#d99a00", "reject": "#d13b3b", "pending": "#8a8a8a"}
-VERDICT_WORDS = {"ok": "Good", "warn": "Usable", "reject": "Not used", "pending": "Checking…"}
+from headshot_studio.core.quality import Verdict
+
+# A photo's verdict as a colour and a word; a photo still being checked has no verdict (None).
+VERDICT_COLOURS = {Verdict.OK: "#2e9e4f", Verdict.WARN: "#d99a00", Verdict.REJECT: "#d13b3b"}
+VERDICT_WORDS = {Verdict.OK: "Good", Verdict.WARN: "Usable", Verdict.REJECT: "Not used"}
+CHECKING_COLOUR = "#8a8a8a"
+CHECKING_WORD = "Checking…"
+
+
+def verdict_colour(verdict: Verdict | None) -> str:
+    return CHECKING_COLOUR if verdict is None else VERDICT_COLOURS[verdict]
+
+
+def verdict_word(verdict: Verdict | None) -> str:
+    return CHECKING_WORD if verdict is None else VERDICT_WORDS[verdict]
 
 
 def show_error(parent: QWidget | None, message: str, details: str = "", title: str = "Headshot Studio") -> QMessageBox:
@@ -65,7 +78,7 @@ def pil_to_qimage(image) -> QImage:
     return QImage(rgb.tobytes(), rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
 
 
-def badge_pixmap(verdict: str, size: int = 14) -> QPixmap:
+def badge_pixmap(verdict: Verdict | None, size: int = 14) -> QPixmap:
     """A filled circle in the verdict's colour (drawn, so it is sharp at any scale)."""
     ratio = QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0
     pixmap = QPixmap(round(size * ratio), round(size * ratio))
@@ -73,7 +86,7 @@ def badge_pixmap(verdict: str, size: int = 14) -> QPixmap:
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(VERDICT_COLOURS.get(verdict, VERDICT_COLOURS["pending"])))
+    painter.setBrush(QColor(verdict_colour(verdict)))
     painter.setPen(Qt.PenStyle.NoPen)
     painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()
@@ -81,9 +94,9 @@ def badge_pixmap(verdict: str, size: int = 14) -> QPixmap:
 
 
 class Badge(QWidget):
-    """A coloured dot and a word: green Good / amber Usable / red Not used."""
+    """A coloured dot and a word: green Good / amber Usable / red Not used / grey Checking…"""
 
-    def __init__(self, verdict: str = "pending", parent: QWidget | None = None) -> None:
+    def __init__(self, verdict: Verdict | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dot, self.word = QLabel(), QLabel()
         layout = QHBoxLayout(self)
@@ -94,47 +107,10 @@ class Badge(QWidget):
         layout.addStretch()
         self.set_verdict(verdict)
 
-    def set_verdict(self, verdict: str) -> None:
+    def set_verdict(self, verdict: Verdict | None) -> None:
         self.verdict = verdict
         self.dot.setPixmap(badge_pixmap(verdict))
-        self.word.setText(VERDICT_WORDS.get(verdict, verdict))
-
-
-def load_thumbnail(path: Path, side: int) -> QImage:
-    """A thumbnail as a QImage (safe to make off the UI thread); empty if unreadable."""
-    from headshot_studio.core.images import ImageLoadError, load_image
-
-    try:
-        image = load_image(Path(path), max_side=side).image
-    except ImageLoadError:
-        return QImage()
-    return pil_to_qimage(image)
-
-
-class _ThumbnailTask(QRunnable):
-    def __init__(self, loader: ThumbnailLoader, path: Path, side: int) -> None:
-        super().__init__()
-        self.loader, self.path, self.side = loader, path, side
-
-    def run(self) -> None:
-        self.loader.loaded.emit(str(self.path), load_thumbnail(self.path, self.side))
-
-
-class ThumbnailLoader(QObject):
-    """Makes thumbnails on a background pool; ``loaded(path, QImage)`` for each."""
-
-    loaded = Signal(str, QImage)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
-
-    def request(self, path: Path, side: int = 256) -> None:
-        self._pool.start(_ThumbnailTask(self, Path(path), side))
-
-    def wait(self, timeout_ms: int = 30_000) -> bool:
-        return self._pool.waitForDone(timeout_ms)
+        self.word.setText(verdict_word(verdict))
 
 
 def heading(text: str, parent: QWidget | None = None) -> QLabel:
@@ -144,6 +120,14 @@ def heading(text: str, parent: QWidget | None = None) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def right_aligned(widget: QWidget) -> QHBoxLayout:
+    """A row with ``widget`` at its right end (a page's "go on" button)."""
+    row = QHBoxLayout()
+    row.addStretch()
+    row.addWidget(widget)
+    return row
 
 
 def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:

@@ -4,7 +4,8 @@ through signals only (queued across threads); core code never sees Qt.
 :class:`JobWorker` runs one core function ``fn(on_event, cancel)`` and reports its
 JobEvents, its result or its error as data ``(kind, message, details)``; its
 :class:`JobState` drives which buttons are enabled. :class:`PhotoAnalysisPool` checks
-photos on a thread pool and reports each as soon as it is done.
+photos on a thread pool and reports each as soon as it is done. :class:`ThumbnailLoader`
+makes thumbnails and previews on a pool of its own.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtGui import QImage
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from headshot_studio.core.events import CancelToken, Cancelled, describe_error
+from headshot_studio.core.images import ImageLoadError, load_image
+from headshot_studio.ui.widgets import pil_to_qimage
 
 
 BACKGROUND_NICE = 10  # Linux nice value of background jobs' threads (0 normal, 19 lowest)
@@ -205,3 +209,40 @@ class PhotoAnalysisPool(QObject):
         with self._analyzer_lock:
             close_analyzer(self._analyzer)
             self._analyzer = None
+
+
+def load_thumbnail(path: Path, side: int) -> QImage:
+    """A thumbnail as a QImage (safe to make off the UI thread); empty if unreadable."""
+    try:
+        image = load_image(Path(path), max_side=side).image
+    except ImageLoadError:
+        return QImage()
+    return pil_to_qimage(image)
+
+
+class _ThumbnailTask(QRunnable):
+    def __init__(self, loader: ThumbnailLoader, path: Path, side: int, kind: object) -> None:
+        super().__init__()
+        self.loader, self.path, self.side, self.kind = loader, path, side, kind
+
+    def run(self) -> None:
+        self.loader.loaded.emit(str(self.path), load_thumbnail(self.path, self.side), self.kind)
+
+
+class ThumbnailLoader(QObject):
+    """Makes thumbnails on a background pool; ``loaded(path, QImage, kind)`` for each, with
+    the ``kind`` given to :meth:`request`, so a page that asks for two sizes of one photo
+    (a thumbnail and a preview) knows which one came. A slot may take only (path, image)."""
+
+    loaded = Signal(str, QImage, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+
+    def request(self, path: Path, side: int = 256, kind: object = None) -> None:
+        self._pool.start(_ThumbnailTask(self, Path(path), side, kind))
+
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        return self._pool.waitForDone(timeout_ms)

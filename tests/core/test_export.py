@@ -19,9 +19,11 @@ from headshot_studio.core.export import (
     EXIF_IMAGE_DESCRIPTION,
     EXIF_USER_COMMENT,
     ExportResult,
+    check_export_folder,
     export_images,
     profile_crop_box,
 )
+from headshot_studio.core.limits import EXPORT_LONG_SIDE_PX, EXPORT_SQUARE_PX
 from headshot_studio.core.session import create_session
 from headshot_studio.testing import face_photos
 
@@ -66,9 +68,9 @@ def _expected_size(name: str, size: str) -> tuple[int, int]:
     width, height = FINALS[name][1]
     if size == "full":
         return width, height
-    if size == "square400":
-        return 400, 400
-    scale = min(1.0, 1024 / max(width, height))  # never scaled up
+    if size == "profile":
+        return EXPORT_SQUARE_PX, EXPORT_SQUARE_PX
+    scale = min(1.0, EXPORT_LONG_SIDE_PX / max(width, height))  # never scaled up
     return round(width * scale), round(height * scale)
 
 
@@ -91,7 +93,7 @@ def _metadata_text(image: Image.Image) -> str:
 @pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
 @pytest.mark.parametrize("keep_metadata", [False, True], ids=["strip", "keep"])
 @pytest.mark.parametrize("fmt", ["jpeg", "png"])
-@pytest.mark.parametrize("size", ["full", "1024", "square400"])
+@pytest.mark.parametrize("size", ["full", "web", "profile"])
 def test_every_combination_writes_what_was_asked(session, tmp_path, size, fmt, keep_metadata, as_zip):
     destination = tmp_path / "out" / ("headshots.zip" if as_zip else "headshots")
     progress = []
@@ -144,17 +146,18 @@ def test_full_size_keeps_the_pixels(session, tmp_path):
     assert np.array_equal(exported, original)
 
 
-def test_1024_never_scales_up(session, tmp_path):
-    result = export_images(session, ["creative-0002.png", "corporate-0003.png"], tmp_path / "out", size="1024", fmt="png")
+def test_web_size_never_scales_up(session, tmp_path):
+    assert EXPORT_LONG_SIDE_PX == 1024  # the sizes below are written for it
+    result = export_images(session, ["creative-0002.png", "corporate-0003.png"], tmp_path / "out", size="web", fmt="png")
     assert Image.open(result.path / result.files[0]).size == (512, 512)  # smaller: left as it is
-    assert Image.open(result.path / result.files[1]).size == (1024, 768)  # aspect kept
+    assert Image.open(result.path / result.files[1]).size == (1024, 768)  # 1280x960: aspect kept
 
 
 def test_square_crop_is_centred_on_the_face(session, tmp_path):
     """The fallback crop (no face box in the sidecar) holds the whole face, centred."""
     from headshot_studio.core.faces.dlib_backend import DlibAnalyzer
 
-    result = export_images(session, ORDER, tmp_path / "out", size="square400", fmt="png")
+    result = export_images(session, ORDER, tmp_path / "out", size="profile", fmt="png")
     analyzer = DlibAnalyzer()
     for name in result.files:
         faces = analyzer.detect(np.asarray(Image.open(result.path / name)))
@@ -171,7 +174,7 @@ def test_square_crop_follows_a_recorded_face_box(session, tmp_path):
     image.paste((255, 0, 0), (650, 200, 750, 320))
     image.save(session.final_dir / "marked.png")
     (session.final_dir / "marked.json").write_text(json.dumps({"seed": 7, "face_box": [650, 200, 750, 320]}))
-    result = export_images(session, ["marked.png"], tmp_path / "out", size="square400", fmt="png")
+    result = export_images(session, ["marked.png"], tmp_path / "out", size="profile", fmt="png")
     crop = np.asarray(Image.open(result.path / result.files[0])).astype(int)
     red = np.argwhere((crop[..., 0] > 200) & (crop[..., 1] < 60))
     cy, cx = red.mean(axis=0)
@@ -233,6 +236,20 @@ def test_folder_destination_problems(session, tmp_path):
     assert sorted(p.name for p in (tmp_path / "mixed").iterdir()) == sorted(result.files + ["notes.txt"])
 
 
+@pytest.mark.parametrize("as_zip", [False, True])
+def test_a_destination_that_cannot_be_written_is_said_plainly(session, tmp_path, as_zip):
+    """A name longer than the file system allows (as a read-only folder or a folder of
+    another user would) fails with a message and what to do, not as an internal error."""
+    (tmp_path / "exports").mkdir()
+    too_long = tmp_path / "exports" / ("L" * 300 + (".zip" if as_zip else ""))
+    with pytest.raises(InputError, match="cannot write to .*Choose another place") as raised:
+        export_images(session, ORDER, too_long, as_zip=as_zip)
+    assert raised.value.kind == "export" and "File name too long" in raised.value.details
+    assert list((tmp_path / "exports").iterdir()) == []  # nothing half written
+    with pytest.raises(InputError, match="cannot write into the folder .*Choose another folder"):
+        check_export_folder(too_long, 1)
+
+
 def test_a_zip_replaces_an_earlier_one(session, tmp_path):
     target = tmp_path / "client.zip"
     export_images(session, ORDER, target, as_zip=True)
@@ -269,3 +286,39 @@ def test_result_describes_itself(session, tmp_path):
     assert result.describe() == f"Exported 3 headshots to {tmp_path / 'out'}."
     one = export_images(session, ORDER[:1], tmp_path / "one.zip", as_zip=True)
     assert one.describe() == f"Exported 1 headshot to {tmp_path / 'one.zip'}."
+
+
+def test_a_runs_finished_headshots_carry_their_settings_and_export_keeps_or_strips_them(tiny_sd15, photos_dir, tmp_path):
+    """The finished PNG in outputs/final carries the generation settings as the raw image
+    does: the A1111-style "parameters" text other tools read, and every setting as JSON.
+    An export keeps them when asked (keep_metadata=True) and strips them otherwise."""
+    from headshot_studio.core import models
+    from headshot_studio.core.hardware import DeviceInfo, plan_run
+    from headshot_studio.core.pipeline import RunRequest, run_session
+    from headshot_studio.core.postprocess import PostprocessOptions
+    from headshot_studio.core.training import TrainingConfig
+
+    model = models.import_model(tiny_sd15, name="Tiny")
+    request = RunRequest(model=model, plan=plan_run(model, DeviceInfo(kind="cpu", name="test")),
+                         styles=("corporate-executive",), count=1, steps=2,
+                         training=TrainingConfig(steps=2, checkpoint_every=2), postprocess=PostprocessOptions(upscale=1))
+    session = create_session("Metadata", sorted(photos_dir.glob("*.jpg")))
+    run_session(session, request)
+
+    (final,) = session.final_dir.glob("*.png")
+    settings = json.loads(final.with_suffix(".json").read_text(encoding="utf-8"))
+    with Image.open(final) as finished, Image.open(session.raw_dir / final.name) as raw:
+        parameters = finished.text["parameters"]
+        assert parameters == raw.text["parameters"]  # the settings the pixels were generated with
+        assert json.loads(finished.text["headshot_studio"]) == settings
+    assert parameters.startswith(settings["prompt"] + "\nNegative prompt: ")
+    assert f"Steps: 2, Sampler: {settings['scheduler']}" in parameters and f"Seed: {settings['seed']}" in parameters
+
+    for keep in (False, True):
+        result = export_images(session, [final.name], tmp_path / f"keep-{keep}", fmt="png", keep_metadata=keep)
+        with Image.open(result.path / result.files[0]) as exported:
+            if keep:
+                assert exported.text["parameters"] == parameters
+                assert json.loads(exported.text["headshot_studio"]) == settings
+            else:
+                assert exported.text == {}, exported.text

@@ -199,12 +199,20 @@ def test_insightface_pack_is_used_automatically_when_installed(stand_in_pack, mo
     assert analyzer.same_person_threshold != DlibAnalyzer.same_person_threshold
 
 
-def test_a_broken_pack_falls_back_to_the_built_in_backend(tmp_path):
+def test_a_broken_pack_falls_back_to_the_built_in_backend(tmp_path, caplog):
+    import logging
+
     pack = tmp_path / "buffalo_l"
     pack.mkdir()
     (pack / ib.DETECTOR_FILE).write_bytes(b"not onnx")
     (pack / ib.EMBEDDER_FILE).write_bytes(b"not onnx")
-    assert load_face_analyzer([tmp_path]).name == "dlib"
+    with caplog.at_level(logging.WARNING, logger="headshot_studio.core.faces"):
+        analyzer = load_face_analyzer([tmp_path])
+    assert analyzer.name == "dlib" and analyzer.same_person_threshold == DlibAnalyzer.same_person_threshold
+    # not silently: the log says which pack could not be used, and that the built-in one is used instead
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert str(pack) in warning.getMessage() and "not usable" in warning.getMessage()
+    assert warning.getMessage().endswith("using the built-in face analysis")
 
 
 def test_quality_checks_run_on_the_insightface_adapter(stand_in_pack, tmp_path):

@@ -18,12 +18,13 @@ from diffusers import UNet2DConditionModel
 from safetensors import SafetensorError
 from safetensors.torch import load_file
 
-from headshot_studio.core import files, generation, models, pipeline
+from headshot_studio.core import files, images, models, pipeline
 from headshot_studio.core.events import (
     DISK_FULL_MESSAGE,
     GPU_OUT_OF_MEMORY_MESSAGE,
     DiskSpaceError,
     GpuOutOfMemoryError,
+    Notice,
     Stage,
     describe_error,
 )
@@ -157,7 +158,7 @@ class DiskFillsUp:
         self.real = files.write_atomic
         self.at, self.images, self.full, self.failed = at, 0, False, []
         monkeypatch.setattr(files, "write_atomic", self.write)  # JSON: manifest, sidecars, gallery
-        monkeypatch.setattr(generation, "write_atomic", self.write)  # generated images
+        monkeypatch.setattr(images, "write_atomic", self.write)  # PNGs: generated and finished images
 
     def write(self, path: Path, write) -> None:
         if path.suffix == ".png" and path.parent.name == "raw":
@@ -273,11 +274,11 @@ def test_training_out_of_memory_retries_once_lighter_from_the_step_reached(model
     result = run_session(session, request, on_event=events.append)
 
     assert oom.raised == 1 and freed
-    notices = [(e.stage, e.message) for e in events if e.is_notice]
+    notices = [(e.stage, e.message) for e in events if isinstance(e, Notice)]
     assert notices[0][1].startswith("Settings for this computer: cpu, fp32, 64 px")  # the plan, first
     assert notices[1:] == [(Stage.TRAIN, OUT_OF_MEMORY_RETRY_MESSAGE)]
     # Steps 1-2 were kept (saved when the memory ran out), step 3 was tried again.
-    assert [e.step for e in events if e.stage == Stage.TRAIN and not e.is_notice] == [1, 2, 3, 4, 5]
+    assert [e.step for e in events if e.stage == Stage.TRAIN and not isinstance(e, Notice)] == [1, 2, 3, 4, 5]
     training = json.loads((session.lora_dir / "training.json").read_text())
     assert training["resumed_from_step"] == 2 and training["steps_done"] == 5
     assert training["plan"]["gradient_checkpointing"] and not request.plan.gradient_checkpointing
@@ -297,12 +298,12 @@ def test_generation_out_of_memory_retries_with_smaller_batches_keeping_finished_
 
     def on_event(event):
         events.append(event)
-        if event.is_notice and event.message == OUT_OF_MEMORY_RETRY_MESSAGE:
+        if isinstance(event, Notice) and event.message == OUT_OF_MEMORY_RETRY_MESSAGE:
             kept.update(whole_images(session.raw_dir))
 
     result = run_session(session, request, on_event=on_event)
     assert oom.raised == 1
-    assert [(e.stage, e.message) for e in events if e.is_notice][1:] == [(Stage.GENERATE, OUT_OF_MEMORY_RETRY_MESSAGE)]
+    assert [(e.stage, e.message) for e in events if isinstance(e, Notice)][1:] == [(Stage.GENERATE, OUT_OF_MEMORY_RETRY_MESSAGE)]
     raw = whole_images(session.raw_dir)
     assert sorted(kept) == ["legal-0000-s0.png", "legal-0001-s1.png"]
     assert {name: raw[name] for name in kept} == kept  # not made again

@@ -11,7 +11,7 @@ import stat
 
 import pytest
 
-from headshot_studio.core import files, generation, models
+from headshot_studio.core import files, models
 from headshot_studio.core.files import remove_temp_files, write_atomic, write_json_atomic
 from headshot_studio.core.hardware import DeviceInfo, plan_run
 from headshot_studio.core.pipeline import RunRequest, run_session
@@ -109,8 +109,9 @@ def test_every_file_a_run_writes_into_the_session_is_written_atomically(tiny_sd1
 
     # every module that writes session files reaches write_atomic through one of these
     monkeypatch.setattr(files, "write_atomic", recording)
-    monkeypatch.setattr(generation, "write_atomic", recording)
-    from headshot_studio.core import dataset
+    from headshot_studio.core import dataset, images
+
+    monkeypatch.setattr(images, "write_atomic", recording)  # every PNG: generated, finished
 
     monkeypatch.setattr(dataset, "write_atomic", recording)
     plan = plan_run(model, DeviceInfo(kind="cpu", name="test"))

@@ -27,18 +27,43 @@ from headshot_studio.core.quality import analyze_photo
 import hostile_inputs as hostile  # noqa: E402  (tests/hostile_inputs.py, registered by conftest.py)
 
 AS_ROOT = os.geteuid() == 0
-CASE_SECONDS = 5.0  # one file, loaded and analysed (2 shared CPU cores)
-CORPUS_SECONDS = 60.0
-BOMB_SECONDS = 0.5
+# Time is measured as processor time (what the work itself costs: another program on the
+# machine does not add to it) and compared with a good photo's cost measured in the same
+# test, so the bounds hold on a fast or slow, idle or loaded machine.
+CASE_COST = 15  # one file, loaded and analysed, at most this many times a good photo (measured: 4x at most)
+BOMB_COST = 0.5  # refusing a bomb, at most this part of loading a good photo (measured: 0.03)
 BOMB_TRACED_BYTES = 20 * 2**20  # Python/numpy allocations while a bomb is refused
 CHECK_PEAK_RSS_BYTES = 1536 * 2**20  # the whole `check` process over the whole corpus
-CHECK_CORPUS_SECONDS = 90.0  # measured ~5 s (process start, face models, ~60 files)
-BIG_FOLDER_SCAN_SECONDS = 1.0  # measured ~0.05 s for 10,000 entries
-BIG_FOLDER_CHECK_SECONDS = 60.0  # measured ~1.5 s (55 photo-named files among 10,000)
+CHECK_CORPUS_SECONDS = 240.0  # only "does not hang" (within the test's 300 s): measured ~5 s (~60 files)
+BIG_FOLDER_SCAN_COST = 10  # listing 10,000 entries, at most this many times a bare lstat of each (measured: 2x)
+BIG_FOLDER_CHECK_COST = 2  # `check` of the folder, at most this many times `check` of its photos alone (measured: ~1x)
+BIG_FOLDER_CHECK_SECONDS = 120.0  # each of the test's two `check` runs; only "does not hang"
 
 # What must never reach the user: traceback or exception text, error numbers, memory
 # addresses, paths.
 TECHNICAL = re.compile(r"Traceback|Errno|Error\b|Exception|File \"|line \d|\b0x[0-9a-fA-F]{6,}|[/\\]tmp[/\\]")
+
+
+def least_cpu_seconds(work, repeat: int = 3) -> float:
+    """The least processor time (this process, all threads) ``work()`` took in ``repeat``
+    tries: its own cost, without what a busy machine adds to the clock. Errors count as
+    done (refusals are what is timed)."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.process_time()
+        try:
+            work()
+        except Exception:  # noqa: BLE001 - a refusal is the work being timed
+            pass
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def good_photo(folder: Path) -> Path:
+    """The photo most corpus cases are made of, as a plain JPEG: the baseline."""
+    path = folder / "good-baseline.jpg"
+    hostile.face_photo().save(path, quality=90)
+    return path
 
 
 def expected_verdicts(case) -> frozenset[str]:
@@ -83,24 +108,27 @@ def test_the_corpus_has_every_kind_of_case(corpus):
     assert (folder / "bomb.png").stat().st_size < 200_000  # tiny on disk, 900 megapixels inside
 
 
-def test_every_file_gets_a_verdict_and_a_plain_message_quickly(corpus, analyzer):
+def test_every_file_gets_a_verdict_and_a_plain_message_quickly(corpus, analyzer, tmp_path):
     """The path ``check`` takes for each file (analyze_photo: hash, load, detect, judge),
     without the report cache: many cases hold the same photo, and a cached report would
-    skip the work being timed."""
+    skip the work being timed. "Quickly": no file costs more than CASE_COST times the
+    good photo they are made of."""
     folder, cases = corpus
     analyzer.detect(np.zeros((64, 64, 3), np.uint8))  # loads the face models: not part of any case's time
+    baseline = good_photo(tmp_path)
+    good = least_cpu_seconds(lambda: analyze_photo(baseline, analyzer))
     problems, timings = [], {}
     tracemalloc.start()
     started = time.perf_counter()
     for name, case in cases.items():
         path = folder / name
-        began = time.perf_counter()
+        began = time.process_time()
         try:
             report = analyze_photo(path, analyzer)
         except BaseException as exc:  # noqa: BLE001 - any exception is the failure being looked for
             problems.append(f"{name}: raised {exc!r}")
             continue
-        timings[name] = time.perf_counter() - began
+        timings[name] = time.process_time() - began
         message = report.message
         if report.verdict.value not in expected_verdicts(case):
             problems.append(f"{name} ({case.what}): {report.verdict.value}, not {sorted(expected_verdicts(case))}: {message}")
@@ -112,37 +140,39 @@ def test_every_file_gets_a_verdict_and_a_plain_message_quickly(corpus, analyzer)
             problems.append(f"{name}: the message does not say which file: {message}")
         if case.usable and not report.faces_found:
             problems.append(f"{name}: read, but the face in it was not found: {message}")
-        if timings[name] > CASE_SECONDS:
-            problems.append(f"{name}: took {timings[name]:.1f} s")
+        if timings[name] > CASE_COST * good:
+            problems.append(f"{name}: took {timings[name]:.2f} s of processor time, {timings[name] / good:.0f} "
+                            f"times the good photo's {good:.2f} s")
     total = time.perf_counter() - started
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     slowest = sorted(timings.items(), key=lambda item: -item[1])[:3]
-    print(f"\n{len(cases)} cases in {total:.1f} s; slowest: "
-          + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in slowest)
+    print(f"\n{len(cases)} cases in {total:.1f} s; good photo {good:.2f} s; slowest: "
+          + ", ".join(f"{name} {seconds:.2f} s ({seconds / good:.1f}x)" for name, seconds in slowest)
           + f"; Python/numpy peak {traced_peak / 2**20:.0f} MB")
     assert not problems, "\n".join(problems)
-    assert total < CORPUS_SECONDS
 
 
-def test_bombs_are_refused_from_the_header_without_decoding(corpus, monkeypatch):
+def test_bombs_are_refused_from_the_header_without_decoding(corpus, monkeypatch, tmp_path):
     from PIL import ImageFile
 
     folder, cases = corpus
+    baseline = good_photo(tmp_path)
+    good = least_cpu_seconds(lambda: load_image(baseline, max_side=1024))
     decoded = []
     original_load = ImageFile.ImageFile.load
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self) or original_load(self))
     for case in (c for c in cases.values() if c.bomb):
         tracemalloc.start()
-        started = time.perf_counter()
         with pytest.raises(ImageLoadError) as caught:
             load_image(folder / case.name, max_side=1024)
-        seconds = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        print(f"\n{case.name}: refused in {seconds * 1000:.1f} ms, Python/numpy peak {peak / 2**10:.0f} KB")
+        seconds = least_cpu_seconds(lambda: load_image(folder / case.name, max_side=1024))
+        print(f"\n{case.name}: refused in {seconds * 1000:.2f} ms ({seconds / good:.2f} of loading a good photo), "
+              f"Python/numpy peak {peak / 2**10:.0f} KB")
         assert caught.value.code == "too_large" and case.words in caught.value.message
-        assert seconds < BOMB_SECONDS and peak < BOMB_TRACED_BYTES
+        assert seconds < BOMB_COST * good and peak < BOMB_TRACED_BYTES
     assert decoded == []  # not one pixel decoded
 
 
@@ -290,15 +320,16 @@ def test_listing_a_folder_skips_what_is_not_a_photo_and_ends(corpus):
 _MEASURE = """
 import os, resource, subprocess, sys
 code = subprocess.call([sys.executable, "-m", "headshot_studio", "check", *sys.argv[1:]])
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(os.environ["CHECK_PEAK_FILE"], "w") as fh:
-    fh.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024))  # Linux: kilobytes
+    fh.write(f"{usage.ru_maxrss * 1024} {usage.ru_utime + usage.ru_stime}")  # Linux: kilobytes; seconds
 sys.exit(code)
 """
 
 
-def run_check(*args: str, timeout: float) -> tuple[int, str, str, float, int]:
+def run_check(*args: str, timeout: float) -> tuple[int, str, str, float, int, float]:
     """``headshot-studio check ARGS`` in a fresh process: (exit code, stdout, stderr,
-    seconds, peak RSS in bytes)."""
+    seconds, peak RSS in bytes, processor seconds)."""
     folder = Path(os.environ["HEADSHOT_STUDIO_HOME"]) / "check-run"
     folder.mkdir(parents=True, exist_ok=True)
     peak_file = folder / "peak"
@@ -318,14 +349,15 @@ def run_check(*args: str, timeout: float) -> tuple[int, str, str, float, int]:
     seconds = time.perf_counter() - started
     stdout = (folder / "out").read_bytes().decode("utf-8")
     stderr = (folder / "err").read_bytes().decode("utf-8")
-    return code, stdout, stderr, seconds, int(peak_file.read_text())
+    peak_rss, cpu_seconds = peak_file.read_text().split()
+    return code, stdout, stderr, seconds, int(peak_rss), float(cpu_seconds)
 
 
 def test_check_json_over_the_whole_corpus_in_a_fresh_process(corpus):
     folder, cases = corpus
     paths = [str(folder / name) for name, case in cases.items() if name != "folder.jpg"]
-    code, stdout, stderr, seconds, peak_rss = run_check("--json", str(folder / "folder.jpg"), *paths,
-                                                        timeout=CHECK_CORPUS_SECONDS)
+    code, stdout, stderr, seconds, peak_rss, _ = run_check("--json", str(folder / "folder.jpg"), *paths,
+                                                           timeout=CHECK_CORPUS_SECONDS)
     print(f"\ncheck --json over {len(paths)} files: {seconds:.1f} s, peak RSS {peak_rss / 2**20:.0f} MB")
     assert code == 0, stderr
     assert "Traceback" not in stderr and "Warning" not in stderr
@@ -347,7 +379,7 @@ def test_check_json_over_the_whole_corpus_in_a_fresh_process(corpus):
 
 def test_check_over_the_corpus_folder_lists_each_photo_and_sums_up_the_rest(corpus):
     folder, cases = corpus
-    code, stdout, stderr, seconds, _ = run_check(str(folder), timeout=CHECK_CORPUS_SECONDS)
+    code, stdout, stderr, seconds, _, _ = run_check(str(folder), timeout=CHECK_CORPUS_SECONDS)
     assert code == 0, stderr
     assert "Traceback" not in stdout + stderr
     lines = [line for line in stdout.splitlines() if line[:6] in ("OK    ", "WARN  ", "REJECT")]
@@ -366,20 +398,35 @@ def test_check_over_the_corpus_folder_lists_each_photo_and_sums_up_the_rest(corp
         assert f"also: {sentence}" not in others, block
 
 
-def test_a_folder_of_10000_files(big_folder):
+def test_a_folder_of_10000_files(big_folder, tmp_path):
+    import shutil
+
+    from headshot_studio import paths as app_paths
+
     folder, counts = big_folder
-    started = time.perf_counter()
     scan = scan_photos([folder])
-    scan_seconds = time.perf_counter() - started
     visible = counts["selfies"] + counts["broken"]
     assert len(scan.files) == visible
     assert len(scan.problems) == counts["broken"] // 2  # the empty ones: never copied into a session
     assert len(scan.not_checked) == counts["hidden"] + counts["others"]
+    # listed at about the cost of looking at each entry once
+    bare = least_cpu_seconds(lambda: [entry.stat(follow_symlinks=False) for entry in os.scandir(folder)])
+    scan_seconds = least_cpu_seconds(lambda: scan_photos([folder]))
+    assert scan_seconds < BIG_FOLDER_SCAN_COST * bare, f"{scan_seconds:.3f} s to list, {bare:.3f} s to lstat each entry"
 
-    code, stdout, stderr, seconds, peak_rss = run_check(str(folder), timeout=BIG_FOLDER_CHECK_SECONDS * 2)
-    print(f"\n10,000 files: listed in {scan_seconds * 1000:.0f} ms; check {seconds:.1f} s, peak RSS {peak_rss / 2**20:.0f} MB")
+    # checked at about the cost of checking its photo-named files alone
+    alone = tmp_path / "photo-named-only"
+    alone.mkdir()
+    for path in scan.files:
+        shutil.copy2(path, alone / path.name)
+    *_, alone_cpu = run_check(str(alone), timeout=BIG_FOLDER_CHECK_SECONDS)
+    shutil.rmtree(app_paths.cache_dir() / "photo-reports", ignore_errors=True)  # each run checks every photo itself
+    code, stdout, stderr, seconds, peak_rss, cpu_seconds = run_check(str(folder), timeout=BIG_FOLDER_CHECK_SECONDS)
+    print(f"\n10,000 files: listed in {scan_seconds * 1000:.0f} ms of processor time (lstat of each: "
+          f"{bare * 1000:.0f} ms); check {seconds:.1f} s, {cpu_seconds:.1f} s of processor time ({visible} "
+          f"photo-named files alone: {alone_cpu:.1f} s), peak RSS {peak_rss / 2**20:.0f} MB")
     assert code == 0, stderr
-    assert scan_seconds < BIG_FOLDER_SCAN_SECONDS and seconds < BIG_FOLDER_CHECK_SECONDS
+    assert cpu_seconds < BIG_FOLDER_CHECK_COST * alone_cpu
     verdict_lines = [line for line in stdout.splitlines() if line[:6] in ("OK    ", "WARN  ", "REJECT")]
     assert len(verdict_lines) == visible  # one line per photo-named file, not 10,000
     assert sum(line.startswith(("OK", "WARN")) for line in verdict_lines) == counts["selfies"]

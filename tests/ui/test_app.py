@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
+import threading
 
 import pytest
 
-from headshot_studio.core import models
+from headshot_studio.core import hardware, models
 from headshot_studio.settings import Settings, load_settings
 from headshot_studio.ui.app import MainWindow
 from headshot_studio.ui.workers import JobState
@@ -14,22 +14,61 @@ from headshot_studio.ui.workers import JobState
 
 @pytest.fixture
 def window(qtbot):
-    started = time.perf_counter()
     w = MainWindow(Settings())
     qtbot.addWidget(w)
     w.show()
-    w.shown_after = time.perf_counter() - started
     yield w
     w.close()
 
 
-def test_first_run_says_no_model_and_shows_the_device(window, qtbot):
-    assert window.shown_after < 5.0  # torch and the models load in the background
-    welcome = window.pages["welcome"]
+@pytest.fixture
+def on_window_thread(monkeypatch) -> dict:
+    """For the slow start-up steps (finding the device, scanning the models folder,
+    loading the face analyser): whether each call ran on the window's thread."""
+    from headshot_studio.core import faces
+
+    calls: dict[str, list[bool]] = {"detect_device": [], "scan_models": [], "load_face_analyzer": []}
+    for module, name in ((hardware, "detect_device"), (models, "scan_models"), (faces, "load_face_analyzer")):
+        real = getattr(module, name)
+
+        def recorded(*args, _real=real, _name=name, **kwargs):
+            calls[_name].append(threading.current_thread() is threading.main_thread())
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, recorded)
+    return calls
+
+
+def first_window(qtbot) -> MainWindow:
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    window.show()
     qtbot.waitUntil(lambda: window.controller.device is not None, timeout=30_000)
+    return window
+
+
+def test_first_run_says_no_model_and_shows_the_device(qtbot, on_window_thread):
+    # The device is this test's (conftest's cpu_device): a computer without an NVIDIA GPU.
+    window = first_window(qtbot)
+    welcome = window.pages["welcome"]
     assert "No NVIDIA graphics card was found" in welcome.gpu_label.text()
     assert "No base model is installed yet" in welcome.model_label.text()
     assert welcome.import_button.isEnabled()
+    # torch and the models load in the background: nothing slow ran on the window's thread
+    assert on_window_thread["detect_device"] == [False] and on_window_thread["scan_models"] == [False]
+    assert True not in on_window_thread["load_face_analyzer"]
+    window.close()
+
+
+def test_first_run_on_a_computer_with_an_nvidia_card_names_it(qtbot, monkeypatch):
+    card = hardware.DeviceInfo(kind="cuda", name="NVIDIA GeForce RTX 3060", total_vram_gb=12.0, free_vram_gb=11.3,
+                               compute_capability=(8, 6))
+    monkeypatch.setattr(hardware, "detect_device", lambda: card)
+    window = first_window(qtbot)
+    text = window.pages["welcome"].gpu_label.text()
+    assert "NVIDIA GeForce RTX 3060" in text and "11.3 GB of 12.0 GB free" in text
+    assert "No NVIDIA graphics card" not in text
+    window.close()
 
 
 def test_import_model_from_a_folder_with_progress(window, qtbot, tiny_sd15, monkeypatch):
@@ -41,8 +80,22 @@ def test_import_model_from_a_folder_with_progress(window, qtbot, tiny_sd15, monk
     welcome._import_folder()
     qtbot.waitUntil(lambda: window.controller.import_worker.state == JobState.FINISHED, timeout=60_000)
     qtbot.waitUntil(lambda: welcome.model_list.count() == 1, timeout=30_000)
-    assert "tiny-sd15" in welcome.model_list.item(0).text() and events
+    assert "tiny-sd15" in welcome.model_list.item(0).text()
     assert models.find_models()[0].has_checksums
+    # the progress: copying, then recording checksums, each counting up to its end
+    from headshot_studio.core.events import Stage
+
+    stages = [e.stage for e in events]
+    assert stages and stages == sorted(stages, key=[Stage.IMPORT, Stage.VERIFY].index) and set(stages) == {
+        Stage.IMPORT, Stage.VERIFY}
+    for stage in (Stage.IMPORT, Stage.VERIFY):
+        steps = [(e.step, e.total) for e in events if e.stage == stage]
+        assert [step for step, _ in steps] == sorted(step for step, _ in steps), stage
+        assert steps[-1][0] == steps[-1][1] > 0, stage
+    copied = {e.message.removeprefix("Copying ") for e in events if e.stage == Stage.IMPORT}
+    assert copied == {p.relative_to(tiny_sd15).as_posix() for p in tiny_sd15.rglob("*") if p.is_file()}
+    bar = welcome.import_progress
+    assert bar.value() == bar.maximum() == events[-1].total  # the bar followed it to the end
 
 
 def test_a_bad_model_file_is_explained_and_nothing_is_added(window, qtbot, tmp_path, monkeypatch):

@@ -37,3 +37,28 @@ def test_free_graphics_memory_is_measured_when_start_is_pressed(controller, tiny
     free["bytes"] = 3 * 2**30  # and then more is taken: Start says so, rather than failing later
     with pytest.raises(NotEnoughVramError, match="3.0 GB of free memory"):
         controller.current_plan()
+
+
+def test_every_error_the_window_shows_is_logged_without_the_users_file_names(controller, caplog):
+    from headshot_studio.core.events import ErrorKind, describe_error
+
+    with caplog.at_level("ERROR", logger="headshot_studio.ui.controller"):
+        controller.error.emit(ErrorKind.BAD_INPUT, "That file is not a photo.", "/home/alex/Alex Morgan.jpg: bad")
+        controller.error.emit(*describe_error(ZeroDivisionError("boom")))
+    lines = [record.getMessage() for record in caplog.records]
+    assert lines[0] == "bad_input: That file is not a photo." and "Alex Morgan" not in caplog.text
+    assert lines[1].startswith("internal: Something went wrong") and "ZeroDivisionError: boom" in lines[1]
+
+
+def test_a_damaged_model_is_listed_with_its_reason_not_as_no_model(controller, qtbot):
+    from headshot_studio import paths
+
+    broken = paths.user_models_dir() / "broken"
+    broken.mkdir(parents=True)
+    (broken / "model_index.json").write_text("{not json")
+    controller.refresh_setup()
+    qtbot.waitUntil(lambda: controller.device is not None, timeout=60_000)
+    assert controller.models == [] and [d.name for d in controller.damaged_models] == ["broken"]
+    controller.new_session("Test")
+    ok, reason = controller.can_start()
+    assert not ok and "damaged file model_index.json" in reason and "No base model is installed" not in reason

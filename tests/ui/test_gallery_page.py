@@ -16,7 +16,10 @@ from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton, QWidget
 
 from headshot_studio.core.session import create_session, delete_copied_photos, open_session
 from headshot_studio.testing import face_photos
-from headshot_studio.ui.pages.gallery import ENTRY_ROLE, FAVOURITE_ROLE, ExportDialog, GalleryPage
+from headshot_studio.core.gallery import GalleryEntry
+from headshot_studio.ui.dialogs.export import ExportDialog
+from headshot_studio.ui.gallery_grid import ENTRY_ROLE, FAVOURITE_ROLE
+from headshot_studio.ui.pages.gallery import GalleryPage
 
 # (file, person, style, likeness, flags), best first; combined falls with the order
 ENTRIES = [
@@ -92,7 +95,7 @@ def button(page, name) -> QPushButton:
 
 def shown_files(page) -> list[str]:
     g = grid(page)
-    return [g.item(i).data(ENTRY_ROLE)["file"] for i in range(g.count())]
+    return [g.item(i).data(ENTRY_ROLE).file for i in range(g.count())]
 
 
 def select(page, *rows: int) -> None:
@@ -160,7 +163,7 @@ def test_favourites_toggle_and_persist_in_the_session(page, session, qtbot):
 
 def test_delete_asks_first_then_removes_the_file(page, session, qtbot, monkeypatch):
     asked = []
-    monkeypatch.setattr(page, "_confirm_delete", lambda entries: asked.append([e["file"] for e in entries]) or False)
+    monkeypatch.setattr(page, "_confirm_delete", lambda entries: asked.append([e.file for e in entries]) or False)
     select(page, 3)
     qtbot.mouseClick(button(page, "deleteButton"), Qt.MouseButton.LeftButton)
     assert asked == [["creative-professional-0004.png"]]
@@ -170,10 +173,10 @@ def test_delete_asks_first_then_removes_the_file(page, session, qtbot, monkeypat
     qtbot.mouseClick(button(page, "deleteButton"), Qt.MouseButton.LeftButton)
     assert not (session.final_dir / "creative-professional-0004.png").exists()
     assert not (session.final_dir / "creative-professional-0004.json").exists()
-    assert "creative-professional-0004.png" not in [e["file"] for e in open_session(session.id).gallery()]
+    assert "creative-professional-0004.png" not in [e.file for e in open_session(session.id).gallery()]
     assert len(shown_files(page)) == 4
     # the next one is selected, so Delete can go on through the grid
-    assert [e["file"] for e in page.selected_entries()] == ["corporate-executive-0005.png"]
+    assert [e.file for e in page.selected_entries()] == ["corporate-executive-0005.png"]
     qtbot.keyClick(grid(page), Qt.Key.Key_Delete)
     assert not (session.final_dir / "corporate-executive-0005.png").exists()
     assert len(shown_files(page)) == 3
@@ -194,7 +197,7 @@ def test_export_favourites_as_a_zip(page, session, qtbot, monkeypatch, tmp_path)
     dialog.findChild(QWidget, "exportFavourites").setChecked(True)
     dialog.findChild(QWidget, "exportToZip").setChecked(True)
     size = dialog.findChild(QComboBox, "exportSize")
-    size.setCurrentIndex(size.findData("square400"))
+    size.setCurrentIndex(size.findData("profile"))
     fmt = dialog.findChild(QComboBox, "exportFormat")
     fmt.setCurrentIndex(fmt.findData("png"))
     with qtbot.waitSignal(page.export_finished, timeout=30_000) as finished:
@@ -233,7 +236,7 @@ def test_a_failed_export_says_why(page, session, qtbot, monkeypatch, tmp_path):
     select(page, 0)
     monkeypatch.setattr(ExportDialog, "_ask_folder", lambda self: tmp_path / "out")
     qtbot.mouseClick(button(page, "exportButton"), Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(page.export_worker.failed, timeout=30_000):
+    with qtbot.waitSignal(page.controller.export_failed, timeout=30_000):
         qtbot.mouseClick(page.export_dialog.findChild(QPushButton, "startExportButton"), Qt.MouseButton.LeftButton)
     box = page.findChild(QMessageBox, "errorBox")
     assert box is not None and "already has “01-corporate-executive-0001.jpg”" in box.text()
@@ -247,7 +250,7 @@ def test_closing_the_file_dialog_keeps_the_export_dialog_open(page, session, qtb
     monkeypatch.setattr(ExportDialog, "_ask_folder", lambda self: None)
     qtbot.mouseClick(button(page, "exportButton"), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.export_dialog.findChild(QPushButton, "startExportButton"), Qt.MouseButton.LeftButton)
-    assert page.export_dialog.isVisible() and not page.export_worker.state.busy
+    assert page.export_dialog.isVisible() and not page.controller.exporting
     page.export_dialog.reject()
 
 
@@ -260,8 +263,8 @@ def test_more_like_this_asks_the_controller(page, session, qtbot, monkeypatch):
     assert more.isEnabled() and "Creative professional" in more.toolTip()
     with qtbot.waitSignal(page.more_like_this_requested):
         qtbot.mouseClick(more, Qt.MouseButton.LeftButton)
-    assert [c["file"] for c in calls] == ["creative-professional-0002.png"]
-    assert calls[0]["style"] == "creative-professional" and calls[0]["seed"] == 501
+    assert [c.file for c in calls] == ["creative-professional-0002.png"]
+    assert isinstance(calls[0], GalleryEntry) and calls[0].style == "creative-professional" and calls[0].seed == 501
 
 
 def test_zoom_shows_the_headshot_next_to_the_best_selfie(qtbot, controller, _finals, photos_dir):
@@ -288,7 +291,7 @@ def test_zoom_shows_the_headshot_next_to_the_best_selfie(qtbot, controller, _fin
         assert "Creative professional" in dialog.findChild(QWidget, "zoomInfo").text()
         # arrows move through the ranking, F marks a favourite
         qtbot.keyClick(dialog, Qt.Key.Key_Right)
-        assert dialog.current_entry()["file"] == "corporate-executive-0003.png"
+        assert dialog.current_entry().file == "corporate-executive-0003.png"
         qtbot.keyClick(dialog, Qt.Key.Key_F)
         assert controller.favourites() == {"corporate-executive-0003.png"}
         dialog.reject()

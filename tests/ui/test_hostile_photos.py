@@ -19,14 +19,19 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from headshot_studio.core.images import display_name
-from headshot_studio.ui.pages.photos import PATH_ROLE, THUMB_STATE_ROLE, VERDICT_ROLE, PhotosPage
+from headshot_studio.core.quality import Verdict
+from headshot_studio.ui.pages.photos import PhotosPage
+from headshot_studio.ui.photo_widgets import PATH_ROLE, STATUS_ROLE, THUMB_STATE_ROLE, ThumbState
 from headshot_studio.ui.widgets import VERDICT_WORDS
 
 
 import hostile_inputs as hostile  # noqa: E402  (tests/hostile_inputs.py, registered by conftest.py)
 
-CHECK_TIMEOUT_MS = 30_000
-ADD_SECONDS = 2.0  # the UI thread is busy while files are listed and copied in
+CHECK_TIMEOUT_MS = 120_000  # only "does not hang": checking ~30 files takes seconds
+# The window's thread lists and copies the files in (measured: ~0.1 s for these); what
+# would freeze it is opening or checking the photos there, which ``work_on_window_thread``
+# catches whatever the machine's speed or load. The bound below is only "does not hang".
+ADD_SECONDS = 60.0
 TECHNICAL = re.compile(r"Traceback|Errno|Error\b|Exception|File \"|line \d|\b0x[0-9a-fA-F]{6,}|[/\\]tmp[/\\]")
 
 # ~30 of the corpus: every way of failing, and a few odd-but-valid photos whose contents
@@ -68,6 +73,34 @@ def dropped_folder(tmp_path):
 
 
 @pytest.fixture
+def work_on_window_thread(monkeypatch) -> list[str]:
+    """Images decoded and photos checked on the window's thread (the test's own), named;
+    a test empties the list, adds photos, and asserts it stayed empty."""
+    import threading
+
+    from PIL import ImageFile
+
+    from headshot_studio.core import quality
+
+    done: list[str] = []
+    real_load, real_check = ImageFile.ImageFile.load, quality.analyze_photo
+
+    def load(image):
+        if threading.current_thread() is threading.main_thread():
+            done.append(f"decoded {getattr(image, 'filename', '') or image}")
+        return real_load(image)
+
+    def check(path, *args, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            done.append(f"checked {path}")
+        return real_check(path, *args, **kwargs)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    monkeypatch.setattr(quality, "analyze_photo", check)
+    return done
+
+
+@pytest.fixture
 def errors(controller):
     shown: list[tuple[str, str]] = []
     controller.error.connect(lambda kind, message, details: shown.append((message, details)))
@@ -83,10 +116,15 @@ def rows(page) -> dict[str, object]:
     return {Path(g.item(i).data(PATH_ROLE)).name: g.item(i) for i in range(g.count())}
 
 
+def verdict(item) -> Verdict | None:
+    """The photo's verdict, None while it is being checked."""
+    return item.data(STATUS_ROLE).verdict
+
+
 def wait_checked(qtbot, page, count):
     def done():
-        verdicts = [item.data(VERDICT_ROLE) for item in rows(page).values()]
-        return len(verdicts) == count and "pending" not in verdicts
+        verdicts = [verdict(item) for item in rows(page).values()]
+        return len(verdicts) == count and None not in verdicts
 
     qtbot.waitUntil(done, timeout=CHECK_TIMEOUT_MS)
 
@@ -95,7 +133,8 @@ def drop(page, paths) -> bool:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     centre = QPointF(page.rect().center())
-    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    # QDragEnterEvent takes a QPoint (PySide6 6.12 also took a QPointF), QDropEvent a QPointF
+    enter = QDragEnterEvent(centre.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(page, enter)
     if enter.isAccepted():
         event = QDropEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
@@ -104,12 +143,14 @@ def drop(page, paths) -> bool:
 
 
 def test_a_dropped_folder_of_broken_files_all_get_a_badge_and_a_message(qtbot, controller, page, dropped_folder,
-                                                                        photos_dir, errors):
+                                                                        photos_dir, errors, work_on_window_thread):
     folder, cases = dropped_folder
     controller.new_session("Hostile")
+    work_on_window_thread.clear()
     started = time.perf_counter()
     assert drop(page, [folder])
     add_seconds = time.perf_counter() - started
+    assert work_on_window_thread == []  # the bombs and broken files are opened and checked elsewhere
     expected = {name for name, case in cases.items() if case.in_folder and name not in NOT_ADDED}
     assert set(rows(page)) == expected  # hidden file and sub-folder skipped; the unopenable not added
     wait_checked(qtbot, page, len(expected))
@@ -117,16 +158,16 @@ def test_a_dropped_folder_of_broken_files_all_get_a_badge_and_a_message(qtbot, c
     assert add_seconds < ADD_SECONDS
 
     for name, item in rows(page).items():
-        case, verdict, message = cases[name], item.data(VERDICT_ROLE), item.text()
+        case, shown, message = cases[name], verdict(item), item.text()
         assert message and not TECHNICAL.search(message), (name, message)
         assert html.escape(display_name(Path(name))) in item.toolTip()
-        assert f"{VERDICT_WORDS[verdict]}. {message}" in item.data(Qt.ItemDataRole.AccessibleTextRole)
+        assert f"{VERDICT_WORDS[shown]}. {message}" in item.data(Qt.ItemDataRole.AccessibleTextRole)
         if case.usable:
             report = controller.reports[Path(item.data(PATH_ROLE))]  # the photo's own verdict, before set findings
             assert report.verdict.value in hostile.USABLE and report.faces_found == 1, (name, report.message)
-            assert verdict in hostile.USABLE or "same photo as" in message, (name, message)
+            assert shown.value in hostile.USABLE or "same photo as" in message, (name, message)
         else:
-            assert verdict == "reject" and case.words in message, (name, verdict, message)
+            assert shown == Verdict.REJECT and case.words in message, (name, shown, message)
 
     # what could not be added is named, with the reason, in one message (not one per file)
     assert len(errors) == 1
@@ -139,11 +180,11 @@ def test_a_dropped_folder_of_broken_files_all_get_a_badge_and_a_message(qtbot, c
     assert "does not follow" in details and "empty (0 bytes)" in details
 
     # the thumbnail loader survived them too: a picture, or "No preview", for every row
-    qtbot.waitUntil(lambda: all(i.data(THUMB_STATE_ROLE) != "loading" for i in rows(page).values()),
+    qtbot.waitUntil(lambda: all(i.data(THUMB_STATE_ROLE) != ThumbState.LOADING for i in rows(page).values()),
                     timeout=CHECK_TIMEOUT_MS)
     for name, item in rows(page).items():
         unreadable = any(word in item.text() for word in LOAD_FAILURES)
-        assert item.data(THUMB_STATE_ROLE) == ("unreadable" if unreadable else "ready"), (name, item.text())
+        assert item.data(THUMB_STATE_ROLE) == (ThumbState.UNREADABLE if unreadable else ThumbState.READY), (name, item.text())
 
     ready = page.findChild(QLabel, "setReadyLabel")
     assert ready.text().startswith("Not ready yet") and not controller.analysing
@@ -153,7 +194,7 @@ def test_a_dropped_folder_of_broken_files_all_get_a_badge_and_a_message(qtbot, c
     wait_checked(qtbot, page, len(expected) + 1)
     selfie = rows(page)["selfie-3.jpg"]
     assert controller.reports[Path(selfie.data(PATH_ROLE))].verdict.value == "ok"
-    assert selfie.data(VERDICT_ROLE) in ("ok", "warn"), selfie.text()
+    assert verdict(selfie) in (Verdict.OK, Verdict.WARN), selfie.text()
     assert len(errors) == 1
 
 
@@ -172,11 +213,11 @@ def test_a_check_that_raises_shows_not_used_and_the_set_does_not_wait(qtbot, con
     wait_checked(qtbot, page, 5)
 
     broken = rows(page)["selfie-2.jpg"]
-    assert broken.data(VERDICT_ROLE) == "reject"
-    assert VERDICT_WORDS["reject"] == "Not used" and "Not used" in broken.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert verdict(broken) == Verdict.REJECT
+    assert VERDICT_WORDS[Verdict.REJECT] == "Not used" and "Not used" in broken.data(Qt.ItemDataRole.AccessibleTextRole)
     assert broken.text().startswith("This file could not be read")
     assert "decoder bug" not in broken.text() and not TECHNICAL.search(broken.text())
-    assert [rows(page)[f"selfie-{i}.jpg"].data(VERDICT_ROLE) for i in (0, 1, 3, 4)] == ["ok"] * 4
+    assert [verdict(rows(page)[f"selfie-{i}.jpg"]) for i in (0, 1, 3, 4)] == [Verdict.OK] * 4
 
     # the set is judged on the four that were checked: nothing is still "being checked"
     assert not controller.analysing
@@ -190,10 +231,12 @@ def test_a_check_that_raises_shows_not_used_and_the_set_does_not_wait(qtbot, con
     assert "selfie-2.jpg" not in rows(page) and Path(broken.data(PATH_ROLE)) not in controller.failed_photos
 
 
-def test_a_folder_of_10000_files_does_not_freeze_the_window(qtbot, controller, page, tmp_path, errors):
+def test_a_folder_of_10000_files_does_not_freeze_the_window(qtbot, controller, page, tmp_path, errors,
+                                                            work_on_window_thread):
     folder = tmp_path / "camera-roll"
     counts = hostile.build_big_folder(folder)
     controller.new_session("Big")
+    work_on_window_thread.clear()
 
     # 105 files named like photos (5 selfies, 100 broken: 50 of them empty, which are never
     # added) among 10,000: more than a session takes, so the folder is refused at once,
@@ -201,7 +244,7 @@ def test_a_folder_of_10000_files_does_not_freeze_the_window(qtbot, controller, p
     started = time.perf_counter()
     controller.add_photos([folder])
     refused_seconds = time.perf_counter() - started
-    assert refused_seconds < ADD_SECONDS
+    assert refused_seconds < ADD_SECONDS and work_on_window_thread == []
     assert controller.photo_paths() == [] and grid(page).count() == 0
     assert len(errors) == 1 and "a session takes at most 50" in errors[0][0] and "folder of their own" in errors[0][0]
 
@@ -211,12 +254,13 @@ def test_a_folder_of_10000_files_does_not_freeze_the_window(qtbot, controller, p
     started = time.perf_counter()
     assert drop(page, [folder])
     added_seconds = time.perf_counter() - started
+    assert work_on_window_thread == []
     print(f"\n10,000 files: refused in {refused_seconds * 1000:.0f} ms; 5 photos among 9,995 others added in "
           f"{added_seconds * 1000:.0f} ms")
     assert added_seconds < ADD_SECONDS
     assert sorted(rows(page)) == [f"IMG_{i:04d}.jpg" for i in range(counts["selfies"])]
     wait_checked(qtbot, page, counts["selfies"])
-    assert all(item.data(VERDICT_ROLE) in ("ok", "warn") for item in rows(page).values())
+    assert all(verdict(item) in (Verdict.OK, Verdict.WARN) for item in rows(page).values())
     assert len(errors) == 1
     shutil.rmtree(folder)
 
@@ -234,5 +278,5 @@ def test_a_session_whose_photo_has_gone_is_not_checking_forever(qtbot, controlle
     controller.open_session(session_id)
     wait_checked(qtbot, page, 5)
     item = rows(page)[gone.name]
-    assert item.data(VERDICT_ROLE) == "reject" and "no longer exists" in item.text()
+    assert verdict(item) == Verdict.REJECT and "no longer exists" in item.text()
     assert not controller.analysing and "4 usable photos" in page.findChild(QLabel, "setReadyLabel").text()

@@ -8,7 +8,7 @@ from headshot_studio.core.session import list_sessions, open_session
 from headshot_studio.settings import Settings, load_settings
 from headshot_studio.ui.pages.privacy import PrivacyPage
 from headshot_studio.ui.pages.sessions import SessionsPage
-from headshot_studio.ui.settings_dialog import SettingsDialog
+from headshot_studio.ui.dialogs.settings import SettingsDialog
 
 
 def test_sessions_page_starts_lists_opens_and_deletes(controller, qtbot, photos_dir, monkeypatch):
@@ -58,3 +58,20 @@ def test_settings_dialog_saves_the_typed_settings(qtbot, tmp_path):
     dialog.accept()
     saved = load_settings()
     assert (saved.preset, saved.images_per_style, saved.models_folder) == ("best", 7, str(tmp_path))
+
+
+def test_welcome_page_lists_a_damaged_model_with_its_reason(controller, qtbot):
+    from headshot_studio import paths
+    from headshot_studio.ui.pages.welcome import WelcomePage
+
+    broken = paths.user_models_dir() / "broken"
+    broken.mkdir(parents=True)
+    (broken / "model_index.json").write_text("{not json")
+    page = WelcomePage(controller)
+    qtbot.addWidget(page)
+    controller.setup_changed.connect(page.refresh)
+    controller.refresh_setup()
+    qtbot.waitUntil(lambda: controller.device is not None, timeout=60_000)
+    rows = [page.model_list.item(i).text() for i in range(page.model_list.count())]
+    assert rows and rows[0].startswith("broken — cannot be used:") and "damaged file model_index.json" in rows[0]
+    assert "cannot be used" in page.model_label.text() and "No base model is installed" not in page.model_label.text()

@@ -9,16 +9,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from headshot_studio.core.quality import Verdict
 from headshot_studio.testing import face_photos
-from headshot_studio.ui.pages.photos import (
-    PATH_ROLE,
-    THUMB_STATE_ROLE,
-    VERDICT_ROLE,
-    PhotosPage,
-)
+from headshot_studio.ui.pages.photos import PhotosPage
+from headshot_studio.ui.photo_widgets import PATH_ROLE, STATUS_ROLE, THUMB_STATE_ROLE, ImageKind, ThumbState
 
 CHECK_TIMEOUT_MS = 30_000
 
@@ -38,8 +35,9 @@ def grid(page):
 
 
 def verdicts(page):
+    """Each photo's verdict, None while it is being checked."""
     g = grid(page)
-    return [g.item(i).data(VERDICT_ROLE) for i in range(g.count())]
+    return [g.item(i).data(STATUS_ROLE).verdict for i in range(g.count())]
 
 
 def names(page):
@@ -48,13 +46,14 @@ def names(page):
 
 
 def wait_checked(qtbot, page, count):
-    qtbot.waitUntil(lambda: len(verdicts(page)) == count and "pending" not in verdicts(page), timeout=CHECK_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(verdicts(page)) == count and None not in verdicts(page), timeout=CHECK_TIMEOUT_MS)
 
 
 def drop(page, paths):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    enter = QDragEnterEvent(QPointF(page.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    # QDragEnterEvent takes a QPoint (PySide6 6.12 also took a QPointF), QDropEvent a QPointF
+    enter = QDragEnterEvent(page.rect().center(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(page, enter)
     accepted = enter.isAccepted()
     if accepted:
@@ -73,8 +72,9 @@ def test_good_photos_turn_green_and_the_set_is_ready(qtbot, controller, page, ph
     assert names(page) == [f"selfie-{i}.jpg" for i in range(5)]  # at once, in order, before any check
     assert "Checking photos" in ready.text()
     wait_checked(qtbot, page, 5)
-    assert verdicts(page) == ["ok"] * 5
-    qtbot.waitUntil(lambda: all(grid(page).item(i).data(THUMB_STATE_ROLE) == "ready" for i in range(5)), timeout=CHECK_TIMEOUT_MS)
+    assert verdicts(page) == [Verdict.OK] * 5
+    qtbot.waitUntil(lambda: all(grid(page).item(i).data(THUMB_STATE_ROLE) == ThumbState.READY for i in range(5)),
+                    timeout=CHECK_TIMEOUT_MS)
 
     assert ready.text().startswith("Ready")
     assert page.findChild(QLabel, "usableCountLabel").text().startswith("5 usable photos")
@@ -85,7 +85,7 @@ def test_good_photos_turn_green_and_the_set_is_ready(qtbot, controller, page, ph
 
     # a redraw (any report arriving) must not load the thumbnails again
     requested = []
-    page.thumbnails.request = lambda path, side=256: requested.append(path)
+    page.thumbnails.request = lambda path, side=256, kind=None: requested.append(path)
     controller.photos_changed.emit()
     assert requested == []
     assert all(grid(page).item(i).data(Qt.ItemDataRole.DecorationRole) is not None for i in range(5))
@@ -102,11 +102,11 @@ def test_bad_photos_are_red_and_say_why(qtbot, controller, page, photos_dir, tmp
     wait_checked(qtbot, page, 2)
 
     g = grid(page)
-    assert verdicts(page) == ["reject", "reject"]
+    assert verdicts(page) == [Verdict.REJECT, Verdict.REJECT]
     assert "not a photo" in g.item(0).text()
     assert "blurry" in g.item(1).text()
     assert "blurry" in g.item(1).toolTip()
-    qtbot.waitUntil(lambda: g.item(0).data(THUMB_STATE_ROLE) == "unreadable", timeout=CHECK_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: g.item(0).data(THUMB_STATE_ROLE) == ThumbState.UNREADABLE, timeout=CHECK_TIMEOUT_MS)
     ready = page.findChild(QLabel, "setReadyLabel").text()
     assert ready.startswith("Not ready yet") and "0 usable photos" in ready
     assert page.findChild(QLabel, "usableCountLabel").text() == "0 of 5 needed (8–15 is ideal)"
@@ -207,3 +207,38 @@ def test_faces_are_judged_for_the_sessions_model_and_again_when_it_changes(qtbot
     qtbot.waitUntil(lambda: controller.analysis.thresholds.training_resolution == 512, timeout=CHECK_TIMEOUT_MS)
     wait_checked(qtbot, page, 1)
     assert grid(page).item(0).text() == "Good photo."
+
+
+def test_previews_and_thumbnails_are_told_apart_by_kind_not_size(qtbot, controller, page, photos_dir):
+    """Details opened before the photo's thumbnail came: the thumbnail goes to the grid
+    only, and the preview (whatever its size) to the details window."""
+    asked = []
+    page.thumbnails.request = lambda path, side=256, kind=None: asked.append(kind)  # the test sends the pictures
+    controller.new_session("Test")
+    controller.add_photos([photos_dir / "selfie-0.jpg"])
+    wait_checked(qtbot, page, 1)
+    g = grid(page)
+    g.setCurrentRow(0)
+    page.open_details()
+    assert asked == [ImageKind.THUMBNAIL, ImageKind.PREVIEW]
+    dialog = page.details_dialog
+    path = str(controller.photo_paths()[0])
+
+    def picture(side, colour):
+        image = QImage(side, side, QImage.Format.Format_RGB888)
+        image.fill(QColor(colour))
+        return image
+
+    def colour_at_centre(pixmap):
+        image = pixmap.toImage()
+        return image.pixelColor(image.width() // 2, image.height() // 2).name()
+
+    page.thumbnails.loaded.emit(path, picture(100, "#00ff00"), ImageKind.THUMBNAIL)
+    assert g.item(0).data(THUMB_STATE_ROLE) == ThumbState.READY
+    assert colour_at_centre(g.item(0).data(Qt.ItemDataRole.DecorationRole)) == "#00ff00"
+    assert dialog.image_label.text() == "Loading…"  # a thumbnail is not the preview
+
+    page.thumbnails.loaded.emit(path, picture(120, "#ff0000"), ImageKind.PREVIEW)  # a small photo's preview
+    assert colour_at_centre(dialog.image_label.pixmap()) == "#ff0000"
+    assert colour_at_centre(g.item(0).data(Qt.ItemDataRole.DecorationRole)) == "#00ff00"
+    dialog.close()

@@ -13,12 +13,13 @@ from headshot_studio.core.events import (
     GPU_OUT_OF_MEMORY_MESSAGE,
     GpuOutOfMemoryError,
     JobEvent,
+    Notice,
     Stage,
 )
 from headshot_studio.core.hardware import DeviceInfo, plan_run
 from headshot_studio.core.pipeline import OUT_OF_MEMORY_RETRY_MESSAGE, RunRequest, run_session
 from headshot_studio.core.session import create_session
-from headshot_studio.ui.pages.create import CreatePage
+from headshot_studio.ui.pages.create import CreatePage, StageRow
 from headshot_studio.ui.workers import JobState
 
 
@@ -51,13 +52,13 @@ def test_out_of_memory_shows_the_retry_in_the_log_then_the_plain_message(control
 
     def out_of_memory_twice(on_event, cancel):
         on_event(JobEvent(Stage.TRAIN, 3, 10, "Learning the face: step 3 of 10"))
-        on_event(JobEvent(Stage.TRAIN, 0, 0, OUT_OF_MEMORY_RETRY_MESSAGE))
+        on_event(Notice(Stage.TRAIN, OUT_OF_MEMORY_RETRY_MESSAGE))
         raise GpuOutOfMemoryError(GPU_OUT_OF_MEMORY_MESSAGE, details="torch.OutOfMemoryError: CUDA out of memory")
 
     kind, message, _ = run_in_worker(controller, qtbot, out_of_memory_twice)
     assert (kind, message) == ("gpu_out_of_memory", GPU_OUT_OF_MEMORY_MESSAGE)
     assert OUT_OF_MEMORY_RETRY_MESSAGE in page.log.toPlainText()
-    bar = page.stage_bars["Learn your face"]
+    bar = page.stage_bars[StageRow.LEARN]
     assert (bar.value(), bar.maximum()) == (3, 10)  # the notice moves no progress bar
 
 

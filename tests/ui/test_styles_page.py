@@ -20,19 +20,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from headshot_studio.core.limits import DEFAULT_SAMPLER
 from headshot_studio.core.session import open_session
 from headshot_studio.core.styles import (
+    SAMPLER_NAMES,
+    SAMPLERS,
     builtin_styles_dir,
+    derive_style_id,
     get_style,
     load_style,
     load_styles,
+    sampler_label,
     save_user_style,
     user_styles_dir,
 )
 from headshot_studio.settings import Settings
 from headshot_studio.ui.controller import AppController
-from headshot_studio.ui.pages.styles import StylesPage, SwatchPreview
-from headshot_studio.ui.style_editor import StyleEditorDialog, derive_style_id
+from headshot_studio.ui.dialogs.style_editor import StyleEditorDialog
+from headshot_studio.ui.pages.styles import StylesPage
+from headshot_studio.ui.style_widgets import SwatchPreview
 
 BUILTIN_IDS = sorted(p.stem for p in builtin_styles_dir().glob("*.toml"))
 
@@ -215,11 +221,25 @@ def test_duplicate_a_builtin_style_through_the_editor(qtbot, page, controller):
     assert len(page.cards) == len(BUILTIN_IDS) + 1
 
 
+def test_the_sampler_list_is_the_generators_with_the_default_recommended(qtbot, controller):
+    dialog = StyleEditorDialog(controller)
+    qtbot.addWidget(dialog)
+    combo = dialog.sampler_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == list(SAMPLERS)
+    assert combo.currentData() == DEFAULT_SAMPLER  # a new style starts with the default
+    assert combo.currentText() == "DPM++ 2M Karras (recommended)"
+    recommended = [combo.itemText(i) for i in range(combo.count()) if "recommended" in combo.itemText(i)]
+    assert recommended == [sampler_label(DEFAULT_SAMPLER)]
+    assert set(SAMPLERS) <= set(SAMPLER_NAMES)  # every choice has a plain name, none shows its key
+
+
 def test_new_ids_never_clash():
     assert derive_style_id("Café Portrait!", set()) == "cafe-portrait"
     assert derive_style_id("Café Portrait!", {"cafe-portrait", "cafe-portrait-2"}) == "cafe-portrait-3"
     assert derive_style_id("  ", set()) == "my-style"
     assert derive_style_id("Legal", set(BUILTIN_IDS)) == "legal-2"
+    assert [derive_style_id(name, set()) for name in ("Con", "COM1", "nul.", "Lpt9 ")] == \
+        ["con-2", "com1-2", "nul-2", "lpt9-2"]  # names Windows keeps for devices
 
 
 def test_an_invalid_edit_is_refused_inline_and_writes_nothing(qtbot, page, controller):

@@ -81,7 +81,7 @@ def test_from_selfies_to_an_exported_zip(window, qtbot, photos_dir, tmp_path):
     qtbot.waitUntil(lambda: gallery.grid.count() == 2, timeout=10_000)
     gallery.grid.setCurrentRow(0)
     gallery.toggle_favourite()
-    favourite = window.controller.gallery()[0]["file"]
+    favourite = window.controller.gallery()[0].file
     assert open_session(window.controller.session.id).manifest["favourites"] == [favourite]
 
     gallery.open_export()

@@ -4,6 +4,7 @@ Cancel that stops within seconds and says what was kept."""
 
 from __future__ import annotations
 
+import enum
 import time
 
 from PySide6.QtCore import Qt, Signal
@@ -19,19 +20,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from headshot_studio.core.events import Stage, describe_error
-from headshot_studio.ui.widgets import heading, pil_to_qimage, primary_button
+from headshot_studio.core.events import Notice, Stage, describe_error
+from headshot_studio.ui.widgets import heading, pil_to_qimage, primary_button, right_aligned
 from headshot_studio.ui.workers import JobState
 
-# The stages a person sees, and the pipeline stages each one covers.
-STAGE_ROWS = [
-    ("Check photos", (Stage.VERIFY, Stage.CHECK)),
-    ("Prepare", (Stage.PREPARE,)),
-    ("Learn your face", (Stage.LOAD, Stage.TRAIN)),
-    ("Generate", (Stage.GENERATE,)),
-    ("Finish", (Stage.POSTPROCESS,)),
-    ("Rank", (Stage.RANK,)),
-]
+
+class StageRow(enum.Enum):
+    """The stages a person sees, in run order: each with its label and the pipeline
+    stages it covers (the page's progress bars are keyed by these)."""
+
+    CHECK = ("Check photos", (Stage.VERIFY, Stage.CHECK))
+    PREPARE = ("Prepare", (Stage.PREPARE,))
+    LEARN = ("Learn your face", (Stage.LOAD, Stage.TRAIN))
+    GENERATE = ("Generate", (Stage.GENERATE,))
+    FINISH = ("Finish", (Stage.POSTPROCESS,))
+    RANK = ("Rank", (Stage.RANK,))
+
+    def __init__(self, label: str, stages: tuple[Stage, ...]) -> None:
+        self.label = label
+        self.stages = stages
+
+    @classmethod
+    def covering(cls, stage: Stage) -> StageRow | None:
+        """The row that shows ``stage``, or None for a stage no row shows (importing a model)."""
+        return next((row for row in cls if stage in row.stages), None)
 
 
 def clock(seconds: float | None) -> str:
@@ -61,62 +73,9 @@ class CreatePage(QWidget):
         self.reason_label.setObjectName("startReason")
         self.reason_label.setWordWrap(True)
         layout.addWidget(self.reason_label)
-        buttons = QHBoxLayout()
-        self.start_button = primary_button("Start")
-        self.start_button.setObjectName("startButton")
-        self.start_button.setToolTip("Learn your face and make the headshots (this takes a while)")
-        self.start_button.clicked.connect(self._start)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setToolTip("Stop within seconds; everything finished so far is kept")
-        self.cancel_button.clicked.connect(controller.cancel_run)
-        buttons.addWidget(self.start_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch()
-        layout.addLayout(buttons)
-
-        body = QHBoxLayout()
-        stages = QGridLayout()
-        self.stage_bars: dict[str, QProgressBar] = {}
-        self.stage_labels: dict[str, QLabel] = {}
-        for row, (name, _) in enumerate(STAGE_ROWS):
-            label = QLabel(name)
-            bar = QProgressBar()
-            bar.setObjectName(f"stage-{name}")
-            bar.setTextVisible(True)
-            stages.addWidget(label, row, 0)
-            stages.addWidget(bar, row, 1)
-            self.stage_bars[name], self.stage_labels[name] = bar, label
-        overall_label = QLabel("Overall")
-        font = overall_label.font()
-        font.setBold(True)
-        overall_label.setFont(font)
-        self.overall_bar = QProgressBar()
-        self.overall_bar.setObjectName("overallProgress")
-        stages.addWidget(overall_label, len(STAGE_ROWS), 0)
-        stages.addWidget(self.overall_bar, len(STAGE_ROWS), 1)
-        self.eta_label = QLabel()
-        self.eta_label.setObjectName("etaLabel")
-        stages.addWidget(self.eta_label, len(STAGE_ROWS) + 1, 1)
-        stage_box = QWidget()
-        stage_box.setLayout(stages)
-        body.addWidget(stage_box, 3)
-        self.preview = QLabel("The latest image appears here.")
-        self.preview.setObjectName("preview")
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setMinimumSize(220, 220)
-        self.preview.setStyleSheet("QLabel#preview { border: 1px solid palette(mid); }")
-        body.addWidget(self.preview, 2)
-        layout.addLayout(body)
-
-        log_row = QHBoxLayout()
-        log_row.addWidget(QLabel("Log"))
-        log_row.addStretch()
-        copy = QPushButton("Copy log")
-        copy.setToolTip("Copy the log, e.g. to send to support")
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.log.toPlainText()))
-        log_row.addWidget(copy)
-        layout.addLayout(log_row)
+        layout.addLayout(self._build_buttons())
+        layout.addLayout(self._build_progress())
+        layout.addLayout(self._build_log_row())
         self.log = QPlainTextEdit()
         self.log.setObjectName("runLog")
         self.log.setReadOnly(True)
@@ -130,10 +89,7 @@ class CreatePage(QWidget):
         self.gallery_button.setObjectName("seeGalleryButton")
         self.gallery_button.clicked.connect(self.next_requested)
         self.gallery_button.setVisible(False)
-        gallery_row = QHBoxLayout()
-        gallery_row.addStretch()
-        gallery_row.addWidget(self.gallery_button)
-        layout.addLayout(gallery_row)
+        layout.addLayout(right_aligned(self.gallery_button))
 
         controller.run_event.connect(self._on_event)
         controller.run_state_changed.connect(self._on_state)
@@ -141,6 +97,67 @@ class CreatePage(QWidget):
                        controller.session_changed):
             signal.connect(self.refresh)
         self.refresh()
+
+    def _build_buttons(self) -> QHBoxLayout:
+        buttons = QHBoxLayout()
+        self.start_button = primary_button("Start")
+        self.start_button.setObjectName("startButton")
+        self.start_button.setToolTip("Learn your face and make the headshots (this takes a while)")
+        self.start_button.clicked.connect(self._start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setToolTip("Stop within seconds; everything finished so far is kept")
+        self.cancel_button.clicked.connect(self.controller.cancel_run)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch()
+        return buttons
+
+    def _build_progress(self) -> QHBoxLayout:
+        """A progress bar for each stage and the whole run, beside the latest image."""
+        body = QHBoxLayout()
+        stages = QGridLayout()
+        self.stage_bars: dict[StageRow, QProgressBar] = {}
+        self.stage_labels: dict[StageRow, QLabel] = {}
+        for index, row in enumerate(StageRow):
+            label = QLabel(row.label)
+            bar = QProgressBar()
+            bar.setObjectName(f"stage-{row.label}")
+            bar.setTextVisible(True)
+            stages.addWidget(label, index, 0)
+            stages.addWidget(bar, index, 1)
+            self.stage_bars[row], self.stage_labels[row] = bar, label
+        overall_label = QLabel("Overall")
+        font = overall_label.font()
+        font.setBold(True)
+        overall_label.setFont(font)
+        self.overall_bar = QProgressBar()
+        self.overall_bar.setObjectName("overallProgress")
+        stages.addWidget(overall_label, len(StageRow), 0)
+        stages.addWidget(self.overall_bar, len(StageRow), 1)
+        self.eta_label = QLabel()
+        self.eta_label.setObjectName("etaLabel")
+        stages.addWidget(self.eta_label, len(StageRow) + 1, 1)
+        stage_box = QWidget()
+        stage_box.setLayout(stages)
+        body.addWidget(stage_box, 3)
+        self.preview = QLabel("The latest image appears here.")
+        self.preview.setObjectName("preview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(220, 220)
+        self.preview.setStyleSheet("QLabel#preview { border: 1px solid palette(mid); }")
+        body.addWidget(self.preview, 2)
+        return body
+
+    def _build_log_row(self) -> QHBoxLayout:
+        log_row = QHBoxLayout()
+        log_row.addWidget(QLabel("Log"))
+        log_row.addStretch()
+        copy = QPushButton("Copy log")
+        copy.setToolTip("Copy the log, e.g. to send to support")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.log.toPlainText()))
+        log_row.addWidget(copy)
+        return log_row
 
     def refresh(self) -> None:
         ok, reason = self.controller.can_start()
@@ -172,15 +189,12 @@ class CreatePage(QWidget):
         self.controller.start_run()
 
     def _on_event(self, event) -> None:
-        for name, stages in STAGE_ROWS:
-            if event.stage in stages and not event.is_notice:  # a notice only goes to the log
-                bar = self.stage_bars[name]
-                bar.setMaximum(max(1, event.total))
-                bar.setValue(min(event.step, event.total))
-                index = [n for n, _ in STAGE_ROWS].index(name)
-                for earlier, _ in STAGE_ROWS[:index]:  # stages the run has passed are done
-                    self.stage_bars[earlier].setMaximum(max(1, self.stage_bars[earlier].maximum()))
-                    self.stage_bars[earlier].setValue(self.stage_bars[earlier].maximum())
+        if isinstance(event, Notice):  # a notice only goes to the log
+            self._log_message(event.message)
+            return
+        row = StageRow.covering(event.stage)
+        if row is not None:
+            self._show_progress(row, event.step, event.total)
         if event.overall is not None:
             self.overall_bar.setMaximum(1000)
             self.overall_bar.setValue(round(event.overall * 1000))
@@ -188,14 +202,26 @@ class CreatePage(QWidget):
         if event.preview is not None:
             self.preview.setPixmap(QPixmap.fromImage(pil_to_qimage(event.preview)).scaled(
                 self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
-        # The log keeps what a person wants to read back: each new message, and a
-        # repeated one (a step counter) at most every 10 seconds.
+        loss = f" (loss {event.loss:.4f})" if event.loss is not None else ""
+        self._log_message(event.message, suffix=loss, force=event.preview is not None)
+
+    def _show_progress(self, row: StageRow, step: int, total: int) -> None:
+        bar = self.stage_bars[row]
+        bar.setMaximum(max(1, total))
+        bar.setValue(min(step, total))
+        rows = list(StageRow)
+        for earlier in rows[: rows.index(row)]:  # stages the run has passed are done
+            done = self.stage_bars[earlier]
+            done.setMaximum(max(1, done.maximum()))
+            done.setValue(done.maximum())
+
+    def _log_message(self, message: str, suffix: str = "", force: bool = False) -> None:
+        """The log keeps what a person wants to read back: each new message, and a
+        repeated one (a step counter) at most every 10 seconds."""
         now = time.monotonic()
-        new_message = event.message != self._last_message
-        if event.message and (new_message or now - self._last_log > 10.0 or event.preview is not None):
-            self._last_log, self._last_message = now, event.message
-            loss = f" (loss {event.loss:.4f})" if event.loss is not None else ""
-            self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {event.message}{loss}")
+        if message and (message != self._last_message or now - self._last_log > 10.0 or force):
+            self._last_log, self._last_message = now, message
+            self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {message}{suffix}")
 
     def _on_state(self, state: JobState) -> None:
         self.refresh()

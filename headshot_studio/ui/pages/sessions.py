@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from headshot_studio.ui.widgets import ask_yes_no, ThumbnailLoader, heading, primary_button, show_error
+from headshot_studio.ui.widgets import ask_yes_no, heading, primary_button, show_error
+from headshot_studio.ui.workers import ThumbnailLoader
 
 DAMAGED_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -97,10 +98,9 @@ class SessionsPage(QWidget):
 
     def refresh(self) -> None:
         from headshot_studio.core.files import printable
-        from headshot_studio.core.session import scan_sessions
 
         self.list.clear()
-        sessions, damaged = scan_sessions()
+        sessions, damaged = self.controller.scan_sessions()
         for session in sessions:
             updated = session.manifest.get("updated_at", "")[:16].replace("T", " ")
             state = STATE_WORDS.get(session.state, session.state)

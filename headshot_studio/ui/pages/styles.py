@@ -2,7 +2,7 @@
 what to avoid; create, duplicate, edit and delete the user's own templates.
 
 The page keeps no state of its own: what is selected lives in the controller
-(``style_counts``, ``avoid``) and the templates come from ``core.styles.load_styles``.
+(``style_counts``, ``avoid``) and the templates come from ``controller.load_styles``.
 Every change goes to the controller, and the page redraws from it whenever
 ``styles_changed`` or ``session_changed`` fires.
 """
@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPainterPath, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -23,214 +22,20 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from headshot_studio.core.styles import Style, StyleError, load_styles, parse_avoid_terms, user_styles_dir
+from headshot_studio.core.styles import Style, StyleError, parse_avoid_terms
 from headshot_studio.ui.controller import AppController
-from headshot_studio.ui.style_editor import StyleEditorDialog
-from headshot_studio.ui.widgets import heading, show_error, wrapped_lines
+from headshot_studio.ui.dialogs.style_editor import StyleEditorDialog
+from headshot_studio.ui.style_widgets import CARD_MIN_WIDTH, MAX_COUNT, MIN_COUNT, StyleCard
+from headshot_studio.ui.widgets import heading, show_error
 
-MIN_COUNT, MAX_COUNT = 1, 20  # headshots per style the card offers
-CARD_MIN_WIDTH = 300  # pixels; the grid fits as many columns of this width as it can
 GRID_SPACING = 12  # pixels
 SCROLLBAR_GAP = 6  # pixels between the last column and the scroll bar
 AVOID_PLACEHOLDER = "e.g. no glasses, no tie"
 MAX_ERRORS_SHOWN = 20  # broken style files listed by name; the rest are counted
-
-
-class SwatchPreview(QWidget):
-    """The style's colour with a head-and-shoulders outline: a preview of the backdrop."""
-
-    def __init__(self, colour: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.colour = QColor(colour)
-        self.setFixedHeight(64)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def sizeHint(self) -> QSize:
-        return QSize(CARD_MIN_WIDTH - 24, 64)
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(self.rect())
-        clip = QPainterPath()
-        clip.addRoundedRect(rect, 6, 6)
-        painter.setClipPath(clip)
-        painter.fillRect(rect, self.colour)
-        # The figure is a lighter or darker tone of the swatch, so it shows on any colour.
-        figure = self.colour.lighter(150) if self.colour.lightnessF() < 0.5 else self.colour.darker(135)
-        if self.colour.lightnessF() < 0.08:  # lighter() cannot lift pure black
-            figure = QColor("#555555")
-        painter.setBrush(figure)
-        painter.setPen(Qt.PenStyle.NoPen)
-        h, cx = rect.height(), rect.center().x()
-        painter.drawEllipse(QRectF(cx - h * 0.17, h * 0.16, h * 0.34, h * 0.40))  # head
-        painter.drawRoundedRect(QRectF(cx - h * 0.48, h * 0.64, h * 0.96, h * 0.6), h * 0.3, h * 0.3)  # shoulders
-        painter.end()
-
-
-class ElidedLabel(QLabel):
-    """Wrapped text cut to ``lines`` lines with "…"; the label's text() stays whole."""
-
-    def __init__(self, text: str, lines: int = 2, parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.lines = lines
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 2)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(0, self.height())
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.setPen(self.palette().color(self.foregroundRole()))
-        metrics, width, text = self.fontMetrics(), self.width(), self.text()
-        for n, shown in enumerate(wrapped_lines(text, self.font(), width, self.lines)):
-            painter.drawText(0, n * metrics.lineSpacing() + metrics.ascent(), shown)
-        painter.end()
-
-
-class StyleCard(QFrame):
-    """One style: swatch, name, description, a tick to choose it and how many to make."""
-
-    toggled = Signal(str, bool)  # style id, chosen
-    count_changed = Signal(str, int)  # style id, headshots
-    duplicate_requested = Signal(object)  # Style
-    edit_requested = Signal(object)  # Style
-    delete_requested = Signal(object)  # Style
-
-    def __init__(self, style: Style, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.template = style
-        self.setObjectName(f"styleCard-{style.id}")
-        self.setMinimumWidth(CARD_MIN_WIDTH)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setToolTip(f"{style.name}: {style.description}" if style.description else style.name)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 12, 12, 10)
-        layout.setSpacing(6)
-
-        layout.addWidget(SwatchPreview(style.swatch))
-        title = QHBoxLayout()
-        self.name_label = QLabel(style.name)
-        self.name_label.setObjectName(f"styleName-{style.id}")
-        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.name_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.1)
-        self.name_label.setFont(font)
-        title.addWidget(self.name_label, 1)
-        if style.source == "user":
-            own = QLabel("Your own")
-            own.setObjectName(f"styleOwn-{style.id}")
-            own.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-            own.setToolTip("A style you made; it is saved in your own styles folder.")
-            title.addWidget(own)
-        layout.addLayout(title)
-        self.description_label = ElidedLabel(style.description)
-        self.description_label.setObjectName(f"styleDescription-{style.id}")
-        self.description_label.setToolTip(style.description)
-        layout.addWidget(self.description_label)
-
-        choose = QHBoxLayout()
-        self.check = QCheckBox("Use this style")
-        self.check.setObjectName(f"styleCheck-{style.id}")
-        self.check.setAccessibleName(f"Use {style.name}")
-        self.check.setToolTip(f"Tick to make “{style.name}” headshots. Space ticks or unticks it.")
-        self.check.toggled.connect(lambda on: self.toggled.emit(style.id, on))
-        choose.addWidget(self.check)
-        choose.addStretch()
-        count_label = QLabel("Headshots:")
-        choose.addWidget(count_label)
-        self.count = QSpinBox()
-        self.count.setObjectName(f"styleCount-{style.id}")
-        self.count.setRange(MIN_COUNT, MAX_COUNT)
-        self.count.setKeyboardTracking(False)  # typing "12" is one change, not "1" then "12"
-        self.count.setAccessibleName(f"Headshots of {style.name}")
-        self.count.setToolTip(
-            f"How many “{style.name}” headshots to make ({MIN_COUNT}–{MAX_COUNT}). Tick the style first."
-        )
-        self.count.valueChanged.connect(lambda value: self.count_changed.emit(style.id, value))
-        count_label.setBuddy(self.count)
-        choose.addWidget(self.count)
-        layout.addLayout(choose)
-
-        actions = QHBoxLayout()
-        self.duplicate_button = QPushButton("Duplicate…")
-        self.duplicate_button.setObjectName(f"styleDuplicate-{style.id}")
-        self.duplicate_button.setToolTip(f"Make your own style starting from “{style.name}”.")
-        self.duplicate_button.clicked.connect(lambda: self.duplicate_requested.emit(style))
-        actions.addWidget(self.duplicate_button)
-        self.edit_button = self.delete_button = None
-        if style.source == "user":
-            self.edit_button = QPushButton("Edit…")
-            self.edit_button.setObjectName(f"styleEdit-{style.id}")
-            self.edit_button.setToolTip(f"Change your style “{style.name}”.")
-            self.edit_button.clicked.connect(lambda: self.edit_requested.emit(style))
-            actions.addWidget(self.edit_button)
-            self.delete_button = QPushButton("Delete…")
-            self.delete_button.setObjectName(f"styleDelete-{style.id}")
-            self.delete_button.setToolTip(f"Delete your style “{style.name}” (you are asked first).")
-            self.delete_button.clicked.connect(lambda: self.delete_requested.emit(style))
-            actions.addWidget(self.delete_button)
-        actions.addStretch()
-        layout.addLayout(actions)
-        self._paint_selected(False)
-
-    def focus_widgets(self) -> list[QWidget]:
-        """The card's controls in Tab order."""
-        return [w for w in (self.check, self.count, self.duplicate_button, self.edit_button, self.delete_button) if w]
-
-    def show_state(self, count: int | None, default_count: int, enabled: bool) -> None:
-        """Show the controller's state: ``count`` None means not chosen."""
-        chosen = count is not None
-        with _Blocked(self.check), _Blocked(self.count):
-            self.check.setChecked(chosen)
-            # A count saved by another version may exceed the card's range: show it, never clip it.
-            self.count.setMaximum(max(MAX_COUNT, count or 0))
-            self.count.setValue(count if chosen else default_count)
-        self.check.setEnabled(enabled)
-        self.count.setEnabled(enabled and chosen)
-        self._paint_selected(chosen)
-
-    def _paint_selected(self, chosen: bool) -> None:
-        border = "palette(highlight)" if chosen else "palette(mid)"
-        self.setStyleSheet(
-            f"QFrame#{self.objectName()} {{ border: 2px solid {border}; border-radius: 8px; background: palette(base); }}"
-        )
-
-    # A click anywhere on the card (not on one of its controls) ticks or unticks it.
-    def mousePressEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            event.accept()  # so the release comes here too
-        else:
-            super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:
-        inside = self.rect().contains(event.position().toPoint())
-        if event.button() == Qt.MouseButton.LeftButton and inside and self.check.isEnabled():
-            self.check.toggle()
-            self.check.setFocus(Qt.FocusReason.MouseFocusReason)
-        else:
-            super().mouseReleaseEvent(event)
-
-
-class _Blocked:
-    """``with _Blocked(widget):`` set values without echoing them back as user changes."""
-
-    def __init__(self, obj: QObject) -> None:
-        self.obj = obj
-
-    def __enter__(self) -> None:
-        self.was = self.obj.blockSignals(True)
-
-    def __exit__(self, *exc) -> None:
-        self.obj.blockSignals(self.was)
 
 
 class StylesPage(QWidget):
@@ -252,6 +57,29 @@ class StylesPage(QWidget):
     # --- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        layout.addLayout(self._build_top())
+        intro = QLabel(
+            "Tick one or more looks and choose how many headshots of each. Every style uses the same photos of you."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(self._build_error_box())
+        layout.addWidget(self._build_grid(), 1)
+        layout.addWidget(self._build_missing_row())
+        layout.addLayout(self._build_avoid())
+        layout.addWidget(self.avoid_terms)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        self.summary = QLabel()
+        self.summary.setObjectName("stylesSummary")
+        font = self.summary.font()
+        font.setBold(True)
+        self.summary.setFont(font)
+        layout.addWidget(self.summary)
+
+    def _build_top(self) -> QHBoxLayout:
         top = QHBoxLayout()
         top.addWidget(heading("Choose your styles"))
         top.addStretch()
@@ -260,14 +88,10 @@ class StylesPage(QWidget):
         self.new_button.setToolTip("Make your own style from scratch: clothes, backdrop, light and framing.")
         self.new_button.clicked.connect(self.new_style)
         top.addWidget(self.new_button)
-        layout.addLayout(top)
-        intro = QLabel(
-            "Tick one or more looks and choose how many headshots of each. Every style uses the same photos of you."
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        return top
 
-        # Broken files of the user's own: always shown, with what to fix.
+    def _build_error_box(self) -> QFrame:
+        """Broken files of the user's own: always shown, with what to fix."""
         self.error_box = QFrame()
         self.error_box.setObjectName("styleErrors")
         self.error_box.setStyleSheet(
@@ -287,8 +111,9 @@ class StylesPage(QWidget):
         self.open_folder_button.clicked.connect(self.open_styles_folder)
         errors.addWidget(self.open_folder_button, 0, Qt.AlignmentFlag.AlignTop)
         self.error_box.hide()
-        layout.addWidget(self.error_box)
+        return self.error_box
 
+    def _build_grid(self) -> QScrollArea:
         self.scroll = QScrollArea()
         self.scroll.setObjectName("styleGrid")
         self.scroll.setWidgetResizable(True)
@@ -300,8 +125,10 @@ class StylesPage(QWidget):
         self.grid.setContentsMargins(0, 0, SCROLLBAR_GAP, 0)
         self.scroll.setWidget(self.grid_host)
         self.scroll.viewport().installEventFilter(self)
-        layout.addWidget(self.scroll, 1)
+        return self.scroll
 
+    def _build_missing_row(self) -> QWidget:
+        """Styles chosen in the session whose files are gone or broken, and a way out."""
         missing = QHBoxLayout()
         self.missing_label = QLabel()
         self.missing_label.setObjectName("missingStyles")
@@ -316,8 +143,10 @@ class StylesPage(QWidget):
         self.missing_row = QWidget()
         self.missing_row.setLayout(missing)
         self.missing_row.hide()
-        layout.addWidget(self.missing_row)
+        return self.missing_row
 
+    def _build_avoid(self) -> QHBoxLayout:
+        """The words to avoid in every headshot, and (below, in ``avoid_terms``) what they become."""
         avoid = QHBoxLayout()
         avoid_label = QLabel("&Avoid in every headshot:")
         self.avoid_field = QLineEdit()
@@ -332,31 +161,19 @@ class StylesPage(QWidget):
         self.avoid_field.textEdited.connect(self._avoid_edited)
         avoid.addWidget(avoid_label)
         avoid.addWidget(self.avoid_field, 1)
-        layout.addLayout(avoid)
         self.avoid_terms = QLabel()
         self.avoid_terms.setObjectName("avoidTerms")
         self.avoid_terms.setTextFormat(Qt.TextFormat.PlainText)
         self.avoid_terms.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.avoid_terms.setWordWrap(True)
         self.avoid_terms.setMinimumHeight(self.avoid_terms.fontMetrics().lineSpacing())  # no jump on the first word
-        layout.addWidget(self.avoid_terms)
-
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        layout.addWidget(line)
-        self.summary = QLabel()
-        self.summary.setObjectName("stylesSummary")
-        font = self.summary.font()
-        font.setBold(True)
-        self.summary.setFont(font)
-        layout.addWidget(self.summary)
+        return avoid
 
     # --- from the controller and the files ------------------------------------------------
     def refresh(self) -> None:
         """Re-read the style files (small; a rebuild only when they changed) and show the
         controller's choice."""
-        styles, errors = load_styles()
+        styles, errors = self.controller.load_styles()
         error_text = [e.message for e in errors]
         if styles != self.styles or error_text != [e.message for e in self.errors] or not self.cards:
             self.styles, self.errors = styles, errors
@@ -422,7 +239,7 @@ class StylesPage(QWidget):
                 f"•  …and {more:,} more broken file{'s' if more != 1 else ''}. "
                 f"Run “headshot-studio styles” to list them all."
             )
-        lines.append(f"Your styles folder: {user_styles_dir()}")
+        lines.append(f"Your styles folder: {self.controller.styles_folder()}")
         self.error_label.setText("\n".join(lines))
         self.error_box.show()
 
@@ -491,19 +308,19 @@ class StylesPage(QWidget):
             self.controller.set_style_count(style_id, 0)
 
     def open_styles_folder(self) -> None:
-        folder = user_styles_dir()
+        folder = self.controller.styles_folder()
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     # --- the editor ------------------------------------------------------------------------
     def new_style(self) -> None:
-        self._open_editor(StyleEditorDialog(mode="new", taken_ids=set(self.styles), parent=self))
+        self._open_editor(StyleEditorDialog(self.controller, mode="new", taken_ids=set(self.styles), parent=self))
 
     def duplicate_style(self, style: Style) -> None:
-        self._open_editor(StyleEditorDialog(style, mode="duplicate", taken_ids=set(self.styles), parent=self))
+        self._open_editor(StyleEditorDialog(self.controller, style, mode="duplicate", taken_ids=set(self.styles), parent=self))
 
     def edit_style(self, style: Style) -> None:
-        self._open_editor(StyleEditorDialog(style, mode="edit", taken_ids=set(self.styles), parent=self))
+        self._open_editor(StyleEditorDialog(self.controller, style, mode="edit", taken_ids=set(self.styles), parent=self))
 
     def _open_editor(self, dialog: StyleEditorDialog) -> None:
         self.editor_dialog = dialog

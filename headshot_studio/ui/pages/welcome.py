@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMenu,
     QProgressBar,
     QPushButton,
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from headshot_studio.ui.widgets import heading, primary_button
+from headshot_studio.core.limits import MIN_VRAM_GB, ideal_photos_text
+from headshot_studio.ui.widgets import heading, primary_button, right_aligned
 from headshot_studio.ui.workers import JobState
 
 
@@ -33,7 +35,7 @@ class WelcomePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Welcome to Headshot Studio"))
         intro = QLabel(
-            "Turn 8–15 ordinary selfies into professional headshots, made entirely on this computer. "
+            f"Turn {ideal_photos_text()} ordinary selfies into professional headshots, made entirely on this computer. "
             "Nothing is uploaded: your photos never leave this PC."
         )
         intro.setWordWrap(True)
@@ -51,6 +53,7 @@ class WelcomePage(QWidget):
         self.model_label.setWordWrap(True)
         layout.addWidget(self.model_label)
         self.model_list = QListWidget()
+        self.model_list.setWordWrap(True)
         self.model_list.setObjectName("modelList")
         self.model_list.setMaximumHeight(90)
         layout.addWidget(self.model_list)
@@ -79,10 +82,7 @@ class WelcomePage(QWidget):
         self.next_button = primary_button("Next: your session")
         self.next_button.setObjectName("welcomeNext")
         self.next_button.clicked.connect(self.next_requested)
-        next_row = QHBoxLayout()
-        next_row.addStretch()
-        next_row.addWidget(self.next_button)
-        layout.addLayout(next_row)
+        layout.addLayout(right_aligned(self.next_button))
 
         controller.setup_changed.connect(self.refresh)
         controller.import_event.connect(self._on_import_event)
@@ -132,17 +132,25 @@ class WelcomePage(QWidget):
             )
         else:
             self.gpu_label.setText(
-                "No NVIDIA graphics card was found. Headshot Studio needs one (8 GB or more) to learn a face "
+                "No NVIDIA graphics card was found. Headshot Studio needs one "
+                f"({MIN_VRAM_GB['sd15']:.0f} GB or more) to learn a face "
                 "and make headshots. If this PC has one, install or update its NVIDIA driver and restart the app."
             )
         self.model_list.clear()
         for model in self.controller.models:
             self.model_list.addItem(f"{model.name} — {model.architecture_name}, licence: {model.licence}")
+        for damaged in self.controller.damaged_models:  # listed with the reason, never hidden
+            item = QListWidgetItem(f"{damaged.name} — cannot be used: {damaged.message}")
+            item.setToolTip(damaged.message)
+            self.model_list.addItem(item)
         if self.controller.models:
             self.model_label.setText("Installed base models (the first one is used):")
+        elif self.controller.damaged_models:
+            self.model_label.setText("The installed model cannot be used (the reason is below). Import a model again, "
+                                     "or import another one:")
         else:
             self.model_label.setText(
                 "No base model is installed yet. Import a Stable Diffusion 1.5 or SDXL model from a file or "
                 "folder you downloaded (nothing is downloaded by the app)."
             )
-        self.model_list.setVisible(bool(self.controller.models))
+        self.model_list.setVisible(bool(self.controller.models or self.controller.damaged_models))

@@ -1,7 +1,7 @@
 """The style template editor: create a style, duplicate one, or edit one of the user's own.
 
 The dialog only gathers the fields; every rule lives in ``core.styles``:
-``save_user_style`` checks the style exactly as a file being read is checked, and its
+``save_user_style`` (through the controller) checks the style exactly as a file being read is checked, and its
 ``StyleError`` message is shown inline while the dialog stays open, so nothing half
 right is ever written. Built-in styles are never edited in place: they are duplicated
 into the user's styles folder under a new id.
@@ -9,7 +9,6 @@ into the user's styles folder under a new id.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,32 +31,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from headshot_studio.core.generation import SCHEDULERS
-from headshot_studio.core.styles import (
+from headshot_studio.core.limits import (
     DEFAULT_GUIDANCE,
     DEFAULT_SAMPLER,
     DEFAULT_STEPS,
+    STYLE_GUIDANCE_RANGE,
+    STYLE_STEPS_RANGE,
+)
+from headshot_studio.core.styles import (
     DEFAULT_SWATCH,
-    GUIDANCE_RANGE,
-    MAX_ID_LENGTH,
-    STEPS_RANGE,
+    SAMPLERS,
     SUBJECT_PLACEHOLDER,
     Style,
     StyleError,
     compose_prompt,
-    save_user_style,
-    user_styles_dir,
+    derive_style_id,
+    sampler_label,
 )
-
-# Plain names for the samplers; a key without one is shown as it is.
-SAMPLER_NAMES = {
-    "dpmpp_2m_karras": "DPM++ 2M Karras (recommended)",
-    "dpmpp_2m": "DPM++ 2M",
-    "euler": "Euler",
-    "euler_a": "Euler ancestral (more variety)",
-    "ddim": "DDIM",
-    "unipc": "UniPC (fast)",
-}
 
 # (width, height, label); 0 x 0 is the model's own size.
 SIZES = (
@@ -71,21 +61,6 @@ SIZES = (
 
 NEW_STYLE_SUBJECT = f"professional headshot photo of {SUBJECT_PLACEHOLDER}"
 PREVIEW_PERSON = "[the person]"
-FALLBACK_ID = "my-style"
-
-
-def derive_style_id(name: str, taken: set[str]) -> str:
-    """A file-name-safe id from a style's name that no existing style uses.
-
-    "Café Portrait!" -> "cafe-portrait"; if that is taken, "cafe-portrait-2" and so on.
-    """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in ascii_name).split()
-    base = "-".join(words)[: MAX_ID_LENGTH - 4].strip("-") or FALLBACK_ID
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
 
 
 def _swatch_icon(colour: str) -> QIcon:
@@ -106,6 +81,7 @@ class StyleEditorDialog(QDialog):
 
     def __init__(
         self,
+        controller,
         style: Style | None = None,
         *,
         mode: str = "new",
@@ -119,6 +95,7 @@ class StyleEditorDialog(QDialog):
             raise ValueError(f"mode {mode!r} needs a style")
         if mode == "edit" and style.source != "user":
             raise ValueError(f"built-in style {style.id!r} cannot be edited in place; duplicate it")
+        self.controller = controller
         self.mode = mode
         self.original = style
         self.taken_ids = set(taken_ids)
@@ -134,7 +111,49 @@ class StyleEditorDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)  # never squeeze rows together
+        layout.addWidget(self._build_about())
+        layout.addWidget(self._build_picture())
+        layout.addWidget(self._build_generator())
+        self.error_label = QLabel()
+        self.error_label.setObjectName("styleEditorError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        layout.addWidget(self._build_buttons())
 
+        self.name_edit.textChanged.connect(self._update_id)
+        for edit in (
+            self.subject_edit,
+            self.attire_edit,
+            self.background_edit,
+            self.lighting_edit,
+            self.composition_edit,
+        ):
+            edit.textChanged.connect(self._update_preview)
+        self.negative_edit.textChanged.connect(self._update_preview)  # its length is checked there too
+
+        self._field_widgets = {
+            "id": self.name_edit,
+            "name": self.name_edit,
+            "description": self.description_edit,
+            "swatch": self.swatch_button,
+            "prompt.subject": self.subject_edit,
+            "prompt.attire": self.attire_edit,
+            "prompt.background": self.background_edit,
+            "prompt.lighting": self.lighting_edit,
+            "prompt.composition": self.composition_edit,
+            "prompt.negative": self.negative_edit,
+            "settings.guidance": self.guidance_spin,
+            "settings.steps": self.steps_spin,
+            "settings.width": self.size_combo,
+            "settings.height": self.size_combo,
+            "settings.sampler": self.sampler_combo,
+        }
+
+    def _build_about(self) -> QGroupBox:
         about = QGroupBox("About this style")
         form = QFormLayout(about)
         self.name_edit = self._line("styleName", "The name on the style card, for example “Brand blue studio”.")
@@ -158,8 +177,10 @@ class StyleEditorDialog(QDialog):
         )
         self.swatch_button.clicked.connect(self._choose_colour)
         form.addRow("Card &colour:", self.swatch_button)
-        layout.addWidget(about)
+        return about
 
+    def _build_picture(self) -> QGroupBox:
+        """The prompt's parts, and the whole prompt they make (read-only)."""
         picture = QGroupBox("What the picture shows")
         form = QFormLayout(picture)
         self.subject_edit = self._line(
@@ -211,13 +232,14 @@ class StyleEditorDialog(QDialog):
             "The whole description the generator receives, with the parts above joined in order."
         )
         form.addRow("Together:", self.preview_label)
-        layout.addWidget(picture)
+        return picture
 
+    def _build_generator(self) -> QGroupBox:
         generator = QGroupBox("Generator settings")
         form = QFormLayout(generator)
         self.guidance_spin = QDoubleSpinBox()
         self.guidance_spin.setObjectName("styleGuidance")
-        self.guidance_spin.setRange(*GUIDANCE_RANGE)
+        self.guidance_spin.setRange(*STYLE_GUIDANCE_RANGE)
         self.guidance_spin.setDecimals(1)
         self.guidance_spin.setSingleStep(0.5)
         self.guidance_spin.setToolTip(
@@ -227,7 +249,7 @@ class StyleEditorDialog(QDialog):
         form.addRow("&Guidance:", self.guidance_spin)
         self.steps_spin = QSpinBox()
         self.steps_spin.setObjectName("styleSteps")
-        self.steps_spin.setRange(*STEPS_RANGE)
+        self.steps_spin.setRange(*STYLE_STEPS_RANGE)
         self.steps_spin.setToolTip("How many refinement steps each picture gets. 25–40 is plenty; more is slower.")
         form.addRow("S&teps:", self.steps_spin)
         self.size_combo = QComboBox()
@@ -241,23 +263,15 @@ class StyleEditorDialog(QDialog):
         form.addRow("Si&ze:", self.size_combo)
         self.sampler_combo = QComboBox()
         self.sampler_combo.setObjectName("styleSampler")
-        for key in SCHEDULERS:
-            self.sampler_combo.addItem(SAMPLER_NAMES.get(key, key), key)
+        for key in SAMPLERS:
+            self.sampler_combo.addItem(sampler_label(key), key)
         self.sampler_combo.setToolTip(
             "The method that turns noise into the picture. The recommended one suits almost every style."
         )
         form.addRow("Sa&mpler:", self.sampler_combo)
-        layout.addWidget(generator)
+        return generator
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("styleEditorError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.hide()
-        layout.addWidget(self.error_label)
-
+    def _build_buttons(self) -> QDialogButtonBox:
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("styleSaveButton")
@@ -267,36 +281,7 @@ class StyleEditorDialog(QDialog):
         cancel.setToolTip("Close without saving.")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-
-        self.name_edit.textChanged.connect(self._update_id)
-        for edit in (
-            self.subject_edit,
-            self.attire_edit,
-            self.background_edit,
-            self.lighting_edit,
-            self.composition_edit,
-        ):
-            edit.textChanged.connect(self._update_preview)
-        self.negative_edit.textChanged.connect(self._update_preview)  # its length is checked there too
-
-        self._field_widgets = {
-            "id": self.name_edit,
-            "name": self.name_edit,
-            "description": self.description_edit,
-            "swatch": self.swatch_button,
-            "prompt.subject": self.subject_edit,
-            "prompt.attire": self.attire_edit,
-            "prompt.background": self.background_edit,
-            "prompt.lighting": self.lighting_edit,
-            "prompt.composition": self.composition_edit,
-            "prompt.negative": self.negative_edit,
-            "settings.guidance": self.guidance_spin,
-            "settings.steps": self.steps_spin,
-            "settings.width": self.size_combo,
-            "settings.height": self.size_combo,
-            "settings.sampler": self.sampler_combo,
-        }
+        return self.buttons
 
     @staticmethod
     def _text_height(edit: QPlainTextEdit, lines: int) -> int:
@@ -381,7 +366,7 @@ class StyleEditorDialog(QDialog):
         """The id the style is saved under: fixed when editing, else made from the name."""
         if self.mode == "edit":
             return self.original.id
-        taken = self.taken_ids | {p.stem for p in user_styles_dir().glob("*.toml")}
+        taken = self.taken_ids | {p.stem for p in self.controller.styles_folder().glob("*.toml")}
         return derive_style_id(self.name_edit.text(), taken)
 
     def _update_id(self) -> None:
@@ -422,7 +407,7 @@ class StyleEditorDialog(QDialog):
             height=height,
             sampler=self.sampler_combo.currentData(),
             source="user",
-            path=user_styles_dir() / f"{style_id}.toml",
+            path=self.controller.styles_folder() / f"{style_id}.toml",
         )
 
     def save(self) -> None:
@@ -433,14 +418,14 @@ class StyleEditorDialog(QDialog):
             self._show_error("Give the style a name: it is shown on the style card.", self.name_edit)
             return
         try:
-            path = save_user_style(style)
+            path = self.controller.save_style(style)
         except StyleError as exc:
             self._show_error(exc.message, self._field_widgets.get(exc.field))
             return
         except OSError as exc:
             self._show_error(
                 f"The style could not be saved ({exc.strerror or exc}). Check that the disk has "
-                f"free space and that you may write to your styles folder: {user_styles_dir()}",
+                f"free space and that you may write to your styles folder: {self.controller.styles_folder()}",
                 None,
             )
             return

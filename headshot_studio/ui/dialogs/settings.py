@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from headshot_studio.settings import Settings, save_settings
+from headshot_studio.ui.style_widgets import MAX_COUNT, MIN_COUNT
 
 PRESETS = {"fast": "Fast (quick previews)", "balanced": "Balanced (recommended)", "best": "Best (slower, 4x upscale)"}
 
@@ -50,7 +51,7 @@ class SettingsDialog(QDialog):
         form.addRow("Quality / speed", self.preset)
         self.count = QSpinBox()
         self.count.setObjectName("defaultCount")
-        self.count.setRange(1, 20)
+        self.count.setRange(MIN_COUNT, MAX_COUNT)  # what a style card offers
         self.count.setValue(settings.images_per_style)
         self.count.setToolTip(Settings.describe()["images_per_style"])
         form.addRow("Headshots per style", self.count)
