@@ -244,7 +244,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     if not sessions and not damaged:
         print("No sessions yet. Start one with: headshot-studio run --photos DIR")
     for session in sessions:
-        images = len(session.gallery())
+        images = len(session.headshots())
         print(f"{session.id}\t{printable(session.name)}\t{session.state}\t{len(session.manifest['photos'])} photos\t"
               f"{images} headshots\t{session.manifest.get('updated_at', '')}")
     for entry in damaged:

@@ -52,7 +52,9 @@ def _number(value) -> float | None:
 
 
 def _whole(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """A whole number a seed or a group can be (0 to 2**64 - 1, what torch's generators
+    take), else None: a hand edit's 4,000-digit number is unknown, not a seed."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64 else None
 
 
 def _text(value) -> str | None:
@@ -176,9 +178,12 @@ def look_alikes(entries: Iterable[GalleryEntry]) -> dict[str, int]:
     return {entry.file: sizes[entry.group] - 1 if entry.group is not None else 0 for entry in entries}
 
 
-def likeness_stars(entry: GalleryEntry) -> int:
-    """0-5 stars from the likeness score (0-1)."""
-    return max(0, min(MAX_STARS, round((entry.scores.likeness or 0.0) * MAX_STARS)))
+def likeness_stars(entry: GalleryEntry) -> int | None:
+    """0-5 stars from the likeness score (0-1); None when it was not measured (an older or
+    hand-edited gallery), which is not the same as the worst likeness."""
+    if entry.scores.likeness is None:
+        return None
+    return max(0, min(MAX_STARS, round(entry.scores.likeness * MAX_STARS)))
 
 
 def flag_warnings(entry: GalleryEntry) -> list[tuple[str, Verdict]]:

@@ -160,6 +160,11 @@ class Session:
 
         return [GalleryEntry.from_dict(item) for item in _read_gallery(self.gallery_file).get("images", [])]
 
+    def headshots(self) -> list[GalleryEntry]:
+        """The gallery's entries whose finished image is on disk, best first: what is shown,
+        counted and exported (an image deleted or moved by hand is left out, not offered)."""
+        return [entry for entry in self.gallery() if (self.final_dir / entry.file).is_file()]
+
     def thumbnail(self) -> Path | None:
         """The best finished image, else the first photo (for session lists)."""
         gallery = self.gallery()
@@ -319,11 +324,13 @@ def validate_manifest(data) -> dict:
     favourites = data.get("favourites", [])
     need(isinstance(favourites, list) and all(_is_file_name(f) for f in favourites), "favourites: not file names")
     draft = data.get("draft", {})
-    need(isinstance(draft, dict), "draft: not an object")
-    need(isinstance(draft.get("styles", {}), dict)
-         and all(_is_text(k, 64) and _is_count(v) and v <= MAX_DRAFT_COUNT for k, v in draft.get("styles", {}).items()),
-         "draft.styles: not style ids with counts")
-    need(_is_text(draft.get("avoid", ""), 100_000), "draft.avoid: not text")
+    if not (isinstance(draft, dict) and isinstance(draft.get("styles", {}), dict)
+            and all(_is_text(k, 64) and _is_count(v) and v <= MAX_DRAFT_COUNT for k, v in draft.get("styles", {}).items())
+            and _is_text(draft.get("avoid", ""), 100_000)):
+        # only the window's unsaved choices: forgotten (the last run's are used), never a
+        # reason to hide the session and its headshots
+        log.warning("session manifest: the window's draft choices are damaged; they are forgotten")
+        data = {key: value for key, value in data.items() if key != "draft"}
     settings = data.get("settings", {})
     need(isinstance(settings, dict), "settings: not an object")
     for key in ("model_id", "model_path", "model_architecture", "avoid"):

@@ -402,7 +402,7 @@ class AppController(QObject):
     # --- gallery ---------------------------------------------------------------------------
     def gallery(self) -> list:
         """The session's headshots, best first (core.gallery.GalleryEntry)."""
-        return self.session.gallery() if self.session is not None else []
+        return self.session.headshots() if self.session is not None else []
 
     def headshot_path(self, entry) -> Path:
         """Where the finished image of ``entry`` (a GalleryEntry) is."""

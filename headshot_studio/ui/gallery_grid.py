@@ -12,7 +12,7 @@ from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QKeyEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate
 
-from headshot_studio.core.gallery import GalleryEntry, flag_warnings, likeness_stars, scores_text
+from headshot_studio.core.gallery import MAX_STARS, GalleryEntry, flag_warnings, likeness_stars, scores_text
 from headshot_studio.ui.widgets import VERDICT_COLOURS
 from headshot_studio.ui.workers import ThumbnailLoader
 
@@ -27,8 +27,9 @@ RANK_ROLE = Qt.ItemDataRole.UserRole + 3  # 1 = best in the whole gallery
 STYLE_ROLE = Qt.ItemDataRole.UserRole + 4  # the style's display name
 
 
-def stars_text(stars: int) -> str:
-    return "★" * stars + "☆" * (5 - stars)
+def stars_text(stars: int | None) -> str:
+    """Filled and empty stars; for a likeness not measured, says so instead of 0 stars."""
+    return "not measured" if stars is None else "★" * stars + "☆" * (MAX_STARS - stars)
 
 
 def warning_badges(entry: GalleryEntry) -> list[tuple[str, str]]:
@@ -137,7 +138,7 @@ class HeadshotDelegate(QStyledItemDelegate):
         painter.setFont(star_font)
         painter.setPen(QColor(STAR_COLOUR))
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         stars_text(likeness_stars(entry) if entry is not None else 0))
+                         stars_text(likeness_stars(entry) if entry is not None else None))
         painter.setFont(option.font)
         painter.setPen(palette.placeholderText().color())
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "likeness")
@@ -194,7 +195,7 @@ class GalleryGrid(QListWidget):
         item.setData(RANK_ROLE, rank)
         item.setData(STYLE_ROLE, style)
         item.setData(FAVOURITE_ROLE, favourite)
-        tip = [f"<b>#{rank} · {html.escape(style)}</b>", f"Likeness: {stars_text(stars)} ({stars} of 5)",
+        tip = [f"<b>#{rank} · {html.escape(style)}</b>", f"Likeness: {stars_text(stars)}" + (f" ({stars} of {MAX_STARS})" if stars is not None else ""),
                *detail_lines(entry)]
         if look_alikes:
             tip.append(f"{look_alikes} other{'s look' if look_alikes != 1 else ' looks'} nearly the same")

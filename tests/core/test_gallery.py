@@ -52,6 +52,8 @@ def test_an_entry_reads_and_writes_the_file_format_unchanged():
 
 
 def test_hand_edited_values_of_the_wrong_kind_read_as_unknown():
+    assert GalleryEntry.from_dict(dict(OLD_ITEM, seed=10**4000, group=-1)).seed is None  # not a seed torch takes
+    assert GalleryEntry.from_dict(dict(OLD_ITEM, seed=10**4000, group=-1)).group is None
     edited = dict(OLD_ITEM, seed="7", group=True, similarity="high", style=3, raw="", flags=["no_face", 5, None],
                   scores={"likeness": "0.9", "sharpness": float("0.5"), "exposure": None, "combined": False})
     read = GalleryEntry.from_dict(edited)
@@ -68,7 +70,7 @@ def test_numbers_that_are_not_finite_read_as_unknown_and_the_page_can_word_them(
             f'"composition": {huge}, "combined": 0.5}}, "similarity": -Infinity}}')
     read = GalleryEntry.from_dict(json.loads(text))
     assert read.scores == Scores(combined=0.5) and read.similarity is None
-    assert likeness_stars(read) == 0 and scores_text(read) == ""
+    assert likeness_stars(read) is None and scores_text(read) == ""  # unknown, not the worst likeness
 
 
 def test_filters_keep_the_whole_gallerys_rank():
@@ -102,7 +104,7 @@ def test_counts_labels_stars_and_warnings():
     assert style_label("warm_studio-light", {}) == "Warm studio light"  # a style whose file is gone
     assert style_label(None, {}) == "Unknown style"
     assert [likeness_stars(entry("x", likeness=v)) for v in (None, 0.0, 0.09, 0.5, 0.93, 1.0, 7.0)] == \
-        [0, 0, 0, 2, 5, 5, 5]
+        [None, 0, 0, 2, 5, 5, 5]
     warnings = flag_warnings(entry("x", flags=("unlike_person", "several_faces", "unlike_person", "from_v9")))
     assert warnings == [("Doesn't look like you", Verdict.REJECT), ("More than one face", Verdict.WARN),
                         ("Check this one", Verdict.WARN)]
@@ -131,6 +133,11 @@ def test_a_session_reads_its_gallery_as_entries_and_deleting_one_keeps_the_rest_
                   settings="office-0001-s8.json")
     for item in (OLD_ITEM, second):
         (session.final_dir / item["file"]).write_bytes(b"png")
+    session.gallery_file.write_text(json.dumps({"analyzer": "dlib", "images": [OLD_ITEM, second]}))
+    missing = dict(OLD_ITEM, file="gone-0002-s9.png")  # deleted by hand: listed, not offered
+    session.gallery_file.write_text(json.dumps({"analyzer": "dlib", "images": [OLD_ITEM, second, missing]}))
+    assert [e.file for e in open_session(session.id).gallery()][-1] == "gone-0002-s9.png"
+    assert [e.file for e in open_session(session.id).headshots()] == ["legal-0000-s7.png", "office-0001-s8.png"]
     session.gallery_file.write_text(json.dumps({"analyzer": "dlib", "images": [OLD_ITEM, second]}))
     gallery = open_session(session.id).gallery()
     assert [e.file for e in gallery] == ["legal-0000-s7.png", "office-0001-s8.png"]

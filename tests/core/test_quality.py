@@ -298,11 +298,12 @@ def test_analysis_is_fast_enough_for_live_feedback(clean, analyzer, tmp_path):
     path = save(fp.twelve_megapixels(fp.person_photo("ross")), tmp_path / "12mp.jpg")
     report = check_photo(path, analyzer)
     assert report.image_size == (4000, 3000) and report.verdict == Verdict.OK, codes(report)
-    # processor time, not the clock: on a shared machine another process's burst lands in
-    # one timing and not the other (a 6.3x seen under a full test run); the work is one thread's
+    # processor time, not the clock, and a wide margin: alone it is 1.6-2.1x, but inside
+    # the full suite 6.0-6.3x was seen (the test process's other threads count too).
+    # Analysing the whole 12 MP, the slowdown this guards against, costs about 30x (dlib HOG alone).
     check = best_of(3, lambda: check_photo(path, analyzer), time.process_time)
     decode = best_of(3, lambda: decode_in_full(path), time.process_time)
-    assert check < 6 * decode, f"checking took {check:.2f} s, {check / decode:.1f}x a full decode ({decode:.2f} s)"
+    assert check < 15 * decode, f"checking took {check:.2f} s, {check / decode:.1f}x a full decode ({decode:.2f} s)"
 
 
 def test_check_set_keeps_order_and_unreadable_photos(photos_dir, analyzer, tmp_path):

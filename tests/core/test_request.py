@@ -141,3 +141,17 @@ def test_choices_start_would_refuse_are_said_before_it_is_pressed(session):
     session.manifest["settings"] = {"training": {"rank": "sixteen"}}
     with pytest.raises(SessionError, match="recorded settings are damaged"):
         check_choices(session, {"legal": 2})
+
+
+@pytest.mark.parametrize("draft", [{"styles": {"legal": "3"}}, {"avoid": 5}, {"styles": ["legal"]}, "draft"])
+def test_a_damaged_draft_is_forgotten_and_the_session_still_opens(session, draft):
+    from headshot_studio.core.pipeline import chosen_styles
+    from headshot_studio.core.session import open_session
+
+    manifest = json.loads((session.path / "manifest.json").read_text())
+    manifest["settings"] = {"styles": ["legal"], "counts": [2], "avoid": "no tie"}
+    manifest["draft"] = draft
+    (session.path / "manifest.json").write_text(json.dumps(manifest))
+    reopened = open_session(session.id)
+    assert "draft" not in reopened.manifest
+    assert chosen_styles(reopened) == ({"legal": 2}, "no tie")  # the last run's choices

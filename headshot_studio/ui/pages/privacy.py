@@ -75,7 +75,7 @@ class PrivacyPage(QWidget):
         if session is not None:
             copied = sum(1 for entry in session.manifest["photos"] if entry["copied"])
             lines.insert(0, f"This session ({session.name}): {session.path} — {copied} selfies copied in, "
-                            f"the learned face, {len(session.gallery())} headshots.")
+                            f"the learned face, {len(session.headshots())} headshots.")
         self.stored.setText("\n".join(lines))
         busy = self.controller.run_worker.state.busy
         self.delete_after.setEnabled(session is not None)

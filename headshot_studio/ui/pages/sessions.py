@@ -104,7 +104,7 @@ class SessionsPage(QWidget):
         for session in sessions:
             updated = session.manifest.get("updated_at", "")[:16].replace("T", " ")
             state = STATE_WORDS.get(session.state, session.state)
-            images = len(session.gallery())
+            images = len(session.headshots())
             text = (f"{printable(session.name)}\n{updated} · {len(session.manifest['photos'])} photos · "
                     f"{images} headshots · {state}")
             item = QListWidgetItem(text)
