@@ -83,7 +83,7 @@ from headshot_studio.core.postprocess import UPSCALER_FACTORS, PostprocessOption
 from headshot_studio.core.quality import check_photos, default_cache, thresholds_for
 from headshot_studio.core.ranking import rank_images, reference_embedding
 from headshot_studio.core.session import Session, SessionError, delete_copied_photos, session_lock
-from headshot_studio.core.styles import compose_prompt, get_style, load_styles
+from headshot_studio.core.styles import check_avoid_text, compose_prompt, get_style, load_styles
 from headshot_studio.core.training import (
     LORA_FILE,
     SETTINGS_FILE,
@@ -266,10 +266,14 @@ def chosen_styles(session: Session) -> tuple[dict[str, int], str]:
     return dict(zip(styles, counts)), avoid if isinstance(avoid, str) else ""
 
 
-def check_choices(session: Session, style_counts: dict[str, int]) -> None:
+def check_choices(session: Session, style_counts: dict[str, int], avoid: str = "") -> None:
     """What Start would refuse about the window's choices, said before it is pressed: the
-    session's recorded settings are damaged, a chosen style's file is gone or broken, or a
-    count is out of range (InputError with what to do)."""
+    "avoid" text is too long, no style is chosen, the session's recorded settings are
+    damaged, a chosen style's file is gone or broken, or a count is out of range
+    (InputError with what to do)."""
+    check_avoid_text(avoid)
+    if not style_counts:
+        raise InputError("Choose at least one style.")
     check_recorded_settings(session.manifest.get("settings", {}))
     styles, errors = load_styles()
     broken = {error.path.stem: error for error in errors if error.path is not None}

@@ -329,20 +329,12 @@ class AppController(QObject):
         if not self.session.manifest.get("photos_deleted") and (self.set_report is None or not self.set_report.ready):
             reason = self.set_report.message if self.set_report else "Add your photos first."
             return False, reason
-        from headshot_studio.core.styles import StyleError, check_avoid_text
-
-        try:
-            check_avoid_text(self.avoid)
-        except StyleError as exc:  # too long: Start waits, with the reason
-            return False, exc.message
-        if not self.style_counts:
-            return False, "Choose at least one style."
         from headshot_studio.core.events import InputError
         from headshot_studio.core.pipeline import check_choices
 
         try:
-            check_choices(self.session, self.style_counts)
-        except InputError as exc:  # a style gone, a damaged session: Start waits, with the reason
+            check_choices(self.session, self.style_counts, self.avoid)
+        except InputError as exc:  # avoid too long, no style, a style gone, damaged settings: with the reason
             return False, exc.message
         if self.run_worker.state.busy:
             return False, "A run is in progress."
@@ -435,10 +427,9 @@ class AppController(QObject):
         """Style id -> the name shown on its card ({} if the styles cannot be read: the
         gallery then shows the ids as words)."""
         from headshot_studio.core.events import InputError
-        from headshot_studio.core.styles import load_styles
 
         try:
-            styles, _errors = load_styles()
+            styles, _errors = AppController.load_styles()
         except (InputError, OSError) as exc:
             log.warning("style names unavailable: %s", exc)
             return {}
