@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import json
+import logging
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -22,12 +23,24 @@ from pathlib import Path
 
 import numpy as np
 
+from headshot_studio.core.events import ModelDamagedError, ModelNotFoundError
 from headshot_studio.core.faces import Face, FaceAnalyzer, cosine_similarity
+from headshot_studio.core.faces.mesh import (
+    AWAY_GAZE_X,
+    AWAY_GAZE_Y,
+    FaceMesh,
+    MeshReading,
+    shared_face_mesh,
+)
 from headshot_studio.core.files import regular_file_problem, sha256_file
 from headshot_studio.core.images import ImageLoadError, display_name, load_image
 from headshot_studio.core.limits import IDEAL_PHOTOS, MAX_PHOTOS, MIN_PHOTOS
 
-ANALYSIS_VERSION = 1  # bump when a measurement changes, so cached reports are redone
+log = logging.getLogger(__name__)
+
+# Bump when a measurement changes, so cached reports are redone. 2: the eye checks
+# (eyes_closed, looking_away) from the face mesh.
+ANALYSIS_VERSION = 2
 
 
 class Verdict(str, enum.Enum):
@@ -82,6 +95,13 @@ class Thresholds:
     # Head turns beyond 45 degrees hide half the face (the field flags past 45).
     reject_yaw: float = 45.0
     reject_pitch: float = 45.0
+    # Eyes turned away from the camera (the head's own turn is judged above): the iris'
+    # offset in the eye, sideways and up or down, in half eye widths (the face mesh's gaze,
+    # core/faces/mesh.py, where the values are measured). Warned: the photo still shows
+    # the face, but a headshot learned from eyes looking aside tends to look aside.
+    # (Closed eyes have no threshold here: whether an iris shows is the mesh's call.)
+    warn_gaze_x: float = AWAY_GAZE_X
+    warn_gaze_y: float = AWAY_GAZE_Y
     # A second face counts when it is at least this fraction of the main face's width;
     # the main face is "clearly dominant" when it is this many times wider.
     other_face_min_ratio: float = 0.35
@@ -321,6 +341,56 @@ def _pose_issue(face: Face, t: Thresholds) -> Issue | None:
     return None
 
 
+_mesh_warnings: set[str] = set()  # each "eye checks skipped" reason is logged once
+_mesh_warnings_lock = threading.Lock()
+
+
+def _mesh_reading(mesh: FaceMesh, image: np.ndarray, face: Face) -> MeshReading | None:
+    """The face mesh's reading of the main face, or None when there is none to judge by:
+    the mesh's model files are missing or damaged (logged once; the eye checks are then
+    skipped and the photo is judged on everything else), or the mesh sees no face where
+    the analyzer found one."""
+    try:
+        return mesh.read(image, face)
+    except (ModelNotFoundError, ModelDamagedError) as exc:
+        with _mesh_warnings_lock:
+            first = exc.message not in _mesh_warnings
+            _mesh_warnings.add(exc.message)
+        if first:
+            log.warning("the eye checks are skipped: %s (%s)", exc.message, exc.details)
+        return None
+
+
+def _mesh_available() -> bool:
+    """Whether the shared face mesh's model files load (checked once they have)."""
+    try:
+        shared_face_mesh().load()
+    except (ModelNotFoundError, ModelDamagedError):
+        return False
+    return True
+
+
+def _eyes_closed_check(reading: MeshReading) -> tuple[float, Issue | None]:
+    """Closed eyes: no iris shows between the lids of either eye."""
+    score = max(reading.left_iris_visible, reading.right_iris_visible)
+    if not reading.eyes_closed:
+        return score, None
+    return score, Issue("eyes_closed", Verdict.WARN, score,
+                        "Your eyes are closed in this photo. Take one more with your eyes open.")
+
+
+def _looking_away_check(reading: MeshReading, t: Thresholds) -> tuple[float, Issue | None]:
+    """Eyes turned away from the camera: 0.5 at the thresholds, 1 looking straight ahead."""
+    x, y = reading.gaze
+    away = max(abs(x) / t.warn_gaze_x, abs(y) / t.warn_gaze_y)
+    score = max(0.0, 1.0 - away / 2)
+    if away <= 1.0:
+        return score, None
+    return score, Issue("looking_away", Verdict.WARN, score,
+                        "You are looking away from the camera in this photo. Take one more looking straight "
+                        "into the lens.")
+
+
 def _resolution_check(size: tuple[int, int], t: Thresholds) -> tuple[float, Issue | None]:
     """A photo too small to fill a training crop is refused."""
     shortest = min(size)
@@ -424,8 +494,12 @@ def check_photo(
     analyzer: FaceAnalyzer,
     thresholds: Thresholds = THRESHOLDS,
     content_hash: str | None = None,
+    *,
+    mesh: FaceMesh | None = None,
 ) -> PhotoReport:
-    """Load, detect, measure and judge one photo (no set-level checks)."""
+    """Load, detect, measure and judge one photo (no set-level checks). The eyes are
+    judged from ``mesh`` (by default the process's shared face mesh), in this process:
+    its networks run in a few milliseconds and release Python's lock while they do."""
     t = thresholds
     path = Path(path)
     try:
@@ -474,6 +548,10 @@ def check_photo(
     note("even_light", ratio, _even_light_issue(ratio, t))
     pose = max(0.0, 1.0 - max(abs(face.yaw) / t.reject_yaw, abs(face.pitch) / t.reject_pitch) / 2)
     note("pose", pose, _pose_issue(face, t))
+    reading = _mesh_reading(mesh if mesh is not None else shared_face_mesh(), image, face)
+    if reading is not None:  # the eyes, from the face mesh
+        note("eyes_open", *_eyes_closed_check(reading))
+        note("gaze", *_looking_away_check(reading, t))
 
     return PhotoReport(
         verdict=_verdict(issues),
@@ -502,7 +580,10 @@ class ReportCache:
         self._lock = threading.Lock()
 
     def _key(self, content_hash: str, analyzer: FaceAnalyzer, training_resolution: int) -> str:
-        return f"{content_hash}-{analyzer.name}-{training_resolution}px-v{ANALYSIS_VERSION}"
+        # A report made while the face mesh could not load lacks the eye checks: it is
+        # kept apart, so once the mesh is back (a reinstall) the photos are checked again.
+        eyes = "" if _mesh_available() else "-no-eyes"
+        return f"{content_hash}-{analyzer.name}-{training_resolution}px-v{ANALYSIS_VERSION}{eyes}"
 
     def get(self, content_hash: str, analyzer: FaceAnalyzer, path: Path,
             training_resolution: int = THRESHOLDS.training_resolution) -> PhotoReport | None:

@@ -181,3 +181,67 @@ def write_selfies(folder: Path, count: int, *, twelve_mp: bool = False, name: st
         paths.append(folder / f"selfie-{i}.jpg")
         (twelve_megapixels(photo) if twelve_mp else photo).save(paths[-1], quality=92)
     return paths
+
+
+# --- eyes (the face mesh tests) --------------------------------------------------------
+
+
+def eye_frames(face):
+    """Per eye, from dlib's five points (not the mesh): (centre, across, down, width); the
+    eye on the image's left first. dlib's order: the right eye's outer and inner corner,
+    then the left eye's, then the nose."""
+    points = np.array(face.points, dtype=np.float64)
+    frames = []
+    for outer, inner in ((2, 3), (0, 1)):
+        a, b = points[outer], points[inner]
+        width = float(np.linalg.norm(b - a))
+        across = (b - a) / width
+        if across[0] < 0:
+            across = -across
+        frames.append(((a + b) / 2, across, np.array([-across[1], across[0]]), width))
+    return frames
+
+
+def paint_eyes_shut(image: np.ndarray, face, which=(0, 1)) -> np.ndarray:
+    """Eyes covered by lids: an ellipse over each eye (of ``which``: 0 the image's left)
+    filled with the skin above the eye blending into the skin below it, with the dark seam
+    of closed lashes along it."""
+    out = image.astype(np.float64)
+    ys, xs = np.mgrid[: image.shape[0], : image.shape[1]].astype(np.float64)
+    for index, (centre, across, down, width) in enumerate(eye_frames(face)):
+        if index not in which:
+            continue
+
+        r = max(1, int(0.08 * width))  # the skin above and below: medians of small squares
+        above, below = (np.median(image[int(y) - r : int(y) + r + 1, int(x) - r : int(x) + r + 1].reshape(-1, 3), axis=0)
+                        for x, y in (centre - down * 0.55 * width, centre + down * 0.55 * width))
+        u = ((xs - centre[0]) * across[0] + (ys - centre[1]) * across[1]) / (0.6 * width)
+        v = ((xs - centre[0]) * down[0] + (ys - centre[1]) * down[1]) / (0.3 * width)
+        cover = np.clip((1.0 - np.hypot(u, v)) / 0.25, 0, 1)[..., None]
+        blend = np.clip(v * 0.5 + 0.5, 0, 1)[..., None]
+        out = out * (1 - cover) + (above * (1 - blend) + below * blend) * cover
+        seam = (xs - centre[0]) * down[0] + (ys - centre[1]) * down[1] - 0.12 * width * (1 - u**2)
+        lashes = np.exp(-(seam**2) / (2 * (0.03 * width) ** 2)) * np.clip((0.95 - np.abs(u)) / 0.1, 0, 1)
+        out = out * (1 - 0.55 * lashes[..., None])
+    return np.clip(out, 0, 255).round().astype(np.uint8)
+
+
+def shift_in_eyes(image: np.ndarray, face, shift: float) -> np.ndarray:
+    """What shows in each eye's opening (an ellipse between dlib's corners) moved sideways
+    by ``shift`` eye widths (> 0: towards the image's right): the iris with it."""
+    source = image.astype(np.float64)
+    height, width_px = image.shape[:2]
+    ys, xs = np.mgrid[:height, :width_px].astype(np.float64)
+    out = source.copy()
+    for centre, across, down, width in eye_frames(face):
+        u = ((xs - centre[0]) * across[0] + (ys - centre[1]) * across[1]) / (0.45 * width)
+        v = ((xs - centre[0]) * down[0] + (ys - centre[1]) * down[1]) / (0.225 * width)
+        inside = np.clip((1 - np.hypot(u, v)) / 0.2, 0, 1)[..., None]
+        sx, sy = xs - shift * width * across[0], ys - shift * width * across[1]
+        x0 = np.clip(np.floor(sx).astype(int), 0, width_px - 2)
+        y0 = np.clip(np.floor(sy).astype(int), 0, height - 2)
+        fx, fy = (sx - x0)[..., None], (sy - y0)[..., None]
+        moved = (source[y0, x0] * (1 - fx) * (1 - fy) + source[y0, x0 + 1] * fx * (1 - fy)
+                 + source[y0 + 1, x0] * (1 - fx) * fy + source[y0 + 1, x0 + 1] * fx * fy)
+        out = out * (1 - inside) + moved * inside
+    return np.clip(out, 0, 255).round().astype(np.uint8)

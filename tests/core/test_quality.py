@@ -6,6 +6,7 @@ Every check code is triggered by a photo built for it, and by no clean photo.
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 import numpy as np
@@ -28,6 +29,8 @@ from headshot_studio.core.quality import (
 from headshot_studio.testing import face_photos as fp
 
 CLEAN_PEOPLE = ["rachel", "ross", "chandler", "phoebe", "monica"]
+
+
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +104,16 @@ def case_face_too_small(person, path, report):
     return save(canvas, path)
 
 
+def case_eyes_closed(person, path, report):
+    image = np.asarray(fp.person_photo(person))  # 1024 px: the report's face is in its pixels
+    return save(Image.fromarray(fp.paint_eyes_shut(image, report.face)), path)
+
+
+def case_looking_away(person, path, report):
+    image = np.asarray(fp.person_photo(person))
+    return save(Image.fromarray(fp.shift_in_eyes(image, report.face, -0.2)), path)
+
+
 def case_no_face(person, path, report):
     table = fp.t1().crop((300, 640, 1100, 886)).resize((1200, 380))
     return save(table.resize((1200, 900)), path)
@@ -118,6 +131,9 @@ def case_no_face(person, path, report):
         ("low_resolution", "reject", "ross", case_low_resolution),
         ("face_too_small", "reject", "ross", case_face_too_small),
         ("no_face", "reject", "ross", case_no_face),
+        ("eyes_closed", "warn", "ross", case_eyes_closed),
+        ("eyes_closed", "warn", "phoebe", case_eyes_closed),  # her real eyes look down: not closed
+        ("looking_away", "warn", "ross", case_looking_away),  # his eyes, already a little aside, moved further
     ],
 )
 def test_each_check_is_triggered_by_its_case(code, severity, person, build, clean, analyzer, tmp_path):
@@ -346,3 +362,33 @@ def test_exposure_scores_follow_the_thresholds():
     assert exposure_scores(fine | {"shadow_clip": t.reject_shadow_clip}) == (pytest.approx(0.4), 1.0)
     assert exposure_scores(fine | {"highlight_clip": t.reject_highlight_clip}) == (1.0, pytest.approx(0.4))
     assert exposure_score(fine | {"highlight": 0.0, "highlight_clip": 1.0}) == 0.0
+
+
+def test_the_eyes_are_judged_on_every_clean_photo(clean):
+    """The face mesh ran on each clean portrait: its eyes show and look at the camera
+    (Rachel's and Phoebe's look down at their cards: open, not closed)."""
+    for name, (_, report) in clean.items():
+        assert report.scores["eyes_open"] > 0.9, (name, report.scores)
+        assert report.scores["gaze"] > 0.55, (name, report.scores)  # 0.5 at the warning
+        assert "eyes_closed" not in codes(report) and "looking_away" not in codes(report)
+
+
+def test_a_missing_face_mesh_model_skips_the_eye_checks(clean, analyzer, tmp_path, caplog, monkeypatch):
+    """Without the mesh's model files the photo is judged on everything else: no crash, no
+    eye scores, one warning in the log however many photos are checked."""
+    from headshot_studio.core import quality
+    from headshot_studio.core.faces.mesh import FaceMesh
+
+    monkeypatch.setattr(quality, "_mesh_warnings", set())
+    broken = FaceMesh(tmp_path / "no-models")
+    shut = case_eyes_closed("ross", tmp_path / "shut.jpg", clean["ross"][1])
+    with caplog.at_level(logging.WARNING, logger="headshot_studio.core.quality"):
+        reports = [check_photo(path, analyzer, mesh=broken) for path in (clean["ross"][0], shut, shut)]
+    for report in reports:
+        assert report.verdict == Verdict.OK and report.face is not None, codes(report)
+        assert "eyes_open" not in report.scores and "gaze" not in report.scores
+    warnings = [r for r in caplog.records if "eye checks are skipped" in r.getMessage()]
+    assert len(warnings) == 1 and "missing" in warnings[0].getMessage()
+    # with the models the same photo is caught
+    assert codes(check_photo(shut, analyzer)) == {"eyes_closed": "warn"}
+
