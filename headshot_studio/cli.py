@@ -126,12 +126,24 @@ def _extra_model_dirs() -> list[Path]:
     return load_settings().extra_model_dirs()
 
 
+def _percent(text: str) -> float:
+    """A percentage from 0 to 100 (argparse type), as the fraction the options keep: the
+    settings and the window say colour strength in percent too."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 100 (got {text!r})") from None
+    if not 0.0 <= value <= 100.0:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 100 (got {text})")
+    return value / 100.0
+
+
 # CLI options -> RunOverrides: the run's own fields, then TrainingConfig and
 # PostprocessOptions fields.
 RUN_OPTIONS = ("styles", "count", "seed", "avoid", "steps", "model")
 TRAINING_OPTIONS = {"train_steps": "steps", "rank": "rank", "learning_rate": "learning_rate",
                     "train_text_encoder": "train_text_encoder", "checkpoint_every": "checkpoint_every"}
-POSTPROCESS_OPTIONS = ("upscale", "face_detail", "colour")
+POSTPROCESS_OPTIONS = ("upscale", "face_detail", "colour", "retouch", "colour_strength", "upscale_method")
 
 
 def _overrides(args: argparse.Namespace, reuse_face: bool):
@@ -424,8 +436,26 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _add_finishing_options(group) -> None:
+    """The run's finishing options (PostprocessOptions fields: see POSTPROCESS_OPTIONS)."""
+    from headshot_studio.core.limits import DEFAULT_RETOUCH, DEFAULT_UPSCALE, RETOUCH_LEVELS, UPSCALE_FACTORS, UPSCALE_METHODS
+
+    group.add_argument("--upscale", type=int, choices=[f for f in UPSCALE_FACTORS if f > 1],
+                        help=f"upscale factor (default {DEFAULT_UPSCALE}, or the quality preset's)")
+    group.add_argument("--no-upscale", dest="upscale", action="store_const", const=1, help="keep the generated size")
+    group.add_argument("--no-face-detail", dest="face_detail", action="store_const", const=False, help="skip the face detail pass")
+    group.add_argument("--no-colour", dest="colour", action="store_const", const=False, help="skip the colour correction")
+    group.add_argument("--retouch", choices=RETOUCH_LEVELS,
+                        help="how much the face is re-drawn, the skin smoothed (polished only) and detail added "
+                             f"when enlarging (default {DEFAULT_RETOUCH}, or the settings')")
+    group.add_argument("--colour-strength", type=_percent, metavar="PERCENT",
+                        help="how far the colour moves toward each style's light, 0-100 (default 100, or the settings')")
+    group.add_argument("--upscale-method", choices=UPSCALE_METHODS,
+                        help="auto: a diffusion pass on a graphics card, Real-ESRGAN on the processor")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from headshot_studio.core.limits import DEFAULT_UPSCALE, MAX_TRAIN_STEPS, TRAIN_STEPS_PER_PHOTO, UPSCALE_FACTORS
+    from headshot_studio.core.limits import MAX_TRAIN_STEPS, TRAIN_STEPS_PER_PHOTO
 
     parser = argparse.ArgumentParser(
         prog="headshot-studio", description="Professional headshots from your selfies, made on this PC."
@@ -450,11 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     images.add_argument("--avoid", help='what to avoid, e.g. "no glasses, no tie"')
     images.add_argument("--steps", type=int, help="denoising steps per image (default: the style's)")
     images.add_argument("--model", metavar="ID|PATH", help="model id (see `models list`) or a diffusers folder")
-    images.add_argument("--upscale", type=int, choices=[f for f in UPSCALE_FACTORS if f > 1],
-                        help=f"upscale factor (default {DEFAULT_UPSCALE}, or the quality preset's)")
-    images.add_argument("--no-upscale", dest="upscale", action="store_const", const=1, help="keep the generated size")
-    images.add_argument("--no-face-detail", dest="face_detail", action="store_const", const=False, help="skip the face detail pass")
-    images.add_argument("--no-colour", dest="colour", action="store_const", const=False, help="skip the colour correction")
+    _add_finishing_options(run.add_argument_group("finishing"))
     training = run.add_argument_group("learning the face")
     training.add_argument("--train-steps", type=int, metavar="N",
                           help=f"training steps (default: {TRAIN_STEPS_PER_PHOTO} per photo, at most {MAX_TRAIN_STEPS})")

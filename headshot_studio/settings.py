@@ -14,7 +14,13 @@ from typing import Any
 
 from headshot_studio import paths
 from headshot_studio.core.files import read_json_limited, write_json_atomic
-from headshot_studio.core.limits import DEFAULT_PER_STYLE, MAX_PER_STYLE
+from headshot_studio.core.limits import (
+    COLOUR_STRENGTH_PERCENT,
+    DEFAULT_PER_STYLE,
+    DEFAULT_RETOUCH,
+    MAX_PER_STYLE,
+    RETOUCH_LEVELS,
+)
 
 MAX_SETTINGS_BYTES = 1024 * 1024  # a settings file is under 2 KB
 log = logging.getLogger(__name__)
@@ -41,6 +47,18 @@ class Settings:
         "Experts only: allow full-size models without an NVIDIA GPU (takes hours).",
     )
     preset: str = _setting("balanced", "Quality/speed preset: fast, balanced or best.", choices=("fast", "balanced", "best"))
+    retouch: str = _setting(
+        DEFAULT_RETOUCH,
+        "How much the headshots are retouched: off (no smoothing, the face only lightly re-drawn), natural "
+        "(skin texture kept) or polished (smoother skin, crisper detail).",
+        choices=RETOUCH_LEVELS,
+    )
+    colour_strength: int = _setting(
+        COLOUR_STRENGTH_PERCENT[1],
+        "How far each headshot's colour is moved toward its style's light, in percent (0: as made).",
+        min=COLOUR_STRENGTH_PERCENT[0],
+        max=COLOUR_STRENGTH_PERCENT[1],
+    )
     copy_photos: bool = _setting(True, "Copy selfies into the session (else refer to them where they are).")
     delete_photos_after_training: bool = _setting(False, "Delete the session's copies of the selfies once the face is learned.")
     window_geometry: str = _setting("", "The main window's size and place (saved by the app).")

@@ -278,7 +278,7 @@ def test_selftest_passes_quickly(capsys):
     seconds = time.perf_counter() - started
     out = capsys.readouterr().out
     for stage in ("face analysis", "build tiny model", "verify model", "prepare photos", "train face (LoRA)",
-                  "generate images", "upscale"):
+                  "generate images", "upscale", "finishing models"):
         assert re.search(rf"^PASS  {re.escape(stage)} \(\d+\.\d s\)", out, re.MULTILINE), stage
     assert "FAIL" not in out and "SKIP" not in out and "Self-test passed." in out
     assert "no NVIDIA GPU found" in out  # the device it was given (conftest's cpu_device)

@@ -338,7 +338,7 @@ def test_a_full_size_sd15_checkpoint_runs_on_the_processor_killed_and_resumed(ph
     face = analyzer.detect(np.asarray(photo))[0]
     generator = Generator(info, plan, folder / "lora" / "lora.safetensors")
     request = GenerationRequest("a photo of a person", seed=1, steps=2)
-    detailed, done = retouch(photo, face, PostprocessOptions(upscale=1),
+    detailed, done = retouch(photo, [face], PostprocessOptions(upscale=1, colour=False),
                              refine=lambda crop: generator.refine(crop, request, 0.5), resolution=plan.resolution)
     assert isinstance(done["face_detail"], dict) and detailed.size == photo.size
     left, top, right, bottom = (int(v) for v in face.box)

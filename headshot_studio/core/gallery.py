@@ -33,9 +33,12 @@ FLAG_WORDS = {
     "no_face": ("No face found", Verdict.REJECT),
     "unlike_person": ("Doesn't look like you", Verdict.REJECT),
     "several_faces": ("More than one face", Verdict.WARN),
+    "eyes_closed": ("Eyes closed", Verdict.WARN),
+    "eyes_mismatched": ("Eyes don't match", Verdict.WARN),
 }
 UNKNOWN_FLAG = ("Check this one", Verdict.WARN)  # a flag of a later version, or a hand edit
-SCORE_WORDS = {"likeness": "Likeness", "sharpness": "Sharpness", "exposure": "Light", "composition": "Framing"}
+SCORE_WORDS = {"likeness": "Likeness", "eyes": "Eyes", "sharpness": "Sharpness", "technical": "Image quality",
+               "exposure": "Light", "composition": "Framing"}
 MAX_STARS = 5
 
 
@@ -65,11 +68,13 @@ def _text(value) -> str | None:
 class Scores:
     """0-1 scores of one headshot (1 is best); None: not measured (an older or hand-edited file)."""
 
-    likeness: float | None = None
+    likeness: float | None = None  # 0.5: just alike, 1: as alike as the selfies (ranking.PersonLikeness)
     sharpness: float | None = None
     exposure: float | None = None
     composition: float | None = None
     combined: float | None = None
+    technical: float | None = None  # BRISQUE, face and whole image
+    eyes: float | None = None  # open, matching, looking at the camera
 
     @classmethod
     def from_dict(cls, data) -> Scores:
@@ -179,11 +184,13 @@ def look_alikes(entries: Iterable[GalleryEntry]) -> dict[str, int]:
 
 
 def likeness_stars(entry: GalleryEntry) -> int | None:
-    """0-5 stars from the likeness score (0-1); None when it was not measured (an older or
-    hand-edited gallery), which is not the same as the worst likeness."""
+    """1-5 stars from the likeness score, calibrated on the person's own selfies: 3 at
+    the edge of "alike" (0.5), 5 as alike as the selfies are to each other (1.0), 1 for
+    a clearly different face. None when it was not measured (an older or hand-edited
+    gallery), which is not the same as the worst likeness."""
     if entry.scores.likeness is None:
         return None
-    return max(0, min(MAX_STARS, round(entry.scores.likeness * MAX_STARS)))
+    return max(1, min(MAX_STARS, math.floor(1 + (MAX_STARS - 1) * min(1.0, max(0.0, entry.scores.likeness)) + 0.5)))
 
 
 def flag_warnings(entry: GalleryEntry) -> list[tuple[str, Verdict]]:

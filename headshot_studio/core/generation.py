@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -222,7 +223,9 @@ class Generator:
                 negative_prompt=request.negative_prompt,
                 image=image,
                 strength=strength,
-                num_inference_steps=request.steps,
+                # img2img runs strength x steps of them: at least one, or nothing is drawn
+                # (and diffusers fails on an empty schedule) - a quick preview's 2 steps at 0.3
+                num_inference_steps=max(request.steps, math.ceil(1.0 / max(strength, 1e-3))),
                 guidance_scale=request.guidance_scale,
                 generator=generator,
                 callback_on_step_end=on_step_end,

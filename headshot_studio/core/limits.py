@@ -57,6 +57,17 @@ DEFAULT_SAMPLER = "dpmpp_2m_karras"
 # Upscale factors the upscaler has models for (1: keep the generated size).
 UPSCALE_FACTORS = (1, 2, 4)
 DEFAULT_UPSCALE = 2
+# How much the finished image is retouched (skin smoothing, face re-drawing, added
+# detail): PRODUCT.md leaves the choice to the user ("retouch strength is the user's
+# choice"); natural keeps skin texture, which is what people miss in generated portraits.
+RETOUCH_LEVELS = ("off", "natural", "polished")
+DEFAULT_RETOUCH = "natural"
+# How an image is enlarged: auto picks the diffusion pass on a graphics card that has room
+# for it, Real-ESRGAN elsewhere; the others force one way (lanczos: a plain resize).
+UPSCALE_METHODS = ("auto", "diffusion", "real-esrgan", "lanczos")
+# The colour correction's strength as the settings keep it: percent of the way to the
+# style's light (all the way by default: a style's colour intent is a decision).
+COLOUR_STRENGTH_PERCENT = (0, 100)
 
 # --- export ---------------------------------------------------------------------------
 # The web size: the longer side scaled down to this many pixels (job sites, e-mail).

@@ -51,15 +51,18 @@ from headshot_studio.core.events import (
     HeadshotError,
     InputError,
     JobEvent,
+    ModelDamagedError,
+    ModelNotFoundError,
     Notice,
     Stage,
     ignore_events,
     is_disk_full,
 )
 from headshot_studio.core.faces import close_analyzer, load_face_analyzer
-from headshot_studio.core.files import human_size, remove_temp_files, write_json_atomic
+from headshot_studio.core.files import human_size, read_json_limited, remove_temp_files, write_json_atomic
 from headshot_studio.core.gallery import GalleryEntry
 from headshot_studio.core.generation import (
+    MAX_SEED,
     GenerationRequest,
     Generator,
     check_request,
@@ -69,7 +72,17 @@ from headshot_studio.core.generation import (
 )
 from headshot_studio.core.hardware import RunPlan, free_gpu_memory, is_out_of_memory, plan_run, smaller_plan
 from headshot_studio.core.images import save_png
-from headshot_studio.core.limits import DEFAULT_PER_STYLE, DEFAULT_UPSCALE, MAX_PER_STYLE, MAX_TRAIN_STEPS, UPSCALE_FACTORS
+from headshot_studio.core.limits import (
+    COLOUR_STRENGTH_PERCENT,
+    DEFAULT_PER_STYLE,
+    DEFAULT_UPSCALE,
+    MAX_PER_STYLE,
+    MAX_PHOTOS,
+    MAX_TRAIN_STEPS,
+    RETOUCH_LEVELS,
+    UPSCALE_FACTORS,
+    UPSCALE_METHODS,
+)
 from headshot_studio.core.models import (
     ModelInfo,
     check_same_family,
@@ -79,11 +92,23 @@ from headshot_studio.core.models import (
     session_model,
 )
 from headshot_studio.core.native import load_model_libraries
-from headshot_studio.core.postprocess import UPSCALER_FACTORS, PostprocessOptions, Upscaler, UpscaleJob, retouch
+from headshot_studio.core.postprocess import (
+    PostprocessOptions,
+    StyleFinish,
+    Upscaler,
+    UpscaleJob,
+    blend_detail,
+    retouch,
+    tile_strength,
+    tiled_detail,
+    upscale_method,
+)
 from headshot_studio.core.quality import check_photos, default_cache, thresholds_for
-from headshot_studio.core.ranking import rank_images, reference_embedding
+from headshot_studio.core.brisque import Brisque
+from headshot_studio.core.faces.mesh import FaceMesh
+from headshot_studio.core.ranking import PersonLikeness, rank_images, reference_embedding
 from headshot_studio.core.session import Session, SessionError, delete_copied_photos, session_lock
-from headshot_studio.core.styles import check_avoid_text, compose_prompt, get_style, load_styles
+from headshot_studio.core.styles import check_avoid_text, compose_prompt, face_detail_prompt, get_style, load_styles
 from headshot_studio.core.training import (
     LORA_FILE,
     SETTINGS_FILE,
@@ -202,7 +227,8 @@ def build_request(session: Session, settings, overrides: RunOverrides = RunOverr
 
     Each value comes from the overrides, else from what the session recorded (so a resumed
     run does the same work), else from the user's settings (the quality preset, images per
-    style, checkpoint interval), else from the defaults. ``device`` is this computer's
+    style, checkpoint interval, retouching, colour strength), else from the defaults. A new
+    batch of a finished session (``reuse_face``) is finished as the settings say now. ``device`` is this computer's
     (``hardware.detect_device`` / ``measure_free_vram``), injected so tests choose it.
     """
     recorded = session.manifest.get("settings", {})
@@ -235,8 +261,13 @@ def build_request(session: Session, settings, overrides: RunOverrides = RunOverr
     }
     training = TrainingConfig(**({"checkpoint_every": settings.checkpoint_every, "max_steps": preset["max_train_steps"],
                                   "seed": run["seed"]} | recorded.get("training", {}) | overrides.training))
-    postprocess = PostprocessOptions(**({"upscale": preset["upscale"]} | recorded.get("postprocess", {})
-                                        | overrides.postprocess))
+    finishing = {"upscale": preset["upscale"], "retouch": settings.retouch,
+                 "colour_strength": settings.colour_strength / COLOUR_STRENGTH_PERCENT[1]}
+    # A run being continued finishes as it began; a new batch of a finished session
+    # ("more headshots") takes the finishing the settings ask for now.
+    finishing = (recorded.get("postprocess", {}) | finishing if overrides.reuse_face
+                 else finishing | recorded.get("postprocess", {}))
+    postprocess = PostprocessOptions(**(finishing | overrides.postprocess))
     extra = settings.extra_model_dirs()
     if overrides.model:
         model = resolve_model(overrides.model, extra)
@@ -294,7 +325,8 @@ def next_free_seed(session: Session) -> int:
     recorded = session.manifest.get("settings", {})
     counts = recorded.get("counts") or [recorded.get("count") or 0]
     after_recorded = (recorded.get("seed") or 0) + max(counts, default=0) if recorded else 0
-    seeds = [entry.seed for entry in session.gallery() if entry.seed is not None]
+    # a seed no generator takes (a hand-edited gallery) says nothing about which are used
+    seeds = [entry.seed for entry in session.gallery() if entry.seed is not None and entry.seed < MAX_SEED]
     return max([after_recorded] + [seed + 1 for seed in seeds])
 
 
@@ -318,8 +350,10 @@ def check_recorded_settings(recorded: dict) -> None:
 def _same_kind(value, default) -> bool:
     """Whether a recorded setting is of the kind its default is (an int also for a float
     setting; None where the default is None; finite numbers only)."""
-    if default is None or value is None:
-        return value is None or default is None
+    if value is None:
+        return True
+    if default is None:  # an optional number ("None: the default's", such as face_detail_strength)
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(value, bool) and isinstance(default, bool)
     if isinstance(default, (int, float)):
@@ -355,6 +389,36 @@ def generation_requests(request: RunRequest) -> list[tuple[str, list[GenerationR
     return batches
 
 
+def check_postprocess(options: PostprocessOptions) -> None:
+    """The finishing choices are ones this version has (a hand-edited manifest or a
+    script may say anything)."""
+    if options.retouch not in RETOUCH_LEVELS:
+        raise InputError(f"Retouching must be one of {', '.join(RETOUCH_LEVELS)} (got {options.retouch!r}).")
+    if options.upscale_method not in UPSCALE_METHODS:
+        raise InputError(f"The upscaling method must be one of {', '.join(UPSCALE_METHODS)} "
+                         f"(got {options.upscale_method!r}).")
+    for name in ("colour_strength", "face_detail_strength"):
+        value = getattr(options, name)
+        if value is not None and not (isinstance(value, (int, float)) and 0.0 <= value <= 1.0):
+            raise InputError(f"The {name.replace('_', ' ')} must be from 0 to 1 (got {value!r}).")
+
+
+def check_finishing(style_ids) -> None:
+    """What the styles ask of the finishing can be done, said before training rather than
+    after it: each backdrop's picture opens, and the segmentation model that cuts the
+    person out is there and intact."""
+    finishes = [get_style(style_id).finish() for style_id in style_ids]
+    backdrops = [finish.backdrop for finish in finishes if finish.backdrop is not None]
+    if not backdrops:
+        return
+    from headshot_studio.core.backdrop import render_backdrop
+    from headshot_studio.core.segmentation import PersonSegmenter
+
+    for backdrop in backdrops:
+        render_backdrop(backdrop, (64, 64))  # the picture is read, checked and scaled
+    PersonSegmenter().load()
+
+
 def check_run(session: Session, request: RunRequest) -> list[tuple[str, list[GenerationRequest]]]:
     """Refuse a bad request before any heavy work; return the generation requests."""
     # the training settings' ranges too (a hand-edited manifest's rank of 10**12 is said here,
@@ -370,11 +434,13 @@ def check_run(session: Session, request: RunRequest) -> list[tuple[str, list[Gen
     if request.postprocess.upscale not in UPSCALE_FACTORS:
         raise InputError(f"Upscaling must be one of {', '.join(map(str, UPSCALE_FACTORS))} (1: off) "
                          f"(got {request.postprocess.upscale}).")
+    check_postprocess(request.postprocess)
     if request.reuse_face and not _finished_lora(session, request.training):
         raise InputError(
             f"The session “{session.name}” has no finished learned face to reuse. Run it without reusing, "
             "or continue it."
         )
+    check_finishing(request.styles)
     batches = generation_requests(request)
     for _, requests in batches:
         for generation_request in requests:
@@ -475,16 +541,80 @@ def _finished_lora(session: Session, training: TrainingConfig) -> Path | None:
     return lora if same else None
 
 
-def _load_identity(session: Session) -> np.ndarray | None:
+def _optional_model(cls):
+    """One of the ranking's bundled models, loaded, or None when its file is missing or
+    damaged: the gallery is then ranked without that score (logged), not lost."""
+    model = cls()
     try:
-        data = json.loads(session.identity_file.read_text(encoding="utf-8"))
-        return np.asarray(data["embedding"], dtype=np.float32)
+        model.load()
+    except (ModelNotFoundError, ModelDamagedError) as exc:
+        log.warning("%s unavailable, ranking without it: %s (%s)", cls.__name__, exc, exc.details)
+        return None
+    return model
+
+
+MAX_IDENTITY_BYTES = 4 * 1024 * 1024  # 50 photos x 512 numbers as JSON is under 1 MB
+
+
+def _load_identity(session: Session, analyzer) -> PersonLikeness | None:
+    """The person's likeness scale from their accepted photos' embeddings (an older
+    session has only their average: one reference on the backend's own scale); None when
+    the record is missing, damaged, or from another face analyzer (logged)."""
+    try:
+        data = read_json_limited(session.identity_file, max_bytes=MAX_IDENTITY_BYTES, max_depth=4)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        if data.get("analyzer") != analyzer.name:  # another network's embeddings cannot be compared
+            log.warning("session %s: the person's face was measured by %r, not %r",
+                        session.log_id, data.get("analyzer"), analyzer.name)
+            return None
+        embeddings = data.get("embeddings") or [data["embedding"]]
+        if not isinstance(embeddings, list) or not 0 < len(embeddings) <= MAX_PHOTOS:
+            raise ValueError(f"{type(embeddings).__name__} of embeddings, not a list of 1 to {MAX_PHOTOS}")
+        embeddings = [np.asarray(e, dtype=np.float64) for e in embeddings]
+        for embedding in embeddings:
+            if embedding.shape != (analyzer.embedding_size,) or not np.isfinite(embedding).all() \
+                    or not np.linalg.norm(embedding) > 0:
+                raise ValueError(f"an embedding of shape {embedding.shape}, not {analyzer.embedding_size} finite numbers")
+        return PersonLikeness.calibrate(embeddings, analyzer.same_person_threshold)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged: measured again from the photos
-        log.warning("session %s: the person's face record is unreadable (%s); it is measured again",
-                    session.log_id, type(exc).__name__)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("session %s: the person's face record is unreadable (%s: %s)", session.log_id,
+                    type(exc).__name__, exc)
         return None
+
+
+def _write_identity(session: Session, analyzer, set_report) -> None:
+    """Every accepted photo's embedding: likeness is judged against each of them and
+    calibrated on their spread (ranking.PersonLikeness); the average stays for older versions."""
+    embeddings = [r.face.embedding for r in set_report.photos if r.usable and r.face is not None]
+    if not embeddings:
+        return
+    write_json_atomic(
+        session.identity_file,
+        {"analyzer": analyzer.name, "embedding": [float(v) for v in reference_embedding(embeddings)],
+         "embeddings": [[float(v) for v in embedding] for embedding in embeddings]},
+    )
+
+
+def _person(session: Session, analyzer, plan: RunPlan, on_event: EventCallback,
+            cancel: CancelToken) -> PersonLikeness | None:
+    """The person to rank against. When the record is missing or unreadable (a damaged
+    file, another face analyzer installed since), it is measured again from the photos
+    (their analyses are cached); without photos (deleted after training) the gallery is
+    ranked without likeness, which it then shows as not measured."""
+    person = _load_identity(session, analyzer)
+    photos = [path for path in session.photo_paths() if path.is_file()]
+    if person is not None or not photos:
+        if person is None:
+            log.warning("session %s: no record of the person's face and no photos: ranking without likeness",
+                        session.log_id)
+        return person
+    set_report = check_photos(photos, analyzer, default_cache(), on_event=on_event, cancel=cancel,
+                              thresholds=thresholds_for(plan.resolution))
+    _write_identity(session, analyzer, set_report)
+    return _load_identity(session, analyzer)
 
 
 def run_session(
@@ -577,11 +707,7 @@ def _run_stages(session: Session, request: RunRequest, batches, analyzer, on_eve
         if not set_report.ready:
             rejected = [f"{r.file.name}: {r.message}" for r in set_report.photos if not r.usable]
             raise InputError(set_report.message, details="\n".join(rejected))
-        embeddings = [r.face.embedding for r in set_report.photos if r.usable and r.face is not None]
-        write_json_atomic(
-            session.identity_file,
-            {"analyzer": analyzer.name, "embedding": [float(v) for v in reference_embedding(embeddings)]},
-        )
+        _write_identity(session, analyzer, set_report)
         session.set_state("checked")
 
         # 3. Training set: face-aligned crops + captions of the usable photos.
@@ -632,8 +758,8 @@ def _run_stages(session: Session, request: RunRequest, batches, analyzer, on_eve
     loaded.clear()
 
     # 7. Rank every finished image of the session (earlier batches too) against the
-    #    person's identity, and write the gallery, best first.
-    reference = _load_identity(session)
+    #    person's own photos, and write the gallery, best first.
+    person = _person(session, analyzer, plan, on_event, cancel)
     finals, extras = [], []
     for final in sorted(session.final_dir.glob("*.png")):
         try:
@@ -644,9 +770,9 @@ def _run_stages(session: Session, request: RunRequest, batches, analyzer, on_eve
         extras.append({"style": recorded.get("style"), "seed": recorded.get("seed"), "raw": recorded.get("raw_file"),
                        "settings": final.with_suffix(".json").name})
     ranked = rank_images(
-        finals, analyzer, reference, extras,
+        finals, analyzer, person, extras,
         on_progress=lambda done, total: on_event(JobEvent(Stage.RANK, done, total, "Ranking")),
-        cancel=cancel,
+        cancel=cancel, mesh=_optional_model(FaceMesh), brisque=_optional_model(Brisque),
     )
     gallery = [item.to_entry() for item in ranked]
     write_json_atomic(session.gallery_file, {"analyzer": analyzer.name, "images": [e.to_dict() for e in gallery]})
@@ -714,87 +840,142 @@ def _generate(generator: Generator, batches, raw_dir: Path, on_event: EventCallb
 
 def _finish_all(raw: list, session: Session, options: PostprocessOptions, generator: Generator, analyzer,
                 plan: RunPlan, on_event: EventCallback, cancel: CancelToken) -> None:
-    """Finish every raw image not finished yet. The upscaler's helper processes enlarge
-    one image while this thread retouches the next (face detail, colour), up to one
-    image in flight per helper; finals are written in order as their upscale ends."""
+    """Finish every raw image not finished yet. With Real-ESRGAN, its helper processes
+    enlarge one image while this thread retouches the next (face detail, backdrop, skin,
+    colour), up to one image in flight per helper; finals are written in order as their
+    enlargement ends. The diffusion enlargement runs here, on the generator."""
     session.final_dir.mkdir(parents=True, exist_ok=True)
+    finishes = {style_id: get_style(style_id).finish() for style_id in dict.fromkeys(s for s, _, _ in raw)}
+    method = upscale_method(options, plan.device.startswith("cuda"), plan.cpu_offload)
+    upscaler = Upscaler(use_gpu=plan.device.startswith("cuda")) if method == "real-esrgan" else None
+    segmenter = None
+    if any(finish.backdrop for finish in finishes.values()):
+        from headshot_studio.core.segmentation import PersonSegmenter  # its runtime loads only when needed
+
+        segmenter = PersonSegmenter()
+    steps = _FinishSteps(generator, analyzer, upscaler, method, options, plan, cancel, segmenter)
     in_flight: deque = deque()
-    upscaler = Upscaler(use_gpu=plan.device.startswith("cuda"))
     try:
         for index, (style_id, generation_request, image) in enumerate(raw, start=1):
             cancel.raise_if_cancelled()
             final = session.final_dir / image.path.name
-            if _already_finished(final, image.settings, asdict(options)):
+            if _already_finished(final, image.settings, asdict(options), _finish_record(finishes[style_id])):
                 continue
-            in_flight.append((index, _start_finish(image, final, style_id, generator, generation_request, options,
-                                                   analyzer, upscaler, cancel, plan)))
-            while len(in_flight) > upscaler.workers:
+            in_flight.append((index, steps.start(image, final, style_id, generation_request, finishes[style_id])))
+            while len(in_flight) > (upscaler.workers if upscaler else 0):
                 _complete_finish(*in_flight.popleft(), len(raw), on_event, cancel)
         while in_flight:
             _complete_finish(*in_flight.popleft(), len(raw), on_event, cancel)
     except BaseException:
-        upscaler.close(kill=True)  # a cancel or an error: do not wait for enlargements nobody keeps
+        if upscaler is not None:
+            upscaler.close(kill=True)  # a cancel or an error: do not wait for enlargements nobody keeps
         raise
-    upscaler.close()
+    if upscaler is not None:
+        upscaler.close()
 
 
-def _already_finished(final: Path, raw_settings: dict, options: dict) -> bool:
+def _finish_record(finish: StyleFinish) -> dict:
+    """What a style asked of the finishing, as recorded with each image (a changed style
+    finishes its images again)."""
+    backdrop = finish.backdrop
+    return {"colour_kelvin": finish.colour_kelvin,
+            # the picture by its name only: a path would carry the user's folders into every PNG
+            "backdrop": None if backdrop is None else {k: v.name if isinstance(v, Path) else v
+                                                        for k, v in asdict(backdrop).items()}}
+
+
+def _already_finished(final: Path, raw_settings: dict, options: dict, finish: dict) -> bool:
     """Whether ``final`` was finished from this raw image with these options, and is whole."""
     try:
         recorded = json.loads(final.with_suffix(".json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return final.is_file() and recorded.get("raw_seed") == raw_settings["seed"] and recorded.get("options") == options and \
-        recorded.get("raw_created_at") == raw_settings.get("created_at") and png_intact(final)
+        recorded.get("finish") == finish and recorded.get("raw_created_at") == raw_settings.get("created_at") and \
+        png_intact(final)
 
 
 @dataclass
 class _Finishing:
-    """An image retouched and (maybe) being enlarged, waiting to be written."""
+    """An image retouched and being enlarged (or enlarged already), waiting to be written."""
 
     final: Path
     image: object  # the retouched image
-    upscale: UpscaleJob | None
+    upscale: UpscaleJob | None  # Real-ESRGAN at work in a helper
+    enlarged: object | None  # the diffusion pass's (or a plain resize's) result
     settings: dict
     face_box: list | None
+    detail: float
 
 
-def _start_finish(image, final: Path, style_id: str, generator: Generator, generation_request,
-                  options: PostprocessOptions, analyzer, upscaler: Upscaler, cancel: CancelToken,
-                  plan: RunPlan) -> _Finishing:
-    from PIL import Image
+@dataclass
+class _FinishSteps:
+    """The tools of the finishing stage, and the one image's steps up to its enlargement."""
 
-    with Image.open(image.path, formats=("PNG",)) as opened:
-        raw_image = opened.convert("RGB")
-    faces = analyzer.detect(np.asarray(raw_image)) if options.face_detail else []
-    detail_request = replace(generation_request, seed=image.seed)
-    retouched, done = retouch(
-        raw_image,
-        faces[0] if faces else None,
-        options,
-        refine=lambda crop: generator.refine(crop, detail_request, options.face_detail_strength, cancel),
-        resolution=plan.resolution,
-    )
-    job = upscaler.start(retouched, options.upscale) if options.upscale in UPSCALER_FACTORS else None
-    settings = image.settings | {
-        "style": style_id,
-        "raw_file": image.path.name,
-        "raw_seed": image.settings["seed"],
-        "raw_created_at": image.settings.get("created_at"),
-        "options": asdict(options),
-        "postprocess": done,
-    }
-    return _Finishing(final, retouched, job, settings, list(faces[0].box) if faces else None)
+    generator: Generator
+    analyzer: object
+    upscaler: Upscaler | None
+    method: str  # postprocess.upscale_method's answer
+    options: PostprocessOptions
+    plan: RunPlan
+    cancel: CancelToken
+    segmenter: object | None = None
+
+    def start(self, image, final: Path, style_id: str, generation_request, finish: StyleFinish) -> _Finishing:
+        from PIL import Image
+
+        options, cancel = self.options, self.cancel
+        with Image.open(image.path, formats=("PNG",)) as opened:
+            raw_image = opened.convert("RGB")
+        faces = self.analyzer.detect(np.asarray(raw_image))
+        # The face pass draws the face only: its own prompt, the image's seed.
+        detail_request = replace(generation_request, prompt=face_detail_prompt(identity_phrase()), seed=image.seed)
+        retouched, done = retouch(
+            raw_image, faces, options, finish,
+            refine=lambda crop: self.generator.refine(crop, detail_request, options.face_strength, cancel),
+            resolution=self.plan.resolution,
+            person_alpha=(lambda picture: self.segmenter.alpha(np.asarray(picture))) if self.segmenter else None,
+        )
+        job, enlarged, detail = None, None, options.level.detail
+        if self.method == "real-esrgan":
+            job = self.upscaler.start(retouched, options.upscale)
+        elif self.method == "diffusion":
+            strength = tile_strength(detail)
+            enlarged = tiled_detail(
+                retouched, options.upscale,
+                lambda square, i: self.generator.refine(square, replace(generation_request, seed=image.seed + i),
+                                                        strength, cancel),
+                tile=self.plan.resolution, cancel=cancel)
+            done["upscale"] = {"factor": options.upscale, "method": "diffusion", "first_step": "lanczos",
+                               "tile": self.plan.resolution, "strength": round(strength, 3), "tile_seeds": "seed + tile"}
+        elif self.method == "lanczos":
+            enlarged = retouched.resize((retouched.width * options.upscale, retouched.height * options.upscale),
+                                        Image.Resampling.LANCZOS)
+            done["upscale"] = {"factor": options.upscale, "method": "lanczos"}
+        settings = image.settings | {
+            "style": style_id,
+            "raw_file": image.path.name,
+            "raw_seed": image.settings["seed"],
+            "raw_created_at": image.settings.get("created_at"),
+            "options": asdict(options),
+            "finish": _finish_record(finish),
+            "postprocess": done,
+        }
+        return _Finishing(final, retouched, job, enlarged, settings, list(faces[0].box) if faces else None, detail)
 
 
 def _complete_finish(index: int, item: _Finishing, total: int, on_event: EventCallback, cancel: CancelToken) -> None:
     """Wait for the image's enlargement (if any), then write the finished PNG, with its
     settings in it as generated images carry them, and its sidecar."""
-    finished = item.image
+    finished = item.enlarged or item.image
     settings = item.settings
     if item.upscale is not None:
         finished = item.upscale.result(cancel)
-        settings["postprocess"]["upscale"] = {"factor": item.upscale.factor, "method": item.upscale.method}
+        method = item.upscale.method
+        if method == "real-esrgan-x4plus":
+            finished = blend_detail(item.image, finished, item.detail)
+        settings["postprocess"]["upscale"] = {"factor": item.upscale.factor, "method": method,
+                                              **({"detail": item.detail} if method == "real-esrgan-x4plus" else {})}
     scale = finished.width / item.image.width
     # where the face is in the finished image (profile crops)
     settings["face_box"] = [round(v * scale, 1) for v in item.face_box] if item.face_box else None

@@ -21,6 +21,14 @@ built-in one of that name). A file looks like this::
     width = 0         # 0 = the model's own size
     height = 0
     sampler = "dpmpp_2m_karras"
+    [finish]          # optional, these are the defaults
+    colour = "neutral"        # the light's look: neutral (5500 K daylight), warm or cool
+    colour_kelvin = 0         # 0: the look's own temperature; else 2500-10000 K
+    backdrop = "generated"    # or "colour", "gradient", "image": replaces the generated one
+    backdrop_colour = ""      # "#rrggbb" (colour; gradient's start)
+    backdrop_colour2 = ""     # "#rrggbb" (gradient's end)
+    backdrop_direction = "vertical"  # or "radial" (gradient)
+    backdrop_image = ""       # an image file in the same folder as the style file
 
 Every field is checked when a file is read, and a bad one is refused with a message
 that names the file and the field and quotes the bad value: people edit these files by
@@ -56,8 +64,10 @@ from headshot_studio.core.files import (
     human_size,
     open_regular,
     printable,
+    regular_file_problem,
     write_atomic,
 )
+from headshot_studio.core.colour import COLOUR_INTENTS, INTENT_KELVIN, KELVIN_RANGE
 from headshot_studio.core.generation import SCHEDULERS
 from headshot_studio.core.limits import (
     DEFAULT_GUIDANCE,
@@ -99,6 +109,7 @@ MAX_AVOID_CHARS = 1000  # the user's own "avoid" text, added to every negative p
 MAX_SUBJECT_PHRASE_CHARS = 200  # the words for the person ("ohwx person"), made by the app
 MAX_NAME_CHARS = 80  # one line on the style card
 MAX_DESCRIPTION_CHARS = 300  # a sentence or two on the style card
+MAX_FILE_NAME_CHARS = 255  # the longest file name the file systems we run on allow
 _PROMPT_REASON = "the generator reads only about the first 50 words of a prompt"
 # field -> (most characters, why), for every text in a style file
 TEXT_LIMITS = {
@@ -107,11 +118,16 @@ TEXT_LIMITS = {
     **{f"prompt.{key}": (MAX_PROMPT_PART_CHARS, _PROMPT_REASON)
        for key in ("subject", "attire", "background", "lighting", "composition")},
     "prompt.negative": (MAX_NEGATIVE_CHARS, _PROMPT_REASON),
+    "finish.backdrop_image": (MAX_FILE_NAME_CHARS, "it is a file name"),
 }
 
-_TOP_KEYS = ("name", "description", "swatch", "prompt", "settings")
+_TOP_KEYS = ("name", "description", "swatch", "prompt", "settings", "finish")
 _PROMPT_KEYS = ("subject", "attire", "background", "lighting", "composition", "negative")
 _SETTINGS_KEYS = ("guidance", "steps", "width", "height", "sampler")
+_FINISH_KEYS = ("colour", "colour_kelvin", "backdrop", "backdrop_colour", "backdrop_colour2", "backdrop_direction",
+                "backdrop_image")
+BACKDROP_KINDS = ("generated", "colour", "gradient", "image")
+BACKDROP_DIRECTIONS = ("vertical", "radial")
 
 FILE_ADVICE = "Fix the file or delete it."
 
@@ -137,6 +153,38 @@ class Style:
     sampler: str  # a key of generation.SCHEDULERS
     source: str  # "builtin" or "user"
     path: Path  # the file it was read from (or will be saved to)
+    colour: str = "neutral"  # the light's look, a key of colour.INTENT_KELVIN
+    colour_kelvin: int = 0  # 0: the look's own temperature
+    backdrop: str = "generated"  # one of BACKDROP_KINDS
+    backdrop_colour: str = ""  # "#rrggbb" or ""
+    backdrop_colour2: str = ""
+    backdrop_direction: str = "vertical"
+    backdrop_image: str = ""  # a file name in the style file's folder
+
+    @property
+    def kelvin(self) -> int:
+        """The colour temperature the finished images are moved toward."""
+        return self.colour_kelvin or INTENT_KELVIN[self.colour]
+
+    def finish(self):
+        """What the finishing stage does for this style (postprocess.StyleFinish)."""
+        from headshot_studio.core.postprocess import StyleFinish
+
+        if self.backdrop == "generated":
+            return StyleFinish(colour_kelvin=self.kelvin)
+        from headshot_studio.core.backdrop import Backdrop
+
+        def rgb(text: str):
+            return tuple(int(text[i:i + 2], 16) for i in (1, 3, 5)) if text else None
+
+        kind = self.backdrop  # each kind takes only its own settings (Backdrop.check refuses others)
+        backdrop = Backdrop(kind=kind,
+                            colour=rgb(self.backdrop_colour) if kind in ("colour", "gradient") else None,
+                            colour2=rgb(self.backdrop_colour2) if kind == "gradient" else None,
+                            direction=self.backdrop_direction if kind == "gradient" else "vertical",
+                            image=self.path.parent / self.backdrop_image if kind == "image" else None)
+        backdrop.check()
+        return StyleFinish(colour_kelvin=self.kelvin, backdrop=backdrop)
 
 
 class StyleError(InputError):
@@ -540,6 +588,10 @@ def _style_from_data(data: dict[str, Any], *, style_id: str, source: str, path: 
         raise _FieldProblem("settings", f"must be a [settings] section (it is {_show(settings)})")
     _check_known_keys(prompt, _PROMPT_KEYS, "prompt.")
     _check_known_keys(settings, _SETTINGS_KEYS, "settings.")
+    finish = data.get("finish", {})
+    if not isinstance(finish, dict):
+        raise _FieldProblem("finish", f"must be a [finish] section (it is {_show(finish)})")
+    _check_known_keys(finish, _FINISH_KEYS, "finish.")
 
     name = _text(data, "name", "name", required=True)
     if not name.strip():
@@ -595,7 +647,61 @@ def _style_from_data(data: dict[str, Any], *, style_id: str, source: str, path: 
         sampler=sampler,
         source=source,
         path=path,
+        **_finish_fields(finish, path),
     )
+
+
+def _finish_fields(finish: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The [finish] section's values, checked (the first problem raises _FieldProblem)."""
+    colour = _text(finish, "colour", "finish.colour", default="neutral")
+    if colour not in COLOUR_INTENTS:
+        raise _FieldProblem("finish.colour", f"must be one of {', '.join(COLOUR_INTENTS)} (it is {_show(colour)})")
+    kelvin = finish.get("colour_kelvin", 0)
+    low, high = KELVIN_RANGE
+    if not _is_whole(kelvin) or (kelvin != 0 and not low <= kelvin <= high):
+        raise _FieldProblem("finish.colour_kelvin",
+                            f"must be 0 (the look's own) or a whole number of kelvin from {low} to {high} (it is {_show(kelvin)})")
+    backdrop = _text(finish, "backdrop", "finish.backdrop", default="generated")
+    if backdrop not in BACKDROP_KINDS:
+        raise _FieldProblem("finish.backdrop", f"must be one of {', '.join(BACKDROP_KINDS)} (it is {_show(backdrop)})")
+    values = {"colour": colour, "colour_kelvin": kelvin, "backdrop": backdrop}
+    for key in ("backdrop_colour", "backdrop_colour2"):
+        value = _text(finish, key, f"finish.{key}", default="")
+        if value and not _HEX_COLOUR.fullmatch(value):
+            raise _FieldProblem(f"finish.{key}", f'must be a colour written like "#3c4a5e" (it is {_show(value)})')
+        values[key] = value
+    needs = {"colour": ("backdrop_colour",), "gradient": ("backdrop_colour", "backdrop_colour2")}.get(backdrop, ())
+    for key in needs:
+        if not values[key]:
+            raise _FieldProblem(f"finish.{key}", f'is needed for backdrop = "{backdrop}" (a colour like "#3c4a5e")')
+    direction = _text(finish, "backdrop_direction", "finish.backdrop_direction", default="vertical")
+    if direction not in BACKDROP_DIRECTIONS:
+        raise _FieldProblem("finish.backdrop_direction",
+                            f"must be one of {', '.join(BACKDROP_DIRECTIONS)} (it is {_show(direction)})")
+    image = _text(finish, "backdrop_image", "finish.backdrop_image", default="")
+    if image and (Path(image).name != image or image in (".", "..") or "\\" in image):
+        raise _FieldProblem("finish.backdrop_image",
+                            f"must be the name of a file in the style's own folder, without a folder (it is {_show(image)})")
+    if backdrop == "image":
+        if not image:
+            raise _FieldProblem("finish.backdrop_image", 'is needed for backdrop = "image" (a file name)')
+        try:
+            problem = regular_file_problem(path.parent / image)
+        except OSError:
+            problem = "is not in the style's folder"
+        if problem:
+            raise _FieldProblem("finish.backdrop_image", f"names a file that {problem} (it is {_show(image)})")
+    # A setting the backdrop does not use is a mistake to say, not to ignore.
+    uses = {"colour": {"backdrop_colour"}, "gradient": {"backdrop_colour", "backdrop_colour2", "backdrop_direction"},
+            "image": {"backdrop_image"}}.get(backdrop, set())
+    for key in ("backdrop_colour", "backdrop_colour2", "backdrop_direction", "backdrop_image"):
+        if key in finish and key not in uses and finish[key] not in ("", "vertical"):
+            users = [kind for kind, keys in (("colour", ("backdrop_colour",)),
+                                             ("gradient", ("backdrop_colour", "backdrop_colour2", "backdrop_direction")),
+                                             ("image", ("backdrop_image",))) if key in keys]
+            raise _FieldProblem(f"finish.{key}", f"is only used with backdrop = {' or '.join(map(repr, users))} "
+                                                 f"(this style's backdrop is {backdrop!r}): remove it or change the backdrop")
+    return values | {"backdrop_direction": direction, "backdrop_image": image}
 
 
 def _check_known_keys(table: dict[str, Any], known: tuple[str, ...], prefix: str) -> None:
@@ -704,6 +810,15 @@ def _terms(text: str) -> list[str]:
     return terms
 
 
+FACE_DETAIL_WORDS = "detailed face, natural skin texture"
+
+
+def face_detail_prompt(subject_phrase: str) -> str:
+    """The face detail pass's prompt: the person and their face only. The scene's prompt
+    would ask the close-up crop for a backdrop, a suit and a lens again."""
+    return f"{subject_phrase.strip()}, {FACE_DETAIL_WORDS}"
+
+
 def compose_prompt(style: Style, subject_phrase: str, extra_negative: str = "") -> tuple[str, str]:
     """``(prompt, negative_prompt)`` for one style and one person.
 
@@ -791,7 +906,8 @@ def save_user_style(style: Style) -> Path:
 
 def _style_to_toml(style: Style) -> str:
     """The TOML text of a style file (the layout the built-in files use)."""
-    sections = (("", ("name", "description", "swatch")), ("prompt", _PROMPT_KEYS), ("settings", _SETTINGS_KEYS))
+    sections = (("", ("name", "description", "swatch")), ("prompt", _PROMPT_KEYS), ("settings", _SETTINGS_KEYS),
+                ("finish", _FINISH_KEYS))
     lines: list[str] = []
     for section, keys in sections:
         if section:

@@ -1,7 +1,8 @@
 """`headshot-studio selftest`: prove an installation works, in under a minute, offline.
 
 Builds the tiny SD1.5-architecture model in a temporary folder and runs the real face
-analysis, loading, verification, training, generation and upscaling code on it, printing
+analysis, loading, verification, training, generation and upscaling code on it, and the
+bundled finishing models (face mesh, segmentation, BRISQUE), printing
 PASS/FAIL per stage. Run from an installed build, it proves the bundle holds every
 library and model file those need. Nothing is written outside the temporary folder, which is removed afterwards.
 
@@ -122,6 +123,31 @@ def _upscale(root: Path, state: dict) -> str:
     return "Real-ESRGAN x4plus"
 
 
+def _finishing_models(root: Path, state: dict) -> str:
+    """The bundled finishing and ranking models pass their checksums and run: the face
+    mesh (eyes), the person segmentation (backdrops), BRISQUE (image quality)."""
+    import numpy as np
+    from PIL import Image
+
+    from headshot_studio.core.brisque import Brisque
+    from headshot_studio.core.faces import Face
+    from headshot_studio.core.faces.mesh import FaceMesh
+    from headshot_studio.core.segmentation import PersonSegmenter
+
+    with Image.open(state["first_image"]) as image:
+        picture = np.asarray(image.convert("RGB").resize((256, 256)))
+    middle = Face(box=(88.0, 88.0, 168.0, 168.0), score=1.0, left_eye=(110.0, 115.0), right_eye=(146.0, 115.0),
+                  nose=(128.0, 135.0), yaw=0.0, pitch=0.0, roll=0.0)
+    FaceMesh().read(picture, middle)  # random pixels: any answer, but the networks ran
+    alpha = PersonSegmenter().alpha(picture)
+    if alpha.shape != picture.shape[:2]:
+        raise RuntimeError(f"the segmentation gave a {alpha.shape} mask for a {picture.shape[:2]} image")
+    score = Brisque().score(picture)
+    if not np.isfinite(score):
+        raise RuntimeError(f"BRISQUE gave {score}")
+    return "face mesh, person segmentation, BRISQUE"
+
+
 # In order: each stage uses what the ones before it left in ``state``.
 STAGES: tuple[tuple[str, Callable[[Path, dict], str | None]], ...] = (
     ("face analysis", _faces),
@@ -131,6 +157,7 @@ STAGES: tuple[tuple[str, Callable[[Path, dict], str | None]], ...] = (
     ("train face (LoRA)", _train),
     ("generate images", _generate),
     ("upscale", _upscale),
+    ("finishing models", _finishing_models),
 )
 
 

@@ -103,8 +103,9 @@ def test_counts_labels_stars_and_warnings():
     assert style_label("legal", {"legal": "Legal & Finance"}) == "Legal & Finance"
     assert style_label("warm_studio-light", {}) == "Warm studio light"  # a style whose file is gone
     assert style_label(None, {}) == "Unknown style"
-    assert [likeness_stars(entry("x", likeness=v)) for v in (None, 0.0, 0.09, 0.5, 0.93, 1.0, 7.0)] == \
-        [None, 0, 0, 2, 5, 5, 5]
+    # 3 stars at the edge of "alike" (0.5), 5 as alike as the selfies (1.0), never 0
+    assert [likeness_stars(entry("x", likeness=v)) for v in (None, 0.0, 0.09, 0.5, 0.74, 0.93, 1.0, 7.0)] == \
+        [None, 1, 1, 3, 4, 5, 5, 5]
     warnings = flag_warnings(entry("x", flags=("unlike_person", "several_faces", "unlike_person", "from_v9")))
     assert warnings == [("Doesn't look like you", Verdict.REJECT), ("More than one face", Verdict.WARN),
                         ("Check this one", Verdict.WARN)]

@@ -4,6 +4,7 @@ ranking, reproducibility, cancel at every stage, resume, reuse, wipe."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,13 +12,15 @@ from PIL import Image
 
 from headshot_studio import paths
 from headshot_studio.core import models
+from headshot_studio.core.dataset import identity_phrase
 from headshot_studio.core.events import CancelToken, Cancelled, InputError, JobEvent, Notice, Stage
+from headshot_studio.core.faces.dlib_backend import DlibAnalyzer
 from headshot_studio.core.generation import GenerationRequest, Generator
 from headshot_studio.core.hardware import DeviceInfo, plan_run
 from headshot_studio.core.pipeline import RunRequest, run_session
 from headshot_studio.core.postprocess import PostprocessOptions, retouch
 from headshot_studio.core.session import create_session, list_sessions, open_session, wipe_session
-from headshot_studio.core.styles import StyleError, get_style, save_user_style
+from headshot_studio.core.styles import StyleError, face_detail_prompt, get_style, save_user_style
 from headshot_studio.core.training import TrainingConfig
 
 STYLES = ("corporate-executive", "tech-casual")
@@ -81,8 +84,15 @@ def test_every_image_is_reproducible_from_its_recorded_seed_and_settings(model, 
         fields = {k: settings[k] for k in GenerationRequest.__dataclass_fields__}
         again = generator.generate([GenerationRequest(**fields)], session.path / "again", name_prefix=final.stem)[0]
         assert np.array_equal(pixels(again.path), pixels(session.raw_dir / final.name))
-        finished, done = retouch(Image.open(again.path).convert("RGB"), None, PostprocessOptions(**settings["options"]))
-        assert done == settings["postprocess"]
+        raw = Image.open(again.path).convert("RGB")
+        # the finishing steps again, as the run took them: its faces, the style's intent, the face pass's prompt
+        faces = DlibAnalyzer().detect(np.asarray(raw))
+        options = PostprocessOptions(**settings["options"])
+        face_request = replace(GenerationRequest(**fields), prompt=face_detail_prompt(identity_phrase()))
+        finished, done = retouch(raw, faces, options, get_style(settings["style"]).finish(),
+                                 refine=lambda crop: generator.refine(crop, face_request, options.face_strength),
+                                 resolution=request.plan.resolution)
+        assert done == settings["postprocess"] and done["retouch"] == "natural"
         assert np.array_equal(np.asarray(finished), pixels(final))
 
 
@@ -204,3 +214,99 @@ def test_session_photo_editing(photos_dir):
     assert add_photos(session, paths[:4]) == [session.photos_dir / paths[3].name]  # no duplicates
     remove_photo(session, added[0])
     assert not added[0].exists() and len(open_session(session.id).photo_paths()) == 3
+
+
+def test_finishing_follows_the_style_and_the_retouch_level_and_is_recorded(model, photos_dir):
+    """A style with its own backdrop and a warm light, the diffusion enlargement and the
+    polished retouch level, all through the run; each image records what was done, and a
+    changed style finishes its images again."""
+    legal = get_style("legal")
+    branded = replace(legal, id="branded", name="Branded", source="user", colour="warm", backdrop="colour",
+                      backdrop_colour="#1f5fbf", path=paths.data_dir() / "styles" / "branded.toml")
+    save_user_style(branded)
+    session = create_session("Finish", sorted(photos_dir.glob("*.jpg")))
+    options = PostprocessOptions(upscale=2, upscale_method="diffusion", retouch="polished")
+    run_session(session, request_for(model, styles=("branded",), count=1, postprocess=options))
+    (final,) = sorted(session.final_dir.glob("*.png"))
+    recorded = json.loads(final.with_suffix(".json").read_text())
+    assert recorded["options"]["retouch"] == "polished" and recorded["postprocess"]["retouch"] == "polished"
+    assert recorded["postprocess"]["upscale"]["method"] == "diffusion" and Image.open(final).size == (128, 128)
+    assert recorded["finish"]["colour_kelvin"] == 4300 and recorded["finish"]["backdrop"]["kind"] == "colour"
+    assert recorded["postprocess"]["backdrop"] == {"kind": "colour"}
+    with Image.open(final) as image:  # the PNG carries the same record as its sidecar
+        assert json.loads(image.text["headshot_studio"])["options"]["retouch"] == "polished"
+    first = final.stat().st_mtime_ns
+    save_user_style(replace(branded, backdrop_colour="#bf5f1f"))  # the studio changes its colour
+    run_session(session, request_for(model, styles=("branded",), count=1, postprocess=options))
+    assert final.stat().st_mtime_ns != first
+    assert json.loads(final.with_suffix(".json").read_text())["finish"]["backdrop"]["colour"] == [191, 95, 31]
+
+
+class _Analyzer:
+    name, embedding_size, same_person_threshold = "dlib", 128, 0.92
+
+
+@pytest.mark.parametrize("content", [
+    "[]", '"x"', "null", "{}", '{"analyzer": "dlib"}', '{"analyzer": "dlib", "embeddings": []}',
+    '{"analyzer": "dlib", "embeddings": [[0.1, 0.2]]}',  # not the analyzer's size
+    '{"analyzer": "dlib", "embeddings": [' + ",".join(["[" + ",".join(["0"] * 128) + "]"] * 3) + "]}",  # zeros
+    '{"analyzer": "dlib", "embeddings": "abc"}', '{"analyzer": "dlib", "embeddings": [[NaN]]}',
+    '{"analyzer": "dlib", "embeddings": [' + ",".join(["[" + ",".join(["0.1"] * 128) + "]"] * 60) + "]}",  # > 50
+    '{"analyzer": "insightface", "embeddings": [[' + ",".join(["0.1"] * 128) + "]]}",
+])
+def test_a_damaged_or_foreign_face_record_is_never_an_error(content, photos_dir, caplog):
+    from headshot_studio.core.pipeline import _load_identity
+
+    session = create_session("Record", sorted(photos_dir.glob("*.jpg"))[:1])
+    session.identity_file.parent.mkdir(parents=True, exist_ok=True)
+    session.identity_file.write_text(content)
+    assert _load_identity(session, _Analyzer()) is None
+    assert "face" in caplog.text
+
+
+def test_a_face_record_too_large_is_refused_before_it_is_read(photos_dir, caplog):
+    from headshot_studio.core.pipeline import MAX_IDENTITY_BYTES, _load_identity
+
+    session = create_session("Big", sorted(photos_dir.glob("*.jpg"))[:1])
+    session.identity_file.parent.mkdir(parents=True, exist_ok=True)
+    session.identity_file.write_text('{"analyzer": "dlib", "embeddings": [' + " " * MAX_IDENTITY_BYTES + "]}")
+    assert _load_identity(session, _Analyzer()) is None and "unreadable" in caplog.text
+
+
+def test_a_lost_face_record_is_measured_again_from_the_photos(photos_dir):
+    from headshot_studio.core.faces.dlib_backend import DlibAnalyzer
+    from headshot_studio.core.pipeline import _person
+
+    session = create_session("Again", sorted(photos_dir.glob("*.jpg")))
+    session.identity_file.parent.mkdir(parents=True, exist_ok=True)
+    session.identity_file.write_text("[]")
+    analyzer = DlibAnalyzer()
+    person = _person(session, analyzer, _Plan(), ignore, CancelToken())
+    assert person is not None and len(person.references) == len(list(photos_dir.glob("*.jpg")))
+    assert len(json.loads(session.identity_file.read_text())["embeddings"]) == len(person.references)
+
+
+class _Plan:
+    resolution = 64
+
+
+def ignore(event):
+    pass
+
+
+def test_a_broken_backdrop_is_refused_before_training(photos_dir):
+    from headshot_studio.core.pipeline import check_finishing
+
+    folder = paths.data_dir() / "styles"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "wall.jpg").write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    style = replace(get_style("legal"), id="walled", source="user", backdrop="image", backdrop_image="wall.jpg",
+                    path=folder / "walled.toml")
+    save_user_style(style)
+    with pytest.raises(InputError, match="wall.jpg"):
+        check_finishing(("legal", "walled"))
+    check_finishing(("legal",))  # a style keeping its generated backdrop needs nothing
+    from headshot_studio.core.pipeline import _finish_record
+
+    record = _finish_record(replace(style, backdrop_image="wall.jpg").finish())
+    assert record["backdrop"]["image"] == "wall.jpg"  # the name, never the user's folders

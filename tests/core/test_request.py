@@ -9,6 +9,7 @@ import json
 import pytest
 
 from headshot_studio.core import models
+from headshot_studio.core.events import InputError
 from headshot_studio.core.hardware import DeviceInfo
 from headshot_studio.core.limits import MAX_PER_STYLE, MAX_TRAIN_STEPS
 from headshot_studio.core.pipeline import PRESETS, RunOverrides, build_request, next_free_seed
@@ -80,6 +81,10 @@ def test_more_headshots_start_at_the_first_unused_seed(session):
         {"file": "legal-0001-s30.png", "seed": 30, "style": "legal"},  # an earlier "more like this"
     ]}))
     assert next_free_seed(session) == 31
+    gallery = json.loads(session.gallery_file.read_text())
+    gallery["images"].append({"file": "legal-0002-s9.png", "seed": 2**64 - 1, "style": "legal"})  # a hand edit
+    session.gallery_file.write_text(json.dumps(gallery))
+    assert next_free_seed(session) == 31  # not a seed past what the generator takes
     more = build_request(session, Settings(), RunOverrides(reuse_face=True, styles=("legal",), counts=(4,)), device=CPU)
     assert more.reuse_face and more.seed == 31 and more.counts == (4,)
     # a seed given wins, also for more headshots
@@ -155,3 +160,30 @@ def test_a_damaged_draft_is_forgotten_and_the_session_still_opens(session, draft
     reopened = open_session(session.id)
     assert "draft" not in reopened.manifest
     assert chosen_styles(reopened) == ({"legal": 2}, "no tie")  # the last run's choices
+
+
+def test_retouching_and_colour_strength_come_from_the_settings_for_new_work_only(session):
+    """A new run takes the settings' retouching; a run being continued finishes as it
+    began; "more headshots" of a finished session takes the settings as they are now."""
+    fresh = build_request(session, Settings(retouch="polished", colour_strength=40), RunOverrides(), device=CPU)
+    assert (fresh.postprocess.retouch, fresh.postprocess.colour_strength) == ("polished", 0.4)
+    session.manifest["settings"] = {"styles": ["legal"], "count": 2, "seed": 0,
+                                    "postprocess": {"upscale": 2, "retouch": "off", "colour_strength": 1.0}}
+    resumed = build_request(session, Settings(retouch="polished", colour_strength=40), RunOverrides(), device=CPU)
+    assert (resumed.postprocess.retouch, resumed.postprocess.colour_strength) == ("off", 1.0)
+    more = build_request(session, Settings(retouch="polished", colour_strength=40),
+                         RunOverrides(reuse_face=True), device=CPU)
+    assert (more.postprocess.retouch, more.postprocess.colour_strength) == ("polished", 0.4)
+    given = build_request(session, Settings(), RunOverrides(postprocess={"retouch": "natural"}), device=CPU)
+    assert given.postprocess.retouch == "natural"
+
+
+def test_unknown_finishing_choices_are_refused_before_the_run(session):
+    from headshot_studio.core.pipeline import check_postprocess
+    from headshot_studio.core.postprocess import PostprocessOptions
+
+    for bad in ({"retouch": "heavy"}, {"upscale_method": "magic"}, {"colour_strength": 1.5},
+                {"face_detail_strength": -0.1}):
+        with pytest.raises(InputError):
+            check_postprocess(PostprocessOptions(**bad))
+    check_postprocess(PostprocessOptions(retouch="polished", upscale_method="lanczos", colour_strength=0.0))

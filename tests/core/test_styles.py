@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from headshot_studio import paths
 from headshot_studio.core import styles
+from headshot_studio.core.colour import INTENT_KELVIN
 from headshot_studio.core.events import InputError
 from headshot_studio.core.styles import (
     MAX_AVOID_CHARS,
@@ -706,3 +708,52 @@ def test_a_style_saved_at_every_limit_loads_back():
     path = save_user_style(style)
     assert path.stat().st_size <= MAX_STYLE_FILE_BYTES
     assert load_style(path) == replace(style, source="user", path=path)
+
+
+# --- [finish]: colour intent and backdrop ------------------------------------------------
+
+
+def test_every_builtin_style_declares_its_colour_intent_and_the_warm_ones_are_warm():
+    styles, errors = load_styles(include_user=False)
+    assert errors == []
+    warm = {style_id for style_id, style in styles.items() if style.colour == "warm"}
+    assert warm == {"academic", "creative-professional", "outdoor-natural-light", "real-estate"}
+    assert all(style.kelvin == INTENT_KELVIN[style.colour] for style in styles.values())
+    assert all("[finish]" in (paths.resources_dir() / "styles" / f"{i}.toml").read_text() for i in styles)
+
+
+def test_finish_section_is_read_checked_and_saved(tmp_path):
+    folder = paths.data_dir() / "styles"
+    (folder).mkdir(parents=True, exist_ok=True)
+    (folder / "wall.png").write_bytes(b"not needed to be an image here")
+    text = GOOD_STYLE + '\n[finish]\ncolour = "cool"\ncolour_kelvin = 7000\nbackdrop = "image"\nbackdrop_image = "wall.png"\n'
+    style = load_style(write_style(folder, "branded", text))
+    assert (style.colour, style.kelvin, style.backdrop, style.backdrop_image) == ("cool", 7000, "image", "wall.png")
+    assert style.finish().backdrop.image == folder / "wall.png" and style.finish().colour_kelvin == 7000
+    save_user_style(replace(style, id="branded-2", path=folder / "branded-2.toml"))
+    assert replace(load_style(folder / "branded-2.toml"), id="branded", path=style.path) == style
+    gradient = load_style(write_style(folder, "grad", GOOD_STYLE + '[finish]\nbackdrop = "gradient"\n'
+                                      'backdrop_colour = "#102030"\nbackdrop_colour2 = "#405060"\n'
+                                      'backdrop_direction = "radial"\n'))
+    backdrop = gradient.finish().backdrop
+    assert (backdrop.kind, backdrop.colour, backdrop.colour2, backdrop.direction) == \
+        ("gradient", (16, 32, 48), (64, 80, 96), "radial")
+
+
+@pytest.mark.parametrize("finish, field, words", [
+    ('colour = "golden"', "finish.colour", "neutral, warm, cool"),
+    ("colour_kelvin = 1500", "finish.colour_kelvin", "2500 to 10000"),
+    ('backdrop = "blurred"', "finish.backdrop", "generated, colour, gradient, image"),
+    ('backdrop = "colour"', "finish.backdrop_colour", "is needed"),
+    ('backdrop = "colour"\nbackdrop_colour = "blue"', "finish.backdrop_colour", "#3c4a5e"),
+    ('backdrop = "image"\nbackdrop_image = "../secret.png"', "finish.backdrop_image", "without a folder"),
+    ('backdrop = "image"\nbackdrop_image = "gone.png"', "finish.backdrop_image", "not in the style's folder"),
+    ('backdorp = "colour"', "finish.backdorp", "did you mean"),
+    ('backdrop = "colour"\nbackdrop_colour = "#102030"\nbackdrop_colour2 = "#405060"', "finish.backdrop_colour2",
+     "only used with backdrop = 'gradient'"),
+    ('backdrop_image = "wall.png"', "finish.backdrop_image", "only used with backdrop = 'image'"),
+])
+def test_a_bad_finish_value_is_refused_by_name(tmp_path, finish, field, words):
+    with pytest.raises(StyleError) as caught:
+        load_style(write_style(tmp_path, "bad", GOOD_STYLE + "\n[finish]\n" + finish + "\n"))
+    assert caught.value.field == field and words in caught.value.message

@@ -29,7 +29,7 @@ ENTRIES = [
     ("creative-professional-0004.png", "ross", "creative-professional", 0.35, ["unlike_person"]),
     ("corporate-executive-0005.png", "joey", "corporate-executive", 0.0, ["no_face"]),
 ]
-EXPECTED_STARS = [5, 4, 3, 2, 0]
+EXPECTED_STARS = [5, 4, 3, 2, 1]  # 3 at the edge of "alike" (0.5), never 0
 
 
 @pytest.fixture(scope="module")

@@ -55,9 +55,13 @@ def test_settings_dialog_saves_the_typed_settings(qtbot, tmp_path):
     dialog.preset.setCurrentIndex(dialog.preset.findData("best"))
     dialog.count.setValue(7)
     dialog.models_folder.setText(str(tmp_path))
+    assert dialog.retouch.currentData() == "natural" and dialog.colour_strength.value() == 100
+    dialog.retouch.setCurrentIndex(dialog.retouch.findData("polished"))
+    dialog.colour_strength.setValue(60)
     dialog.accept()
     saved = load_settings()
     assert (saved.preset, saved.images_per_style, saved.models_folder) == ("best", 7, str(tmp_path))
+    assert (saved.retouch, saved.colour_strength) == ("polished", 60)
 
 
 def test_welcome_page_lists_a_damaged_model_with_its_reason(controller, qtbot):

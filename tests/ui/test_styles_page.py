@@ -198,10 +198,19 @@ def test_duplicate_a_builtin_style_through_the_editor(qtbot, page, controller):
         dialog.steps_spin.setValue(40)
         dialog.size_combo.setCurrentIndex(dialog.size_combo.findData("1024x1024"))
         dialog.sampler_combo.setCurrentIndex(dialog.sampler_combo.findData("euler_a"))
+        assert dialog.light_combo.currentData() == "neutral" and not dialog.backdrop_button.isEnabled()
+        dialog.light_combo.setCurrentIndex(dialog.light_combo.findData("warm"))
+        dialog.backdrop_combo.setCurrentIndex(dialog.backdrop_combo.findData("colour"))
+        assert dialog.backdrop_button.isEnabled()
+        dialog.backdrop_colour = "#1f5fbf"
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     assert not dialog.isVisible()
     assert sorted(p.name for p in user_styles_dir().iterdir()) == ["brand-blue-studio.toml"]
+    finished = load_style(user_styles_dir() / "brand-blue-studio.toml")
+    assert (finished.colour, finished.kelvin, finished.backdrop, finished.backdrop_colour) == \
+        ("warm", 4300, "colour", "#1f5fbf")
+    assert finished.finish().backdrop.colour == (0x1F, 0x5F, 0xBF)
     saved = load_style(user_styles_dir() / "brand-blue-studio.toml")
     original = get_style("corporate-executive")
     assert (saved.name, saved.attire, saved.swatch) == (

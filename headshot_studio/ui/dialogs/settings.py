@@ -19,10 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from headshot_studio.core.limits import COLOUR_STRENGTH_PERCENT
 from headshot_studio.settings import Settings, save_settings
 from headshot_studio.ui.style_widgets import MAX_COUNT, MIN_COUNT
 
 PRESETS = {"fast": "Fast (quick previews)", "balanced": "Balanced (recommended)", "best": "Best (slower, 4x upscale)"}
+RETOUCH = {"off": "Off (no smoothing, the lightest touch)", "natural": "Natural (keeps skin texture, recommended)",
+           "polished": "Polished (smoother skin, crisper detail)"}
 
 
 class SettingsDialog(QDialog):
@@ -49,6 +52,20 @@ class SettingsDialog(QDialog):
         self.preset.setCurrentIndex(list(PRESETS).index(settings.preset))
         self.preset.setToolTip(Settings.describe()["preset"])
         form.addRow("Quality / speed", self.preset)
+        self.retouch = QComboBox()
+        self.retouch.setObjectName("retouchCombo")
+        for key, label in RETOUCH.items():
+            self.retouch.addItem(label, key)
+        self.retouch.setCurrentIndex(list(RETOUCH).index(settings.retouch))
+        self.retouch.setToolTip(Settings.describe()["retouch"])
+        form.addRow("Retouching", self.retouch)
+        self.colour_strength = QSpinBox()
+        self.colour_strength.setObjectName("colourStrength")
+        self.colour_strength.setRange(*COLOUR_STRENGTH_PERCENT)
+        self.colour_strength.setSuffix(" %")
+        self.colour_strength.setValue(settings.colour_strength)
+        self.colour_strength.setToolTip(Settings.describe()["colour_strength"])
+        form.addRow("Colour toward the style's light", self.colour_strength)
         self.count = QSpinBox()
         self.count.setObjectName("defaultCount")
         self.count.setRange(MIN_COUNT, MAX_COUNT)  # what a style card offers
@@ -80,6 +97,8 @@ class SettingsDialog(QDialog):
             self.settings,
             models_folder=self.models_folder.text().strip(),
             preset=self.preset.currentData(),
+            retouch=self.retouch.currentData(),
+            colour_strength=self.colour_strength.value(),
             images_per_style=self.count.value(),
             copy_photos=self.copy_photos.isChecked(),
             delete_photos_after_training=self.delete_after.isChecked(),

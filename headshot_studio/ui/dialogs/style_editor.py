@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from headshot_studio.core.colour import INTENT_KELVIN
 from headshot_studio.core.limits import (
     DEFAULT_GUIDANCE,
     DEFAULT_SAMPLER,
@@ -61,6 +63,8 @@ SIZES = (
 
 NEW_STYLE_SUBJECT = f"professional headshot photo of {SUBJECT_PLACEHOLDER}"
 PREVIEW_PERSON = "[the person]"
+LIGHT_LOOKS = {"neutral": "Neutral daylight", "warm": "Warm", "cool": "Cool"}  # keys: colour.COLOUR_INTENTS
+DEFAULT_BACKDROP_COLOUR = "#6b7b8c"  # a quiet blue-grey, until the user picks their own
 
 
 def _swatch_icon(colour: str) -> QIcon:
@@ -114,6 +118,7 @@ class StyleEditorDialog(QDialog):
         layout.addWidget(self._build_about())
         layout.addWidget(self._build_picture())
         layout.addWidget(self._build_generator())
+        layout.addWidget(self._build_finish())
         self.error_label = QLabel()
         self.error_label.setObjectName("styleEditorError")
         self.error_label.setWordWrap(True)
@@ -151,6 +156,9 @@ class StyleEditorDialog(QDialog):
             "settings.width": self.size_combo,
             "settings.height": self.size_combo,
             "settings.sampler": self.sampler_combo,
+            "finish.colour": self.light_combo,
+            "finish.backdrop": self.backdrop_combo,
+            "finish.backdrop_colour": self.backdrop_button,
         }
 
     def _build_about(self) -> QGroupBox:
@@ -271,6 +279,65 @@ class StyleEditorDialog(QDialog):
         form.addRow("Sa&mpler:", self.sampler_combo)
         return generator
 
+    def _build_finish(self) -> QGroupBox:
+        finish = QGroupBox("Finishing")
+        form = QFormLayout(finish)
+        self.light_combo = QComboBox()
+        self.light_combo.setObjectName("styleLight")
+        for key, label in LIGHT_LOOKS.items():
+            self.light_combo.addItem(f"{label} ({INTENT_KELVIN[key]} K)", key)
+        self.light_combo.setToolTip("The colour of the light in the finished headshots. The colour correction moves "
+                                    "each image toward it, reading the light from the backdrop, never from the skin.")
+        form.addRow("Lig&ht:", self.light_combo)
+        row = QHBoxLayout()
+        self.backdrop_combo = QComboBox()
+        self.backdrop_combo.setObjectName("styleBackdrop")
+        self.backdrop_combo.addItem("As generated", "generated")
+        self.backdrop_combo.addItem("Plain colour", "colour")
+        self.backdrop_combo.setToolTip("Keep the background the model draws, or put the person in front of your own "
+                                       "colour (gradients and pictures: see the style file's [finish] section).")
+        self.backdrop_button = QPushButton()
+        self.backdrop_button.setObjectName("styleBackdropColour")
+        self.backdrop_button.setToolTip("The backdrop's colour, for example your brand colour.")
+        self.backdrop_button.clicked.connect(self._choose_backdrop_colour)
+        self.backdrop_combo.currentIndexChanged.connect(
+            lambda: self.backdrop_button.setEnabled(self.backdrop_combo.currentData() == "colour"))
+        row.addWidget(self.backdrop_combo, 1)
+        row.addWidget(self.backdrop_button)
+        label = QLabel("Bac&kdrop:")  # a row of two widgets: the label needs its buddy said
+        label.setBuddy(self.backdrop_combo)
+        form.addRow(label, row)
+        self.backdrop_colour = DEFAULT_BACKDROP_COLOUR
+        return finish
+
+    @property
+    def backdrop_colour(self) -> str:
+        return self._backdrop_colour
+
+    @backdrop_colour.setter
+    def backdrop_colour(self, colour: str) -> None:
+        self._backdrop_colour = colour
+        self.backdrop_button.setText(colour)
+        self.backdrop_button.setIcon(_swatch_icon(colour))
+
+    def _choose_backdrop_colour(self) -> None:
+        self._pick_colour("Backdrop colour", "backdrop_colour")
+
+    def _fill_finish(self, style: Style | None) -> None:
+        if style is not None and style.colour_kelvin:  # a temperature of its own, set in the file
+            self.light_combo.addItem(f"{style.colour_kelvin} K (from the style file)", "custom")
+            self.light_combo.setCurrentIndex(self.light_combo.count() - 1)
+        else:
+            self.light_combo.setCurrentIndex(max(0, self.light_combo.findData(style.colour if style else "neutral")))
+        kind = style.backdrop if style else "generated"
+        if self.backdrop_combo.findData(kind) < 0:  # a gradient or a picture, set in the file: kept as it is
+            self.backdrop_combo.addItem({"gradient": "Gradient (from the style file)",
+                                         "image": "Picture (from the style file)"}.get(kind, kind), kind)
+        self.backdrop_combo.setCurrentIndex(self.backdrop_combo.findData(kind))
+        if style and style.backdrop_colour:
+            self.backdrop_colour = style.backdrop_colour
+        self.backdrop_button.setEnabled(kind == "colour")
+
     def _build_buttons(self) -> QDialogButtonBox:
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -297,6 +364,7 @@ class StyleEditorDialog(QDialog):
         return edit
 
     def _fill(self, style: Style | None) -> None:
+        self._fill_finish(style)
         if style is None:
             self.swatch = DEFAULT_SWATCH
             self.subject_edit.setText(NEW_STYLE_SUBJECT)
@@ -356,9 +424,13 @@ class StyleEditorDialog(QDialog):
         self.swatch_button.setIcon(_swatch_icon(colour))
 
     def _choose_colour(self) -> None:
-        self.colour_dialog = QColorDialog(QColor(self.swatch), self)
-        self.colour_dialog.setWindowTitle("Card colour")
-        self.colour_dialog.colorSelected.connect(lambda colour: setattr(self, "swatch", colour.name()))
+        self._pick_colour("Card colour", "swatch")
+
+    def _pick_colour(self, title: str, attribute: str) -> None:
+        """A colour dialog for the "#rrggbb" property ``attribute`` (the swatch, the backdrop)."""
+        self.colour_dialog = QColorDialog(QColor(getattr(self, attribute)), self)
+        self.colour_dialog.setWindowTitle(title)
+        self.colour_dialog.colorSelected.connect(lambda colour: setattr(self, attribute, colour.name()))
         self.colour_dialog.open()
 
     @property
@@ -390,6 +462,18 @@ class StyleEditorDialog(QDialog):
     def _style_from_fields(self) -> Style:
         style_id = self.style_id
         width, height = (int(side) for side in self.size_combo.currentData().split("x"))
+        def kept(name: str):  # the edited style's own [finish] value, else the default
+            return getattr(self.original, name) if self.original else Style.__dataclass_fields__[name].default
+
+        backdrop, light = self.backdrop_combo.currentData(), self.light_combo.currentData()
+        # What the form cannot set (a temperature, a gradient, a picture) is kept as the
+        # file had it while it is chosen; the settings of a backdrop not chosen go.
+        finish = {"colour": kept("colour") if light == "custom" else light,
+                  "colour_kelvin": kept("colour_kelvin") if light == "custom" else 0, "backdrop": backdrop,
+                  "backdrop_colour": {"colour": self.backdrop_colour, "gradient": kept("backdrop_colour")}.get(backdrop, ""),
+                  "backdrop_colour2": kept("backdrop_colour2") if backdrop == "gradient" else "",
+                  "backdrop_direction": kept("backdrop_direction") if backdrop == "gradient" else "vertical",
+                  "backdrop_image": kept("backdrop_image") if backdrop == "image" else ""}
         return Style(
             id=style_id,
             name=self.name_edit.text().strip(),
@@ -408,6 +492,7 @@ class StyleEditorDialog(QDialog):
             sampler=self.sampler_combo.currentData(),
             source="user",
             path=self.controller.styles_folder() / f"{style_id}.toml",
+            **finish,
         )
 
     def save(self) -> None:
