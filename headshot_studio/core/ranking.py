@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -283,8 +283,7 @@ def rank_images(
         if cancel is not None:
             cancel.raise_if_cancelled()
         item = score_image(Path(path), analyzer, person, mesh=mesh, brisque=brisque)
-        scored.append(_Scored(item.path, item.scores, item.flags, item.similarity, item.dhash, item.look,
-                              extras[index] if extras else {}))
+        scored.append(replace(item, extra=extras[index] if extras else {}))
         if on_progress is not None:
             on_progress(index + 1, len(paths))
     # Near-duplicate groups: single-link clustering on hash distance.

@@ -23,13 +23,12 @@ native code). Nothing happens at import.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from pathlib import Path
 
 import numpy as np
 
-from headshot_studio.core.events import ModelDamagedError, ModelNotFoundError
+from headshot_studio.core.bundled import read_checked, tflite_interpreter
 
 MODEL_FILE = "selfie_segmentation.tflite"
 # mediapipe 0.10.21's mediapipe/modules/selfie_segmentation/selfie_segmentation.tflite
@@ -92,36 +91,17 @@ class PersonSegmenter:
     def _load(self):
         """The interpreter, built from bytes that were checked against MODEL_SHA256 (the
         same bytes are checked and loaded, so a file swapped in between cannot slip in)."""
-        from headshot_studio.core.files import NotRegularFileError, open_regular
-
         if self._interpreter is not None:
             return self._interpreter
-        try:
-            with open_regular(self.model_file) as fh:
-                data = fh.read()
-        except (FileNotFoundError, NotRegularFileError, IsADirectoryError) as exc:
-            raise ModelNotFoundError(
-                "The person segmentation model is missing, so the backdrop cannot be replaced. "
-                "Reinstall Headshot Studio, or keep the generated backdrop.",
-                details=f"{self.model_file}: {exc}",
-            ) from None
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != MODEL_SHA256:
-            raise ModelDamagedError(
-                "The person segmentation model is damaged or has been changed, so the backdrop "
-                "cannot be replaced. Reinstall Headshot Studio, or keep the generated backdrop.",
-                details=f"{self.model_file}: sha256 {digest}, expected {MODEL_SHA256}",
-            )
-        try:
-            from ai_edge_litert.interpreter import Interpreter
-        except ImportError as exc:
-            raise ModelNotFoundError(
-                "The runtime for the person segmentation model is not installed (the ai-edge-litert "
-                "package is missing). Reinstall Headshot Studio.",
-                details=str(exc),
-            ) from exc
-        interpreter = Interpreter(model_content=data, num_threads=self.num_threads)
-        interpreter.allocate_tensors()
+        data = read_checked(
+            self.model_file, MODEL_SHA256,
+            missing="The person segmentation model is missing, so the backdrop cannot be replaced. "
+                    "Reinstall Headshot Studio, or keep the generated backdrop.",
+            damaged="The person segmentation model is damaged or has been changed, so the backdrop "
+                    "cannot be replaced. Reinstall Headshot Studio, or keep the generated backdrop.")
+        interpreter = tflite_interpreter(data, self.num_threads, missing_runtime=(
+            "The runtime for the person segmentation model is not installed (the ai-edge-litert "
+            "package is missing). Reinstall Headshot Studio."))
         self._input = interpreter.get_input_details()[0]["index"]
         self._output = interpreter.get_output_details()[0]["index"]
         self._interpreter = interpreter

@@ -29,7 +29,6 @@ the image's right. "Left" means the eye on the image's left (the person's right 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import threading
 from dataclasses import dataclass, field
@@ -37,9 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from headshot_studio.core.events import ModelDamagedError, ModelNotFoundError
+from headshot_studio.core.bundled import read_checked, tflite_interpreter
 from headshot_studio.core.faces import Face
-from headshot_studio.core.files import open_regular
 
 # --- the model files ------------------------------------------------------------------
 
@@ -415,31 +413,12 @@ class FaceMesh:
     def _interpreter(self, file: str):
         """One network, from its file once its sha256 is checked (the checked bytes are
         what is loaded)."""
-        folder = self.folder or models_folder()
-        path = folder / file
-        try:
-            with open_regular(path) as handle:  # a pipe in its place is never waited on
-                content = handle.read()
-        except OSError as exc:
-            raise ModelNotFoundError(
-                f"The face mesh model ({file}) is missing. {FIX_REINSTALL}", details=f"{path}: {exc}"
-            ) from None
-        digest = hashlib.sha256(content).hexdigest()
-        if digest != MODEL_SHA256[file]:
-            raise ModelDamagedError(
-                f"The face mesh model ({file}) is damaged or was changed. {FIX_REINSTALL}",
-                details=f"{path}: sha256 {digest}, expected {MODEL_SHA256[file]}",
-            )
-        try:
-            from ai_edge_litert.interpreter import Interpreter
-        except ImportError as exc:
-            raise ModelNotFoundError(
-                "The face mesh cannot run: its runtime (the ai-edge-litert package) is missing. "
-                f"{FIX_REINSTALL}", details=str(exc)
-            ) from exc
-        interpreter = Interpreter(model_content=content, num_threads=self.num_threads)
-        interpreter.allocate_tensors()
-        return interpreter
+        path = (self.folder or models_folder()) / file
+        content = read_checked(path, MODEL_SHA256[file],
+                               missing=f"The face mesh model ({file}) is missing. {FIX_REINSTALL}",
+                               damaged=f"The face mesh model ({file}) is damaged or was changed. {FIX_REINSTALL}")
+        return tflite_interpreter(content, self.num_threads, missing_runtime=(
+            f"The face mesh cannot run: its runtime (the ai-edge-litert package) is missing. {FIX_REINSTALL}"))
 
     def load(self) -> None:
         """Load both models now (otherwise the first read does). Raises
