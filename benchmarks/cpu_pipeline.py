@@ -16,9 +16,9 @@ Not a test: it prints figures. Run: python benchmarks/cpu_pipeline.py [--quick]
 4. App start to first window: a fresh interpreter until the window is shown and the
    event loop runs (offscreen Qt; the window's start-up checks run after that, in
    the background).
-5. The longest stall of the window's thread while the selfies are checked and during a
-   whole run started from the window with the "fast" preset (the measurement
-   tests/ui/test_responsiveness.py asserts).
+5. The longest stall of the window's thread while the selfies are added and checked and
+   during a whole run started from the window with the "fast" preset (the measurement
+   tests/ui/test_responsiveness.py asserts: under 50 ms of work at a stretch).
 """
 
 from __future__ import annotations
@@ -175,8 +175,9 @@ def responsiveness(root: Path, photos: list[Path]) -> None:
     report = run_in_window(root, photos, ("corporate-executive", "tech-casual"), images_per_style=4)
     print(f"5. the window's thread during a whole run started from the window (fast preset: {report.seconds:.1f} s, "
           f"{report.events} progress events): longest gap between event-loop ticks {1000 * report.longest_gap:.1f} ms, "
-          f"{1000 * report.longest_own_gap:.1f} ms of it the thread's own (goal: under 100 ms); while the 8 selfies "
-          f"were checked: {1000 * report.analysis_gap:.1f} ms ({1000 * report.analysis_own_gap:.1f} ms own); the thread "
+          f"{1000 * report.longest_own_gap:.1f} ms of it the thread's own, {1000 * report.longest_busy:.1f} ms working "
+          f"(goal: under 50 ms); while the 8 selfies were added and checked: {1000 * report.analysis_gap:.1f} ms "
+          f"({1000 * report.analysis_own_gap:.1f} ms own, {1000 * report.analysis_busy:.1f} ms working); the thread "
           f"waited {report.waited:.1f} s for a processor")
 
 

@@ -163,6 +163,10 @@ def software_components() -> list[Component]:
         except metadata.PackageNotFoundError:
             continue
         components.append(Component(meta["Name"], "software", _licence_of(meta), version=meta["Version"]))
+    # The window's icons: SVG files copied from Lucide (tools/vendor_icons.py), not a package.
+    icons = paths.resources_dir() / "icons" / "lucide"
+    version = (icons / "VERSION").read_text().split()[-1] if (icons / "VERSION").is_file() else "?"
+    components.append(Component("Lucide icons", "icons", "ISC (some icons MIT, from Feather)", version=version))
     return components
 
 

@@ -59,6 +59,9 @@ class Settings:
         min=COLOUR_STRENGTH_PERCENT[0],
         max=COLOUR_STRENGTH_PERCENT[1],
     )
+    appearance: str = _setting(
+        "system", "Light or dark look: system (follow the desktop), light or dark.", choices=("system", "light", "dark")
+    )
     copy_photos: bool = _setting(True, "Copy selfies into the session (else refer to them where they are).")
     delete_photos_after_training: bool = _setting(False, "Delete the session's copies of the selfies once the face is learned.")
     window_geometry: str = _setting("", "The main window's size and place (saved by the app).")

@@ -1,24 +1,59 @@
-"""Screenshots of every page of the app at 1280x800, for a person to look at.
+"""Screenshots of every page and dialog of the app, for a person to look at.
 
-    xvfb-run -s "-screen 0 1280x800x24" python tools/screenshots.py OUT_DIR
+    xvfb-run -a -s "-screen 0 3840x2160x24" python tools/screenshots.py OUT_DIR
 
-It builds a demo in a temporary app home (the tiny built-in model, a session with
+renders every variant, each in its own process (scaling and language are fixed when Qt
+starts), into ``OUT_DIR/<variant>/<page>.png``:
+
+- ``light-1280x800`` and ``dark-1280x800``: the window at 1280x800, scaling 100 %;
+- ``light-1920x1080@2x`` and ``dark-1920x1080@2x``: 1920x1080 at 200 % scaling (a 4K
+  screen; the pictures are 3840x2160), to see that text and icons are sharp;
+- ``de-light-1280x800``: the German catalogue;
+- ``light-1024x700``: the smallest window the app allows, pages only.
+
+One variant: ``python tools/screenshots.py OUT_DIR --variant dark-1280x800``.
+Each builds a demo in a temporary app home (the tiny built-in model, a session with
 real sample faces from the insightface package plus a blurry and an unreadable one,
-a quick run so the gallery has images), opens the main window on each page in turn
-and saves ``OUT_DIR/<page>.png``. Nothing outside the temporary folder is touched.
+a quick run so the gallery has images) and opens the main window on each page in
+turn. Nothing outside the temporary folder is touched.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+# name -> (appearance, logical width, height, scale, language, pages only)
+VARIANTS = {
+    "light-1280x800": ("light", 1280, 800, 1, "en", False),
+    "dark-1280x800": ("dark", 1280, 800, 1, "en", False),
+    "light-1920x1080@2x": ("light", 1920, 1080, 2, "en", False),
+    "dark-1920x1080@2x": ("dark", 1920, 1080, 2, "en", False),
+    "de-light-1280x800": ("light", 1280, 800, 1, "de", False),
+    "light-1024x700": ("light", 1024, 700, 1, "en", True),
+}
 
-def main(out_dir: Path) -> None:
+
+def render_all(out_dir: Path) -> int:
+    failed = 0
+    for name in VARIANTS:
+        code = subprocess.call([sys.executable, __file__, str(out_dir), "--variant", name])
+        failed += code != 0
+        print(f"{name}: {'ok' if code == 0 else f'failed ({code})'}", flush=True)
+    return failed
+
+
+def main(out_dir: Path, variant: str) -> None:
+    appearance, width, height, scale, language, pages_only = VARIANTS[variant]
     home = Path(tempfile.mkdtemp(prefix="headshot-screens-"))
     os.environ["HEADSHOT_STUDIO_HOME"] = str(home)
+    os.environ["HEADSHOT_STUDIO_LANGUAGE"] = language
+    os.environ["QT_SCALE_FACTOR"] = str(scale)
+    out_dir = out_dir / variant
     out_dir.mkdir(parents=True, exist_ok=True)
 
     from PySide6.QtCore import QEventLoop, QTimer
@@ -32,7 +67,11 @@ def main(out_dir: Path) -> None:
     from headshot_studio.ui.app import MainWindow
     from headshot_studio.ui.workers import JobState
 
-    app = QApplication.instance() or QApplication(sys.argv)  # noqa: F841 (kept alive for the run)
+    app = QApplication.instance() or QApplication(sys.argv)
+    from headshot_studio.ui import i18n, theme
+
+    i18n.install_translators(app)
+    theme.apply(app, appearance)
     import_model(build_tiny_sd15(home / "tiny"), name="Demo model (tiny)")
     photos = home / "selfies"
     photos.mkdir()
@@ -52,21 +91,24 @@ def main(out_dir: Path) -> None:
         loop.exec()
         timer.stop()
 
-    window = MainWindow(Settings(preset="fast", images_per_style=2))
-    window.resize(1280, 800)
+    window = MainWindow(Settings(preset="fast", images_per_style=2, appearance=appearance))
+    window.resize(width, height)
     window.show()
     controller = window.controller
     wait(lambda: controller.device is not None)
 
-    def shoot(page: str) -> None:
+    def shoot(page: str, name: str = "") -> None:
         window.show_page(page)
         loop = QEventLoop()
         QTimer.singleShot(500, loop.quit)  # let thumbnails arrive and layouts settle
         loop.exec()
-        window.grab().save(str(out_dir / f"{page}.png"))
-        print(f"saved {out_dir / (page + '.png')}")
+        name = name or page
+        window.grab().save(str(out_dir / f"{name}.png"))
+        print(f"saved {out_dir / (name + '.png')}")
 
     def shoot_dialog(dialog, name: str) -> None:
+        if pages_only:
+            return
         dialog.show()
         loop = QEventLoop()
         QTimer.singleShot(500, loop.quit)  # let pictures arrive
@@ -81,15 +123,18 @@ def main(out_dir: Path) -> None:
     shoot_dialog(SettingsDialog(window.settings, window), "dialog-settings")
     from headshot_studio.ui.dialogs.about import AboutDialog
 
-    about = AboutDialog([], window)
-    about.show()
-    for tab in range(about.findChild(QTabWidget).count()):
-        about.findChild(QTabWidget).setCurrentIndex(tab)
-        QApplication.processEvents()
-        about.grab().save(str(out_dir / f"about-{tab}.png"))
-    print(f"saved {out_dir}/about-*.png")
-    about.close()
+    if not pages_only:
+        about = AboutDialog([], window)
+        about.show()
+        for tab in range(about.findChild(QTabWidget).count()):
+            about.findChild(QTabWidget).setCurrentIndex(tab)
+            QApplication.processEvents()
+            about.grab().save(str(out_dir / f"about-{tab}.png"))
+        print(f"saved {out_dir}/about-*.png")
+        about.close()
     controller.new_session("Alex Morgan")
+    shoot("photos", "photos-empty")
+    shoot("gallery", "gallery-empty")
     controller.add_photos([photos])
     wait(lambda: not controller.analysing)
     shoot("photos")
@@ -106,7 +151,14 @@ def main(out_dir: Path) -> None:
     styles_page = window.pages["styles"]
     shoot_dialog(StyleEditorDialog(controller, styles_page.styles["legal"], mode="duplicate", parent=window),
                  "dialog-style-editor")
+    shoot("create", "create-ready")
     controller.start_run()
+    from headshot_studio.core.events import Stage
+
+    stages = []
+    controller.run_event.connect(lambda event: stages.append(event.stage))
+    wait(lambda: Stage.GENERATE in stages or controller.run_worker.state not in (JobState.RUNNING, JobState.CANCELLING))
+    shoot("create", "create-running")
     wait(lambda: controller.run_worker.state not in (JobState.RUNNING, JobState.CANCELLING))
     shoot("create")
     shoot("gallery")
@@ -129,4 +181,11 @@ def main(out_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", type=Path, nargs="?", default=Path("screenshots"))
+    parser.add_argument("--variant", choices=sorted(VARIANTS), help="render one variant (default: all)")
+    args = parser.parse_args()
+    if args.variant:
+        main(args.out_dir, args.variant)
+    else:
+        sys.exit(render_all(args.out_dir))

@@ -1,22 +1,26 @@
 """App bootstrap and the main window: a wizard from selfies to exported headshots.
 
 The window appears at once: torch, the models and the face analysis load in background
-workers, and each page fills in when its data arrives. Steps are listed on the left
-(Welcome, Session, Photos, Styles, Create, Gallery, and Privacy); Back/Next below
-(Alt+Left / Alt+Right, Ctrl+Enter for Next). Size, place and last page are remembered.
+workers, and each page fills in when its data arrives. The band at the top shows the
+five steps (Session, Photos, Styles, Create, Gallery), each done, now or next, and the
+app's name leads back to Welcome; the band below has Privacy, Settings, About and
+Back/Next (Alt+Left / Alt+Right, Ctrl+Enter for Next). Size, place and last page are
+remembered. The look (ui/theme.py) follows the system's light or dark setting unless
+Settings chooses one.
 """
 
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QMainWindow,
     QPushButton,
     QStackedWidget,
@@ -26,45 +30,49 @@ from PySide6.QtWidgets import (
 
 from headshot_studio import __version__, offline, paths
 from headshot_studio.settings import Settings, load_settings, save_settings
+from headshot_studio.ui import i18n, theme
 from headshot_studio.ui.controller import AppController
-from headshot_studio.ui.widgets import ask_yes_no, show_error
-
-
-# The wizard's steps in order, with their places in the list on the left.
-PAGE_LABELS = {
-    "welcome": "Welcome",
-    "session": "1  Session",
-    "photos": "2  Photos",
-    "styles": "3  Styles",
-    "create": "4  Create",
-    "gallery": "5  Gallery",
-    "privacy": "Privacy",
-}
+from headshot_studio.ui.step_header import StepHeader
+from headshot_studio.ui.system import SleepInhibitor, notify, notify_dbus, window_is_in_front
+from headshot_studio.ui.widgets import ask_yes_no, quiet_button, show_error
+from headshot_studio.ui.workers import JobState
 
 
 class MainWindow(QMainWindow):
+    notify_fallback = Signal(str, str)  # title, body: D-Bus had no notifications (from the desktop thread)
+
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
         self.settings = settings or load_settings()
         self.controller = AppController(self.settings, self)
-        self.setWindowTitle("Headshot Studio")
-        self.resize(1200, 800)
+        self.setWindowTitle(self.tr("Headshot Studio"))
+        self.setMinimumSize(1024, 700)  # the smallest window every page is made to work in
+        self.resize(1280, 800)
 
+        self._has_headshots = False
+        self.sleep_inhibitor = SleepInhibitor()
+        self._desktop_thread = (None if sys.platform == "win32"
+                                else ThreadPoolExecutor(max_workers=1, thread_name_prefix="desktop"))
+        self.notify_fallback.connect(lambda title, body: notify(title, body, self, platform="fallback"))
         self.pages = self._make_pages()
         self.stack = QStackedWidget()
-        self.nav = QListWidget()
-        self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(170)
-        for key, page in self.pages.items():
+        for page in self.pages.values():
             self.stack.addWidget(page)
-            self.nav.addItem(PAGE_LABELS[key])
-        self.nav.currentRowChanged.connect(self._show_row)
+        self.steps = StepHeader({
+            "session": self.tr("Session"), "photos": self.tr("Photos"), "styles": self.tr("Styles"),
+            "create": self.tr("Create"), "gallery": self.tr("Gallery"),
+        })
+        self.steps.step_chosen.connect(self.show_page)
+        self.stack.currentChanged.connect(lambda _: self._update_chrome())
         content = QVBoxLayout()
+        content.setContentsMargins(theme.PAGE_MARGIN, theme.PAGE_MARGIN, theme.PAGE_MARGIN, 2 * theme.SPACE)
         content.addWidget(self.stack, 1)
-        content.addLayout(self._build_footer())
-        body = QHBoxLayout()
-        body.addWidget(self.nav)
+        body = QVBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.steps)
         body.addLayout(content, 1)
+        body.addWidget(self._build_footer())
         central = QWidget()
         central.setLayout(body)
         self.setCentralWidget(central)
@@ -94,32 +102,52 @@ class MainWindow(QMainWindow):
             "privacy": PrivacyPage(self.controller),
         }
 
-    def _build_footer(self) -> QHBoxLayout:
-        """Settings and About, the open session, the version, and Back / Next."""
-        self.back_button = QPushButton("Back")
-        self.back_button.setObjectName("backButton")
-        self.back_button.setToolTip("Previous step (Alt+Left)")
-        self.back_button.clicked.connect(self.go_back)
-        self.next_button = QPushButton("Next")
-        self.next_button.setObjectName("nextButton")
-        self.next_button.setToolTip("Next step (Alt+Right or Ctrl+Enter)")
-        self.next_button.clicked.connect(self.go_next)
-        settings_button = QPushButton("Settings…")
-        settings_button.setObjectName("settingsButton")
+    def _build_footer(self) -> QFrame:
+        """Privacy, Settings and About, the open session, the version, and Back / Next."""
+        def footer_button(name: str, text: str, icon: str, tip: str) -> QPushButton:
+            button = quiet_button(text, icon)
+            button.setObjectName(name)
+            button.setToolTip(tip)
+            return button
+
+        privacy = footer_button("privacyButton", self.tr("Privacy"), "privacy",
+                                self.tr("Delete selfies, learned faces and headshots"))
+        privacy.clicked.connect(lambda: self.show_page("privacy"))
+        settings_button = footer_button("settingsButton", self.tr("Settings…"), "settings",
+                                        self.tr("Look, quality, retouching and photo handling"))
         settings_button.clicked.connect(self.open_settings)
-        about_button = QPushButton("About")
-        about_button.setObjectName("aboutButton")
-        about_button.setToolTip("Version, GPU, models and licences")
+        about_button = footer_button("aboutButton", self.tr("About"), "about", self.tr("Version, GPU, models and licences"))
         about_button.clicked.connect(self.open_about)
         self.session_label = QLabel()
         self.session_label.setObjectName("sessionLabel")
-        footer = QHBoxLayout()
-        footer.addWidget(settings_button)
-        footer.addWidget(about_button)
-        footer.addWidget(self.session_label, 1)
-        footer.addWidget(QLabel(f"v{__version__}"))
-        footer.addWidget(self.back_button)
-        footer.addWidget(self.next_button)
+        self.session_label.setTextFormat(Qt.TextFormat.PlainText)
+        theme.set_role(self.session_label, "role", "muted")
+        version = QLabel(f"v{__version__}")
+        theme.set_role(version, "role", "small")
+        self.back_button = QPushButton(theme.icon("back"), self.tr("Back"))
+        self.back_button.setObjectName("backButton")
+        self.back_button.setToolTip(self.tr("Previous step (Alt+Left)"))
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button = QPushButton(self.tr("Next"))
+        self.next_button.setObjectName("nextButton")
+        self.next_button.setToolTip(self.tr("Next step (Alt+Right or Ctrl+Enter)"))
+        self.next_button.setIcon(theme.icon("next"))
+        self.next_button.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # the arrow after the word
+        self.next_button.clicked.connect(self.go_next)
+        footer = QFrame()
+        footer.setObjectName("footer")
+        theme.set_role(footer, "band", "bottom")
+        row = QHBoxLayout(footer)
+        row.setContentsMargins(2 * theme.SPACE, theme.SPACE, 2 * theme.SPACE, theme.SPACE)
+        row.setSpacing(theme.SPACE)
+        for widget in (privacy, settings_button, about_button):
+            row.addWidget(widget)
+        row.addSpacing(2 * theme.SPACE)
+        row.addWidget(self.session_label, 1)
+        row.addWidget(version)
+        row.addSpacing(theme.SPACE)
+        row.addWidget(self.back_button)
+        row.addWidget(self.next_button)
         return footer
 
     def _connect(self) -> None:
@@ -131,21 +159,21 @@ class MainWindow(QMainWindow):
             if hasattr(page, "next_requested"):  # the pages whose work ends in "go on"
                 page.next_requested.connect(self.go_next)
         self.pages["gallery"].more_like_this_requested.connect(lambda *_: self.show_page("create"))
+        self.pages["gallery"].page_requested.connect(self.show_page)
         self.controller.error.connect(lambda kind, message, details: show_error(self, message, details))
-        self.controller.session_changed.connect(self._update_chrome)
+        self.controller.session_changed.connect(self._gallery_changed)
+        self.controller.gallery_changed.connect(self._gallery_changed)
+        self.controller.photos_changed.connect(self._update_chrome)
+        self.controller.styles_changed.connect(self._update_chrome)
         self.controller.run_state_changed.connect(lambda _: self._update_chrome())
+        self.controller.run_state_changed.connect(self._run_state_changed)
 
     # --- navigation ------------------------------------------------------------------------
     def page_key(self) -> str:
         return list(self.pages)[self.stack.currentIndex()]
 
     def show_page(self, key: str) -> None:
-        self.nav.setCurrentRow(list(self.pages).index(key))
-
-    def _show_row(self, row: int) -> None:
-        if row < 0:
-            return
-        self.stack.setCurrentIndex(row)
+        self.stack.setCurrentIndex(list(self.pages).index(key))
         self._update_chrome()
 
     def go_next(self) -> None:
@@ -166,11 +194,62 @@ class MainWindow(QMainWindow):
         self.back_button.setEnabled(0 < keys.index(key) <= keys.index("gallery"))
         self.next_button.setEnabled(keys.index(key) < keys.index("gallery"))
         session = self.controller.session
-        self.session_label.setText(f"Session: {session.name}" if session is not None else "No session open")
-        # pages that need a session say so themselves; the list's tooltips say it too
-        for row, page_key in enumerate(keys):
-            needs_session = page_key in ("photos", "styles", "create", "gallery")
-            self.nav.item(row).setToolTip("Start or open a session first" if needs_session and session is None else "")
+        self.session_label.setText(self.tr("Session: {name}").format(name=session.name) if session is not None
+                                   else self.tr("No session open"))
+        self.steps.show_steps(key, self._steps_done())
+        # pages that need a session say so themselves; the steps' tooltips say it too
+        for step, button in self.steps.buttons.items():
+            button.setToolTip(self.tr("Start or open a session first") if step != "session" and session is None else "")
+
+    def _steps_done(self) -> set[str]:
+        """The steps whose work is done in the open session (the header ticks them)."""
+        controller = self.controller
+        if controller.session is None:
+            return set()
+        done = {"session"}
+        if controller.session.manifest.get("photos_deleted") or (controller.set_report is not None and controller.set_report.ready):
+            done.add("photos")
+        if any(count > 0 for count in controller.style_counts.values()):
+            done.add("styles")
+        if self._has_headshots:
+            done.add("create")
+        return done
+
+    def _gallery_changed(self) -> None:
+        self._has_headshots = bool(self.controller.gallery())
+        self._update_chrome()
+
+    # --- a run: keep the computer awake, say when it ends -------------------------------------
+    def _run_state_changed(self, state: JobState) -> None:
+        """While a run works, the computer must not go to sleep (it would stop the run); when
+        it ends while the window is not in front, a system notification says so."""
+        if state == JobState.RUNNING:
+            self._ask_desktop(self.sleep_inhibitor.inhibit, self.tr("Creating headshots"))
+            return
+        if state.busy:
+            return
+        self._ask_desktop(self.sleep_inhibitor.release)
+        if state in (JobState.FINISHED, JobState.FAILED) and not window_is_in_front(self):
+            if state == JobState.FINISHED:
+                body = self.tr("Your headshots are ready: {count} in the gallery.").format(
+                    count=len(self.controller.gallery()))
+            else:
+                body = self.tr("The run stopped because of a problem. Open Headshot Studio to see what to do.")
+            title = self.tr("Headshot Studio")
+            if self._desktop_thread is None:
+                notify(title, body, self)
+            else:  # D-Bus first, off this thread; the tray or a taskbar flash here if it is not there
+                self._desktop_thread.submit(
+                    lambda: notify_dbus(title, body) or self.notify_fallback.emit(title, body))
+
+    def _ask_desktop(self, call, *args) -> None:
+        """The desktop's D-Bus services and systemd-inhibit can take seconds to answer (or
+        never answer), so on Linux they are asked from a thread of their own, in order. On
+        Windows the keep-awake state belongs to the thread that sets it: this one."""
+        if self._desktop_thread is None:
+            call(*args)
+        else:
+            self._desktop_thread.submit(call, *args)
 
     def open_settings(self) -> None:
         from headshot_studio.ui.dialogs.settings import SettingsDialog
@@ -179,6 +258,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.settings = dialog.settings
             self.controller.settings = dialog.settings
+            theme.apply(QApplication.instance(), self.settings.appearance)
             self.controller.refresh_setup()
 
     def open_about(self) -> None:
@@ -190,9 +270,9 @@ class MainWindow(QMainWindow):
     def _confirm_close_during_run(self) -> bool:
         return ask_yes_no(
             self,
-            "Stop and close?",
-            "Headshots are being created. Stop now and close? Everything finished so far is kept, "
-            "and the session can continue later.",
+            self.tr("Stop and close?"),
+            self.tr("Headshots are being created. Stop now and close? Everything finished so far is kept, "
+                    "and the session can continue later."),
         )
 
     def closeEvent(self, event) -> None:
@@ -203,6 +283,10 @@ class MainWindow(QMainWindow):
         self.settings.last_page = self.page_key()
         self.controller.settings = self.settings
         self.controller.shutdown()  # cancels the run cleanly and waits for every thread
+        self._ask_desktop(self.sleep_inhibitor.release)
+        if self._desktop_thread is not None:
+            self._desktop_thread.shutdown(wait=True)  # each call is bounded by its own timeouts
+            self._desktop_thread = None  # a second close (or a late release) runs here: a no-op by then
         for page in self.pages.values():
             loader = getattr(page, "thumbnails", None)
             if loader is not None:
@@ -217,6 +301,10 @@ def run_app() -> int:
     app.setApplicationName("Headshot Studio")
     app.setDesktopFileName("headshot-studio")  # matches the installed .desktop file (Linux)
     app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "headshot-studio-256.png")))
-    window = MainWindow()
+    i18n.install_translators(app)  # before any widget is made: texts are translated when built
+    settings = load_settings()
+    theme.apply(app, settings.appearance)
+    window = MainWindow(settings)
+    theme.follow_system(app, lambda: window.settings.appearance)
     window.show()
     return app.exec()

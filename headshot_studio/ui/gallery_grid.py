@@ -8,17 +8,27 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QKeyEvent, QPainter, QPen, QPixmap
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QKeyEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate
 
 from headshot_studio.core.gallery import MAX_STARS, GalleryEntry, flag_warnings, likeness_stars, scores_text
-from headshot_studio.ui.widgets import VERDICT_COLOURS
+from headshot_studio.ui import theme
+from headshot_studio.ui.core_text import core_text
+from headshot_studio.ui.widgets import verdict_colour
 from headshot_studio.ui.workers import ThumbnailLoader
 
-THUMB_PX = 200  # thumbnail side in the grid
-STAR_COLOUR = "#e0a800"
-FAVOURITE_COLOUR = "#d13b3b"
+THUMB_SIZES = {"large": 280, "small": 180}  # thumbnail side in the grid, logical pixels
+THUMB_PX = THUMB_SIZES["large"]
+
+# The likeness in words, by stars (core.gallery.likeness_stars: 3 at the edge of alike).
+LIKENESS_WORDS = {
+    5: QT_TRANSLATE_NOOP("Likeness", "Very like you"),
+    4: QT_TRANSLATE_NOOP("Likeness", "Like you"),
+    3: QT_TRANSLATE_NOOP("Likeness", "Fairly like you"),
+    2: QT_TRANSLATE_NOOP("Likeness", "Not much like you"),
+    1: QT_TRANSLATE_NOOP("Likeness", "Not like you"),
+}
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole  # the GalleryEntry
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # str path of the finished image
@@ -29,22 +39,33 @@ STYLE_ROLE = Qt.ItemDataRole.UserRole + 4  # the style's display name
 
 def stars_text(stars: int | None) -> str:
     """Filled and empty stars; for a likeness not measured, says so instead of 0 stars."""
-    return "not measured" if stars is None else "★" * stars + "☆" * (MAX_STARS - stars)
+    if stars is None:
+        return QCoreApplication.translate("GalleryGrid", "not measured")
+    return "★" * stars + "☆" * (MAX_STARS - stars)
+
+
+def likeness_words(stars: int | None) -> str:
+    """The likeness in words, as a person would say it."""
+    if stars is None:
+        return QCoreApplication.translate("Likeness", "Likeness not measured")
+    return QCoreApplication.translate("Likeness", LIKENESS_WORDS[max(1, min(MAX_STARS, stars))])
 
 
 def warning_badges(entry: GalleryEntry) -> list[tuple[str, str]]:
     """(words, colour) for each of the entry's warnings."""
-    return [(words, VERDICT_COLOURS[verdict]) for words, verdict in flag_warnings(entry)]
+    return [(core_text(words), verdict_colour(verdict)) for words, verdict in flag_warnings(entry)]
 
 
 def detail_lines(entry: GalleryEntry) -> list[str]:
     """Rich-text lines about a headshot: its scores, then its warnings."""
-    lines = [html.escape(scores_text(entry))]
+    lines = [html.escape(core_text(scores_text(entry)))]
     lines += [f"<span style='color:{colour}'>⚠ {html.escape(words)}</span>" for words, colour in warning_badges(entry)]
     return [line for line in lines if line]
 
 
-def _rounded_badge(painter: QPainter, rect: QRect, text: str, background: QColor | str, foreground: str = "white") -> None:
+def _rounded_badge(painter: QPainter, rect: QRect, text: str, background: QColor | str, foreground: str = "") -> None:
+    """A pill with ``text``; by default in the palette's colour for text on a status fill."""
+    foreground = foreground or theme.palette().on_status
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(background))
     painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
@@ -57,10 +78,15 @@ class HeadshotDelegate(QStyledItemDelegate):
 
     PADDING = 6
 
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.thumb_px = THUMB_PX
+
     def sizeHint(self, option, index) -> QSize:
         # the thumbnail, then two caption lines (the stars' line a fifth taller)
         line = QFontMetrics(option.font).height()
-        return QSize(THUMB_PX + 2 * self.PADDING, THUMB_PX + 3 * self.PADDING + 2 * (line + 2) + line // 5)
+        return QSize(self.thumb_px + 2 * self.PADDING,
+                     self.thumb_px + 3 * self.PADDING + 2 * (line + 2) + line // 5)
 
     def paint(self, painter: QPainter, option, index) -> None:
         painter.save()
@@ -73,8 +99,9 @@ class HeadshotDelegate(QStyledItemDelegate):
         fill = QColor(highlight)
         fill.setAlpha(40)
         painter.setBrush(fill if selected else palette.base().color())
-        painter.drawRoundedRect(card, 6, 6)
-        thumb = QRect(card.left() + (card.width() - THUMB_PX) // 2, card.top() + self.PADDING - 2, THUMB_PX, THUMB_PX)
+        painter.drawRoundedRect(card, theme.RADIUS, theme.RADIUS)
+        side = self.thumb_px
+        thumb = QRect(card.left() + (card.width() - side) // 2, card.top() + self.PADDING - 2, side, side)
         self._paint_picture(painter, palette, thumb, index)
         self._paint_overlays(painter, option, thumb, index)
         self._paint_caption(painter, option, card, thumb, index)
@@ -98,14 +125,12 @@ class HeadshotDelegate(QStyledItemDelegate):
             painter.setBrush(palette.alternateBase().color())
             painter.drawRect(thumb)
             painter.setPen(palette.placeholderText().color())
-            painter.drawText(thumb, Qt.AlignmentFlag.AlignCenter, "Loading…")
+            painter.drawText(thumb, Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("HeadshotDelegate", "Loading…"))
 
     @staticmethod
     def _paint_overlays(painter: QPainter, option, thumb: QRect, index) -> None:
         """Rank (top left), favourite (top right), warnings (bottom)."""
-        small = QFont(option.font)
-        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.85))
-        small.setBold(True)
+        small = theme.scaled_font(option.font, 0.85, bold=True)
         painter.setFont(small)
         metrics = QFontMetrics(small)
         badge_h = metrics.height() + 4
@@ -113,10 +138,10 @@ class HeadshotDelegate(QStyledItemDelegate):
         if rank:
             text = f"#{rank}"
             _rounded_badge(painter, QRect(thumb.left() + 6, thumb.top() + 6, metrics.horizontalAdvance(text) + 12, badge_h),
-                           text, QColor(0, 0, 0, 170))
+                           text, QColor(0, 0, 0, 170), "#ffffff")  # white on a dark scrim, both looks
         if index.data(FAVOURITE_ROLE):
             heart = QRect(thumb.right() - badge_h - 6, thumb.top() + 6, badge_h + 2, badge_h + 2)
-            _rounded_badge(painter, heart, "♥", QColor(255, 255, 255, 230), FAVOURITE_COLOUR)
+            _rounded_badge(painter, heart, "♥", QColor(255, 255, 255, 230), theme.LIGHT.danger)  # on white, both looks
         entry = index.data(ENTRY_ROLE)
         bottom = thumb.bottom() - 6
         for words, colour in reversed(warning_badges(entry) if entry is not None else []):
@@ -133,17 +158,21 @@ class HeadshotDelegate(QStyledItemDelegate):
         line = QFontMetrics(option.font).height() + 2
         text_rect = QRect(card.left() + padding, thumb.bottom() + padding, card.width() - 2 * padding, line + line // 5)
         entry = index.data(ENTRY_ROLE)
-        star_font = QFont(option.font)
-        star_font.setPointSizeF(option.font.pointSizeF() * 1.2)
+        star_font = theme.scaled_font(option.font, 1.2)
         painter.setFont(star_font)
-        painter.setPen(QColor(STAR_COLOUR))
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         stars_text(likeness_stars(entry) if entry is not None else None))
+        stars = likeness_stars(entry) if entry is not None else None
+        painter.setPen(theme.palette().colour("star"))
+        shown = stars_text(stars)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+        used = QFontMetrics(star_font).horizontalAdvance(shown) + HeadshotDelegate.PADDING
         painter.setFont(option.font)
-        painter.setPen(palette.placeholderText().color())
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "likeness")
-        text_rect = QRect(text_rect.left(), text_rect.bottom() + 1, text_rect.width(), line)
         painter.setPen(palette.text().color())
+        words_rect = text_rect.adjusted(used, 0, 0, 0)
+        painter.drawText(words_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(option.font).elidedText(likeness_words(stars) if stars is not None else "",
+                                                              Qt.TextElideMode.ElideRight, words_rect.width()))
+        text_rect = QRect(text_rect.left(), text_rect.bottom() + 1, text_rect.width(), line)
+        painter.setPen(palette.placeholderText().color())
         style = str(index.data(STYLE_ROLE) or "")
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          QFontMetrics(option.font).elidedText(style, Qt.TextElideMode.ElideRight, text_rect.width()))
@@ -167,12 +196,23 @@ class GalleryGrid(QListWidget):
         self.setSpacing(6)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setItemDelegate(HeadshotDelegate(self))
+        self.delegate = HeadshotDelegate(self)
+        self.setItemDelegate(self.delegate)
+        self.setAccessibleName(self.tr("Your headshots, best first"))
         self.setToolTip("")
         self.thumbnails = ThumbnailLoader(self)
         self.thumbnails.loaded.connect(self._on_thumbnail)
         self._thumbs: dict[str, tuple[int, QPixmap]] = {}  # path -> (mtime_ns, pixmap)
         self._pending: dict[str, int] = {}  # path -> mtime_ns asked for
+
+    def focusInEvent(self, event) -> None:
+        """Arriving with the keyboard selects the current card (or the best), so F, Enter
+        and Delete act at once."""
+        super().focusInEvent(event)
+        if self.count() and not self.selectedItems():
+            item = self.currentItem() or self.item(0)
+            self.setCurrentItem(item)
+            item.setSelected(True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -189,22 +229,40 @@ class GalleryGrid(QListWidget):
                  look_alikes: int) -> QListWidgetItem:
         """One card: ``style`` is the style's name, ``look_alikes`` how many others look nearly the same."""
         stars = likeness_stars(entry)
-        item = QListWidgetItem(" ".join([f"#{rank}", stars_text(stars), style, *(w for w, _ in warning_badges(entry))]))
+        item = QListWidgetItem(" ".join([f"#{rank}", stars_text(stars), likeness_words(stars), style,
+                                         *(w for w, _ in warning_badges(entry))]))
         item.setData(ENTRY_ROLE, entry)
         item.setData(PATH_ROLE, str(path))
         item.setData(RANK_ROLE, rank)
         item.setData(STYLE_ROLE, style)
         item.setData(FAVOURITE_ROLE, favourite)
-        tip = [f"<b>#{rank} · {html.escape(style)}</b>", f"Likeness: {stars_text(stars)}" + (f" ({stars} of {MAX_STARS})" if stars is not None else ""),
-               *detail_lines(entry)]
+        likeness = (self.tr("Likeness: {stars} ({count} of {max}): {words}").format(
+                        stars=stars_text(stars), count=stars, max=MAX_STARS, words=likeness_words(stars))
+                    if stars is not None else self.tr("Likeness: {stars}").format(stars=stars_text(stars)))
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, self.tr("Number {rank}, {style}. {likeness}").format(
+            rank=rank, style=style, likeness=likeness))
+        tip = [f"<b>#{rank} · {html.escape(style)}</b>", likeness, *detail_lines(entry)]
         if look_alikes:
-            tip.append(f"{look_alikes} other{'s look' if look_alikes != 1 else ' looks'} nearly the same")
+            tip.append(self.tr("1 other looks nearly the same") if look_alikes == 1
+                       else self.tr("{count} others look nearly the same").format(count=look_alikes))
         if entry.seed is not None:
-            tip.append(f"Seed {entry.seed}")
+            tip.append(self.tr("Seed {seed}").format(seed=entry.seed))
         item.setToolTip("<br>".join(tip))
         self.addItem(item)
         self._set_thumbnail(item, path)
         return item
+
+    def set_thumb_size(self, side: int) -> None:
+        """Larger or smaller cards; thumbnails are made again at the new size."""
+        if side == self.delegate.thumb_px:
+            return
+        self.delegate.thumb_px = side
+        self._thumbs.clear()
+        for row in range(self.count()):
+            item = self.item(row)
+            item.setData(Qt.ItemDataRole.DecorationRole, None)
+            self._set_thumbnail(item, Path(item.data(PATH_ROLE)))
+        self.doItemsLayout()
 
     def entries(self) -> list[GalleryEntry]:
         """The entries shown, in order."""
@@ -224,13 +282,14 @@ class GalleryGrid(QListWidget):
             item.setData(Qt.ItemDataRole.DecorationRole, cached[1])
         elif self._pending.get(key) != mtime:
             self._pending[key] = mtime
-            self.thumbnails.request(path, THUMB_PX)
+            self.thumbnails.request(path, round(self.delegate.thumb_px * self.devicePixelRatioF()))
 
     def _on_thumbnail(self, path: str, image: QImage) -> None:
         mtime = self._pending.pop(path, None)
         if image.isNull() or mtime is None:
             return
         pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(self.devicePixelRatioF())  # made at the screen's scale: sharp at 200 %
         self._thumbs[path] = (mtime, pixmap)
         for row in range(self.count()):
             item = self.item(row)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import html
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QCoreApplication, QModelIndex, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 from headshot_studio.core.limits import IDEAL_PHOTOS, MIN_PHOTOS
 from headshot_studio.core.photo_status import PhotoStatus, SetStatus
 from headshot_studio.core.quality import Verdict
-from headshot_studio.ui.widgets import badge_pixmap, verdict_colour, verdict_word, wrapped_lines
+from headshot_studio.ui.core_text import core_text
+from headshot_studio.ui import theme
+from headshot_studio.ui.widgets import VERDICT_ROLES, badge_pixmap, verdict_colour, verdict_word, wrapped_lines
 
 THUMB_SIDE = 150  # logical pixels: the thumbnail area in the grid
 CELL_WIDTH = 168  # logical pixels: one grid cell (four fit beside the summary at 1100 px)
@@ -62,19 +64,17 @@ def item_status(index_or_item) -> PhotoStatus | None:
 def photo_tooltip(status: PhotoStatus) -> str:
     lines = [f"<b>{html.escape(status.file.name)}</b> — {verdict_word(status.verdict)}"]
     if len(status.problems) > 1:
-        lines += [f"• {html.escape(issue.message)}" for issue in status.problems]
+        lines += [f"• {html.escape(core_text(issue.message))}" for issue in status.problems]
     else:
-        lines.append(html.escape(status.message))
-    lines.append("<i>Press Enter or double-click for details.</i>")
+        lines.append(html.escape(core_text(status.message)))
+    hint = QCoreApplication.translate("PhotoGrid", "Press Enter or double-click for details.")
+    lines.append(f"<i>{html.escape(hint)}</i>")
     return "<p>" + "<br>".join(lines) + "</p>"
 
 
 def bold(label: QLabel, scale: float = 1.0) -> QLabel:
     """``label`` in bold, its font ``scale`` times larger."""
-    font = label.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
+    label.setFont(theme.scaled_font(label.font(), scale, bold=True))
     return label
 
 
@@ -88,10 +88,10 @@ def issues_label(object_name: str) -> QLabel:
 
 
 def issues_html(rows: list[tuple[Verdict | None, str]]) -> str:
-    """Each problem as a coloured dot (its severity) and its sentence."""
+    """Each problem as a coloured dot (its severity) and its sentence (core's words, translated)."""
     cells = "".join(
         f"<tr><td style='color:{verdict_colour(severity)}; padding-right:6px'>●</td>"
-        f"<td style='padding-bottom:6px'>{html.escape(text)}</td></tr>"
+        f"<td style='padding-bottom:6px'>{html.escape(core_text(text))}</td></tr>"
         for severity, text in rows
     )
     return f"<table cellspacing='0' cellpadding='0'>{cells}</table>"
@@ -167,7 +167,9 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(area, 4, 4)
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         unreadable = index.data(THUMB_STATE_ROLE) == ThumbState.UNREADABLE
-        painter.drawText(area, Qt.AlignmentFlag.AlignCenter, "No preview" if unreadable else "Loading…")
+        painter.drawText(area, Qt.AlignmentFlag.AlignCenter,
+                         QCoreApplication.translate("PhotoDelegate", "No preview") if unreadable
+                         else QCoreApplication.translate("PhotoDelegate", "Loading…"))
 
 
 class PhotoGrid(QListWidget):
@@ -180,7 +182,7 @@ class PhotoGrid(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("photoGrid")
-        self.setAccessibleName("Your photos")
+        self.setAccessibleName(self.tr("Your photos"))
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setMovement(QListView.Movement.Static)  # the order is the session's order
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -211,9 +213,7 @@ class PhotoGrid(QListWidget):
         if self.count() == 0 and self.empty_text:
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            font = QFont(self.font())
-            font.setPointSizeF(font.pointSizeF() * 1.2)
-            painter.setFont(font)
+            painter.setFont(theme.scaled_font(self.font(), 1.2))
             painter.drawText(
                 self.viewport().rect().adjusted(24, 24, -24, -24),
                 Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
@@ -228,7 +228,7 @@ class SetSummary(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("setSummary")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
+        theme.set_role(self, "card", "true")
         self.usable_label = QLabel()
         self.usable_label.setObjectName("usableCountLabel")
         self.usable_label.setWordWrap(True)
@@ -243,30 +243,31 @@ class SetSummary(QFrame):
         self.ready_label.setTextFormat(Qt.TextFormat.PlainText)
         self.set_issues = issues_label("setIssues")
         layout = QVBoxLayout(self)
-        layout.addWidget(bold(QLabel("Your set"), 1.2))
+        layout.setContentsMargins(2 * theme.SPACE, 2 * theme.SPACE, 2 * theme.SPACE, 2 * theme.SPACE)
+        layout.setSpacing(theme.SPACE)
+        layout.addWidget(bold(QLabel(self.tr("Your set")), 1.2))
         layout.addWidget(self.usable_label)
         layout.addWidget(self.usable_bar)
         layout.addSpacing(4)
         layout.addWidget(self.ready_label)
         layout.addWidget(self.set_issues)
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        shown = getattr(self, "_shown", None)
+        if event.type() == QEvent.Type.PaletteChange and shown is not None and shown[1] is not theme.palette():
+            self.show_status(shown[0])  # Settings switched light/dark: the bar and dots follow
+
     def show_status(self, status: SetStatus) -> None:
-        self.usable_label.setText(status.usable_text)
+        self._shown = (status, theme.palette())
+        self.usable_label.setText(core_text(status.usable_text))
         self.usable_bar.setValue(min(status.usable, IDEAL_PHOTOS[0]))
-        self.usable_bar.setAccessibleName(f"{status.usable} usable photos of {MIN_PHOTOS} needed")
+        self.usable_bar.setAccessibleName(self.tr("{usable} usable photos of {needed} needed").format(
+            usable=status.usable, needed=MIN_PHOTOS))
         self.usable_bar.setStyleSheet(
-            "QProgressBar { border: 1px solid palette(mid); border-radius: 5px; background: palette(base); }"
-            f"QProgressBar::chunk {{ background: {verdict_colour(status.usable_tone)}; border-radius: 4px; }}"
-        )
-        self.ready_label.setText(status.sentence)
-        text_colour = self._readable(status.tone) if status.tone is not None else None
-        self.ready_label.setStyleSheet(f"color: {text_colour.name()};" if text_colour is not None else "")
+            f"QProgressBar::chunk {{ background: {verdict_colour(status.usable_tone)}; border-radius: 6px; }}")
+        self.ready_label.setText(core_text(status.sentence))
+        # the palette's text colours for the verdicts pass WCAG AA on a card (tests/ui/test_theme.py)
+        theme.set_role(self.ready_label, "role", VERDICT_ROLES[status.tone] if status.tone is not None else "")
         self.set_issues.setText(issues_html([(issue.severity, issue.message) for issue in status.findings]))
         self.set_issues.setVisible(bool(status.findings))
-
-    def _readable(self, verdict: Verdict) -> QColor:
-        """The badge colour, darkened (or on a dark theme lightened) enough to read as text."""
-        colour = QColor(verdict_colour(verdict))
-        if self.palette().color(QPalette.ColorRole.Window).lightnessF() < 0.5:
-            return colour.lighter(130)
-        return colour.darker({Verdict.OK: 130, Verdict.WARN: 160, Verdict.REJECT: 125}[verdict])

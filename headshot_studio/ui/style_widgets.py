@@ -4,7 +4,7 @@ the card is made of."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from headshot_studio.core.styles import Style
+from headshot_studio.ui import theme
 from headshot_studio.ui.widgets import wrapped_lines
 
 MIN_COUNT, MAX_COUNT = 1, 20  # headshots per style a card (and the settings) offer
@@ -93,7 +94,8 @@ class StyleCard(QFrame):
         self.setObjectName(f"styleCard-{style.id}")
         self.setMinimumWidth(CARD_MIN_WIDTH)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setToolTip(f"{style.name}: {style.description}" if style.description else style.name)
+        self.setToolTip(self.tr("{name}: {description}").format(name=style.name, description=style.description)
+                        if style.description else style.name)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 10)
         layout.setSpacing(6)
@@ -103,16 +105,13 @@ class StyleCard(QFrame):
         self.name_label = QLabel(style.name)
         self.name_label.setObjectName(f"styleName-{style.id}")
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.name_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.1)
-        self.name_label.setFont(font)
+        self.name_label.setFont(theme.scaled_font(self.name_label.font(), 1.1, bold=True))
         title.addWidget(self.name_label, 1)
         if style.source == "user":
-            own = QLabel("Your own")
+            own = QLabel(self.tr("Your own"))
             own.setObjectName(f"styleOwn-{style.id}")
             own.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-            own.setToolTip("A style you made; it is saved in your own styles folder.")
+            own.setToolTip(self.tr("A style you made; it is saved in your own styles folder."))
             title.addWidget(own)
         layout.addLayout(title)
         self.description_label = ElidedLabel(style.description)
@@ -121,22 +120,23 @@ class StyleCard(QFrame):
         layout.addWidget(self.description_label)
 
         choose = QHBoxLayout()
-        self.check = QCheckBox("Use this style")
+        self.check = QCheckBox(self.tr("Use this style"))
         self.check.setObjectName(f"styleCheck-{style.id}")
-        self.check.setAccessibleName(f"Use {style.name}")
-        self.check.setToolTip(f"Tick to make “{style.name}” headshots. Space ticks or unticks it.")
+        self.check.setAccessibleName(self.tr("Use {name}").format(name=style.name))
+        self.check.setToolTip(self.tr("Tick to make “{name}” headshots. Space ticks or unticks it.").format(name=style.name))
         self.check.toggled.connect(lambda on: self.toggled.emit(style.id, on))
         choose.addWidget(self.check)
         choose.addStretch()
-        count_label = QLabel("Headshots:")
+        count_label = QLabel(self.tr("Headshots:"))
         choose.addWidget(count_label)
         self.count = QSpinBox()
         self.count.setObjectName(f"styleCount-{style.id}")
         self.count.setRange(MIN_COUNT, MAX_COUNT)
         self.count.setKeyboardTracking(False)  # typing "12" is one change, not "1" then "12"
-        self.count.setAccessibleName(f"Headshots of {style.name}")
+        self.count.setAccessibleName(self.tr("Headshots of {name}").format(name=style.name))
         self.count.setToolTip(
-            f"How many “{style.name}” headshots to make ({MIN_COUNT}–{MAX_COUNT}). Tick the style first."
+            self.tr("How many “{name}” headshots to make ({min}–{max}). Tick the style first.").format(
+                name=style.name, min=MIN_COUNT, max=MAX_COUNT)
         )
         self.count.valueChanged.connect(lambda value: self.count_changed.emit(style.id, value))
         count_label.setBuddy(self.count)
@@ -148,21 +148,21 @@ class StyleCard(QFrame):
     def _build_actions(self, style: Style) -> QHBoxLayout:
         """Duplicate any style; edit or delete the user's own."""
         actions = QHBoxLayout()
-        self.duplicate_button = QPushButton("Duplicate…")
+        self.duplicate_button = QPushButton(self.tr("Duplicate…"))
         self.duplicate_button.setObjectName(f"styleDuplicate-{style.id}")
-        self.duplicate_button.setToolTip(f"Make your own style starting from “{style.name}”.")
+        self.duplicate_button.setToolTip(self.tr("Make your own style starting from “{name}”.").format(name=style.name))
         self.duplicate_button.clicked.connect(lambda: self.duplicate_requested.emit(style))
         actions.addWidget(self.duplicate_button)
         self.edit_button = self.delete_button = None
         if style.source == "user":
-            self.edit_button = QPushButton("Edit…")
+            self.edit_button = QPushButton(self.tr("Edit…"))
             self.edit_button.setObjectName(f"styleEdit-{style.id}")
-            self.edit_button.setToolTip(f"Change your style “{style.name}”.")
+            self.edit_button.setToolTip(self.tr("Change your style “{name}”.").format(name=style.name))
             self.edit_button.clicked.connect(lambda: self.edit_requested.emit(style))
             actions.addWidget(self.edit_button)
-            self.delete_button = QPushButton("Delete…")
+            self.delete_button = QPushButton(self.tr("Delete…"))
             self.delete_button.setObjectName(f"styleDelete-{style.id}")
-            self.delete_button.setToolTip(f"Delete your style “{style.name}” (you are asked first).")
+            self.delete_button.setToolTip(self.tr("Delete your style “{name}” (you are asked first).").format(name=style.name))
             self.delete_button.clicked.connect(lambda: self.delete_requested.emit(style))
             actions.addWidget(self.delete_button)
         actions.addStretch()
@@ -184,10 +184,18 @@ class StyleCard(QFrame):
         self.count.setEnabled(enabled and chosen)
         self._paint_selected(chosen)
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and getattr(self, "_painted_in", None) not in (None, theme.palette()):
+            self._paint_selected(self._chosen)  # Settings switched light/dark: the border and fill follow
+
     def _paint_selected(self, chosen: bool) -> None:
-        border = "palette(highlight)" if chosen else "palette(mid)"
+        p = theme.palette()
+        self._chosen, self._painted_in = chosen, p
+        border, width = (p.accent, 2) if chosen else (p.border, 1)
         self.setStyleSheet(
-            f"QFrame#{self.objectName()} {{ border: 2px solid {border}; border-radius: 8px; background: palette(base); }}"
+            f"QFrame#{self.objectName()} {{ border: {width}px solid {border}; border-radius: {theme.CARD_RADIUS}px; "
+            f"background: {p.surface}; padding: {2 - width}px; }}"
         )
 
     # A click anywhere on the card (not on one of its controls) ticks or unticks it.

@@ -125,3 +125,47 @@ def test_keyboard_navigation_and_remembered_page(window, qtbot):
     qtbot.addWidget(again)
     assert again.page_key() == "privacy"
     again.close()
+
+
+def test_the_step_header_shows_done_now_and_next(window, qtbot, photos_dir):
+    steps = window.steps
+    assert set(steps.states.values()) == {"next"} and steps.states.get("session") == "next"  # on Welcome
+    window.show_page("session")
+    assert steps.states["session"] == "now"
+    window.controller.new_session("Alex")
+    window.show_page("photos")
+    assert steps.states == {"session": "done", "photos": "now", "styles": "next", "create": "next", "gallery": "next"}
+    window.controller.add_photos([photos_dir])
+    qtbot.waitUntil(lambda: window.controller.set_report is not None and window.controller.set_report.ready,
+                    timeout=60_000)
+    window.controller.set_style_count("legal", 2)
+    window.show_page("create")
+    assert steps.states == {"session": "done", "photos": "done", "styles": "done", "create": "now", "gallery": "next"}
+    assert steps.buttons["photos"].accessibleName() == "Step 2 of 5: Photos, done"
+    assert steps.buttons["create"].accessibleName() == "Step 4 of 5: Create, current step"
+    steps.buttons["gallery"].click()  # every step is a button
+    assert window.page_key() == "gallery"
+    steps.home.click()
+    assert window.page_key() == "welcome"
+
+
+def test_the_appearance_setting_switches_the_palette_at_once(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from headshot_studio.ui import theme
+    from headshot_studio.ui.dialogs import settings as settings_dialog
+
+    class Chooses:
+        def __init__(self, settings, parent):
+            from dataclasses import replace
+
+            self.settings = replace(settings, appearance="dark")
+
+        def exec(self):
+            return True
+
+    monkeypatch.setattr(settings_dialog, "SettingsDialog", Chooses)
+    window.open_settings()
+    assert theme.palette() is theme.DARK and window.settings.appearance == "dark"
+    assert QApplication.instance().palette().color(QApplication.instance().palette().ColorRole.Window).name() == theme.DARK.window
+    theme.apply(QApplication.instance(), "light")

@@ -49,6 +49,11 @@ def wait_checked(qtbot, page, count):
     qtbot.waitUntil(lambda: len(verdicts(page)) == count and None not in verdicts(page), timeout=CHECK_TIMEOUT_MS)
 
 
+def wait_added(qtbot, controller):
+    """Photos are listed, hashed and copied in the background: wait until they are in."""
+    qtbot.waitUntil(lambda: not controller.adding, timeout=CHECK_TIMEOUT_MS)
+
+
 def drop(page, paths):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
@@ -69,7 +74,9 @@ def test_good_photos_turn_green_and_the_set_is_ready(qtbot, controller, page, ph
     assert page.findChild(QWidget, "addPhotosButton").isEnabled()
 
     assert drop(page, [photos_dir])  # a folder, dropped
-    assert names(page) == [f"selfie-{i}.jpg" for i in range(5)]  # at once, in order, before any check
+    assert ready.text() == "Adding photos…"  # copied in the background
+    wait_added(qtbot, controller)
+    assert names(page) == [f"selfie-{i}.jpg" for i in range(5)]  # in order, before any check
     assert "Checking photos" in ready.text()
     wait_checked(qtbot, page, 5)
     assert verdicts(page) == [Verdict.OK] * 5
@@ -163,14 +170,16 @@ def test_the_file_dialogs_add_files_and_folders(qtbot, controller, page, photos_
     monkeypatch.setattr(page, "_ask_files", lambda: [photos_dir / "selfie-3.jpg"])
     monkeypatch.setattr(page, "_ask_folder", lambda: photos_dir)
     page.findChild(QWidget, "addPhotosButton").click()
+    wait_added(qtbot, controller)
     assert names(page) == ["selfie-3.jpg"]
     page.findChild(QWidget, "addFolderButton").click()  # the same photo is not added twice
+    wait_added(qtbot, controller)
     assert names(page) == ["selfie-3.jpg", "selfie-0.jpg", "selfie-1.jpg", "selfie-2.jpg", "selfie-4.jpg"]
     wait_checked(qtbot, page, 5)
 
     monkeypatch.setattr(page, "_ask_files", list)  # the dialog was cancelled
     page.findChild(QWidget, "addPhotosButton").click()
-    assert len(names(page)) == 5
+    assert not controller.adding and len(names(page)) == 5
 
 
 def test_without_a_session_adding_is_off_and_says_why(qtbot, controller, page, photos_dir):

@@ -8,9 +8,10 @@ What the test holds the window to does not depend on what else the shared machin
 - it is never *frozen* (working or blocked, less the time it waited for a free
   processor) for FREEZE_S: no waiting on a worker or a model load on it. Blocking grows
   on a loaded machine (0.28 s seen with the machine five times slower than usual), a
-  frozen window shows as seconds.
-The whole intervals, waits for a processor included, are printed (under 30 ms on an
-idle 2-core machine). The last tests show the meter tells the three apart."""
+  frozen window shows as seconds;
+- no photo is read or copied in on it (adding photos is the job of a worker).
+The whole intervals, waits for a processor included, are printed (40-60 ms on a 2-core
+machine shared with other work). The last tests show the meter tells the three apart."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ import importlib.util
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from headshot_studio.core import pipeline
+from headshot_studio.core import session as core_session
 from headshot_studio.testing import face_photos
 
 # tests/ui/responsiveness.py, the harness benchmarks/cpu_pipeline.py shares; tests/ is not
@@ -34,8 +37,9 @@ if "responsiveness" not in sys.modules:
 from responsiveness import TICK_MS, EventLoopGaps, run_in_window, runqueue_wait_s, wait_until  # noqa: E402
 
 # 100 ms is where people start to notice that a window reacts late (Nielsen's "instant"
-# bound); a blocked thread shows as seconds, far above it.
-LIMIT_S = 0.100
+# bound); a window that works 50 ms at a stretch already drops three frames of an
+# animation or a scroll, which shows as a stutter. A blocked thread shows as seconds.
+LIMIT_S = 0.050
 FREEZE_S = 1.0
 
 
@@ -44,6 +48,21 @@ def test_the_window_keeps_running_during_photo_checks_and_a_whole_run(qtbot, tin
     # stages run as in a real run.
     monkeypatch.setitem(pipeline.PRESETS, "fast", {"max_train_steps": 40, "steps": 8, "upscale": 2})
     photos = face_photos.write_selfies(tmp_path / "selfies", 8, twelve_mp=True)
+    # Hashing and copying 8 selfies of 12 MP takes this 2-core machine's window thread about
+    # 35 ms, under the limit; on a slower disk or processor it is far more. So photos read
+    # or copied on the window's thread are caught by name, whatever the machine.
+    on_window_thread = []
+
+    def recorded(function):
+        def call(path, *args, **kwargs):
+            if threading.current_thread() is threading.main_thread():
+                on_window_thread.append(f"{function.__name__}({Path(path).name})")
+            return function(path, *args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(core_session, "sha256_file", recorded(core_session.sha256_file))
+    monkeypatch.setattr(core_session, "copy_regular_file", recorded(core_session.copy_regular_file))
 
     report = run_in_window(tmp_path, photos, ("corporate-executive", "tech-casual"), images_per_style=2,
                             model_dir=tiny_sd15)
@@ -54,11 +73,12 @@ def test_the_window_keeps_running_during_photo_checks_and_a_whole_run(qtbot, tin
           f"{1000 * report.analysis_gap:.1f} / {1000 * report.analysis_own_gap:.1f} / "
           f"{1000 * report.analysis_busy:.1f} ms; the thread waited {report.waited:.1f} s for a processor")
     assert report.state == "finished"
+    assert on_window_thread == [], f"photos read or copied on the window's thread: {on_window_thread[:3]}"
     assert report.events > 50  # progress really flowed to the window
     # the timer really ticked all along (a quarter of its ticks: a busy machine delays some)
     assert report.ticks > 0.25 * report.seconds * 1000 / TICK_MS
     assert report.longest_busy < LIMIT_S, f"the window's thread worked {1000 * report.longest_busy:.0f} ms at a stretch"
-    assert report.analysis_busy < 2 * LIMIT_S, (
+    assert report.analysis_busy < LIMIT_S, (
         f"the window's thread worked {1000 * report.analysis_busy:.0f} ms at a stretch checking photos")
     assert report.longest_own_gap < FREEZE_S, f"the window froze {1000 * report.longest_own_gap:.0f} ms during the run"
     assert report.analysis_own_gap < FREEZE_S, (

@@ -59,7 +59,10 @@ def choose_styles(window, qtbot, *style_ids):
     assert set(window.controller.style_counts) == set(style_ids)
 
 
-def test_from_selfies_to_an_exported_zip(window, qtbot, photos_dir, tmp_path):
+def test_from_selfies_to_an_exported_zip(window, qtbot, photos_dir, tmp_path, desktop, monkeypatch):
+    from headshot_studio.ui import app
+
+    monkeypatch.setattr(app, "window_is_in_front", lambda w: False)  # the person went to another window
     start_session(window, qtbot)
     add_good_photos(window, qtbot, photos_dir)
     photos_page = window.pages["photos"]
@@ -74,6 +77,12 @@ def test_from_selfies_to_an_exported_zip(window, qtbot, photos_dir, tmp_path):
     assert create.gallery_button.isVisible() and "Done: 2 headshots" in create.result_label.text()
     assert create.overall_bar.value() == create.overall_bar.maximum()
     assert "Finished." in create.log.toPlainText()
+    # the computer was kept awake for the run only, and the end was announced
+    qtbot.waitUntil(lambda: any(call[0] == "notify" for call in desktop.calls), timeout=10_000)
+    kinds = [call[0] for call in desktop.calls]
+    assert kinds[0] == "inhibit" and kinds.count("inhibit") == 1 and "release" in kinds
+    assert kinds.index("release") < kinds.index("notify")
+    assert desktop.calls[-1] == ("notify", "Headshot Studio", "Your headshots are ready: 2 in the gallery.")
 
     qtbot.mouseClick(create.gallery_button, Qt.MouseButton.LeftButton)
     assert window.page_key() == "gallery"
@@ -99,7 +108,7 @@ def test_from_selfies_to_an_exported_zip(window, qtbot, photos_dir, tmp_path):
             Image.open(member).verify()
 
 
-def test_cancel_mid_run_returns_to_a_usable_state(window, qtbot, photos_dir):
+def test_cancel_mid_run_returns_to_a_usable_state(window, qtbot, photos_dir, desktop):
     start_session(window, qtbot)
     add_good_photos(window, qtbot, photos_dir)
     window.controller.set_style_count("legal", 1)
@@ -118,6 +127,8 @@ def test_cancel_mid_run_returns_to_a_usable_state(window, qtbot, photos_dir):
     assert "Everything finished so far is kept" in create.result_label.text()
     assert create.start_button.isEnabled() and not create.cancel_button.isEnabled()
     assert open_session(window.controller.session.id).state == "cancelled"
+    qtbot.waitUntil(lambda: len(desktop.calls) == 2, timeout=10_000)
+    assert [call[0] for call in desktop.calls] == ["inhibit", "release"]  # awake for the run; no notice for a cancel
 
     qtbot.mouseClick(create.start_button, Qt.MouseButton.LeftButton)  # continue where it stopped
     qtbot.waitUntil(lambda: window.controller.run_worker.state == JobState.FINISHED, timeout=RUN_TIMEOUT_MS)

@@ -53,7 +53,7 @@ def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget
 class AboutDialog(QDialog):
     def __init__(self, extra_model_dirs: list[Path], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About Headshot Studio")
+        self.setWindowTitle(self.tr("About Headshot Studio"))
         self.setObjectName("aboutDialog")
         self.resize(760, 560)
         self.extra_model_dirs = extra_model_dirs
@@ -62,9 +62,10 @@ class AboutDialog(QDialog):
         icon = QLabel()
         pixmap = QPixmap(str(paths.resources_dir() / "icons" / "headshot-studio-64.png"))
         icon.setPixmap(pixmap)
-        title = QLabel(f"<h2>Headshot Studio {info.app_version}</h2>"
-                       "Professional headshots from your selfies, made on this PC.<br>"
-                       "Everything runs on this computer: nothing is uploaded, and the app never goes online.")
+        text = (f"<h2>Headshot Studio {info.app_version}</h2>"
+                + self.tr("Professional headshots from your selfies, made on this PC.") + "<br>"
+                + self.tr("Everything runs on this computer: nothing is uploaded, and the app never goes online."))
+        title = QLabel(text)
         title.setObjectName("aboutTitle")
         title.setWordWrap(True)
         top = QHBoxLayout()
@@ -73,35 +74,41 @@ class AboutDialog(QDialog):
 
         system = QWidget()
         form = QFormLayout(system)
-        for label, value in (
-            ("Version", info.app_version + (" (installed build)" if info.frozen else " (from source)")),
-            ("PyTorch", info.torch),
-            ("CUDA", info.cuda),
-            ("GPU", info.gpu),
-            ("Python", info.python),
-            ("System", info.system),
-            ("Your data", str(paths.data_dir())),
+        version = (self.tr("{version} (installed build)") if info.frozen
+                   else self.tr("{version} (from source)")).format(version=info.app_version)
+        for key, label, value in (  # key: the value's object name, in English whatever the language
+            ("Version", self.tr("Version"), version),
+            ("PyTorch", "PyTorch", info.torch),
+            ("CUDA", "CUDA", info.cuda),
+            ("GPU", self.tr("GPU"), info.gpu),
+            ("Python", "Python", info.python),
+            ("System", self.tr("System"), info.system),
+            ("Your data", self.tr("Your data"), str(paths.data_dir())),
         ):
             value_label = QLabel(value)
             value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value_label.setObjectName(f"about{label.replace(' ', '')}")
+            value_label.setObjectName(f"about{key.replace(' ', '')}")
             form.addRow(label, value_label)
 
         models = about.model_components(extra_model_dirs)
         model_rows = [[c.name, c.role, c.licence, c.note] for c in models]
         if not any(c.role.startswith("base model") for c in models):
-            model_rows.insert(0, ["No base model yet", "base model", "", "import one on the Welcome page"])
+            model_rows.insert(0, [self.tr("No base model yet"), self.tr("base model"), "",
+                                  self.tr("import one on the Welcome page")])
         software = about.software_components()
         tabs = QTabWidget()
-        tabs.addTab(system, "This installation")
-        tabs.addTab(_table(["Model", "Used for", "Licence", "Note"], model_rows, "modelLicences"), "Models")
-        tabs.addTab(_table(["Software", "Version", "Licence"], [[c.name, c.version, c.licence] for c in software],
-                           "softwareLicences"), "Software")
+        tabs.addTab(system, self.tr("This installation"))
+        tabs.addTab(_table([self.tr("Model"), self.tr("Used for"), self.tr("Licence"), self.tr("Note")], model_rows,
+                           "modelLicences"), self.tr("Models"))
+        tabs.addTab(_table([self.tr("Software"), self.tr("Version"), self.tr("Licence")],
+                           [[c.name, c.version, c.licence] for c in software], "softwareLicences"), self.tr("Software"))
 
+        for index in range(1, tabs.count()):  # the tables are named by their tabs
+            tabs.widget(index).setAccessibleName(tabs.tabText(index))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        copy = QPushButton("Copy details")
+        copy = QPushButton(self.tr("Copy details"))
         copy.setObjectName("copyDetails")
-        copy.setToolTip("Copy versions and licences, e.g. for a support request")
+        copy.setToolTip(self.tr("Copy versions and licences, e.g. for a support request"))
         copy.clicked.connect(self.copy_details)
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from headshot_studio.ui import theme
+from headshot_studio.ui.core_text import core_text
 from headshot_studio.ui.photo_widgets import issues_html, issues_label
 from headshot_studio.ui.widgets import Badge
 
@@ -43,10 +45,7 @@ class PhotoDetailsDialog(QDialog):
     def _build_side(self) -> QVBoxLayout:
         self.name_label = QLabel()
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.name_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.name_label.setFont(font)
+        self.name_label.setFont(theme.scaled_font(self.name_label.font(), 1.2, bold=True))
         self.badge = Badge()
         self.badge.setObjectName("detailsBadge")
         self.message_label = QLabel()
@@ -58,11 +57,11 @@ class PhotoDetailsDialog(QDialog):
         self.size_label = QLabel()
         self.size_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        self.remove_button = QPushButton("Remove this photo")
+        self.remove_button = QPushButton(self.tr("Remove this photo"))
         self.remove_button.setObjectName("detailsRemoveButton")
-        self.remove_button.setToolTip("Take this photo out of the session (the original on your computer is kept).")
+        self.remove_button.setToolTip(self.tr("Take this photo out of the session (the original on your computer is kept)."))
         self.remove_button.clicked.connect(self._remove)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.setObjectName("detailsCloseButton")
         close.setDefault(True)
         close.clicked.connect(self.close)
@@ -71,7 +70,7 @@ class PhotoDetailsDialog(QDialog):
         for widget in (self.name_label, self.badge, self.message_label):
             self.side.addWidget(widget)
         self.side.addSpacing(6)
-        self.side.addWidget(QLabel("<b>What to fix</b>"))
+        self.side.addWidget(QLabel("<b>" + self.tr("What to fix") + "</b>"))
         self.side.addWidget(self.issues_label)
         self.side.addStretch()
         self.side.addWidget(self.size_label)
@@ -85,14 +84,14 @@ class PhotoDetailsDialog(QDialog):
     def show_photo(self, path: Path, cached: QPixmap | None = None) -> None:
         """Show ``path``, with ``cached`` (its thumbnail) until its preview arrives."""
         self.path = Path(path)
-        self.setWindowTitle(f"Photo details — {self.path.name}")
+        self.setWindowTitle(self.tr("Photo details — {name}").format(name=self.path.name))
         self.name_label.setText(self.path.name)
-        self.image_label.setAccessibleName(f"Photo {self.path.name}")
+        self.image_label.setAccessibleName(self.tr("Photo {name}").format(name=self.path.name))
         if cached is not None:
             self.show_image(cached)
         else:
             self.image_label.clear()
-            self.image_label.setText("Loading…")
+            self.image_label.setText(self.tr("Loading…"))
         self.refresh()
 
     def show_image(self, pixmap: QPixmap) -> None:
@@ -106,7 +105,7 @@ class PhotoDetailsDialog(QDialog):
 
     def show_unreadable(self) -> None:
         self.image_label.clear()
-        self.image_label.setText("This file cannot be shown.")
+        self.image_label.setText(self.tr("This file cannot be shown."))
 
     def refresh(self) -> None:
         if self.path is None or not self.isVisible():
@@ -116,10 +115,11 @@ class PhotoDetailsDialog(QDialog):
             return
         status = self.controller.photo_status(self.path)
         self.badge.set_verdict(status.verdict)
-        self.message_label.setText(status.message)
+        self.message_label.setText(core_text(status.message))
         self.issues_label.setText(issues_html(status.advice()))
         if status.image_size:
-            self.size_label.setText(f"{status.image_size[0]} × {status.image_size[1]} pixels")
+            self.size_label.setText(self.tr("{width} × {height} pixels").format(
+                width=status.image_size[0], height=status.image_size[1]))
         else:
             self.size_label.clear()
 

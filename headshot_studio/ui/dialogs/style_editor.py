@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -50,20 +50,31 @@ from headshot_studio.core.styles import (
     derive_style_id,
     sampler_label,
 )
+from headshot_studio.ui import theme
+from headshot_studio.ui.core_text import core_text
 
-# (width, height, label); 0 x 0 is the model's own size.
+# (width, height, label); 0 x 0 is the model's own size. The labels here and in
+# LIGHT_LOOKS and PREVIEW_PERSON are translated where shown (context "StyleEditorDialog").
 SIZES = (
-    (0, 0, "Model's own size (recommended)"),
-    (512, 512, "512 × 512 (SD 1.5 models)"),
-    (512, 640, "512 × 640 portrait"),
+    (0, 0, QT_TRANSLATE_NOOP("StyleEditorDialog", "Model's own size (recommended)")),
+    (512, 512, QT_TRANSLATE_NOOP("StyleEditorDialog", "512 × 512 (SD 1.5 models)")),
+    (512, 640, QT_TRANSLATE_NOOP("StyleEditorDialog", "512 × 640 portrait")),
     (768, 768, "768 × 768"),
-    (1024, 1024, "1024 × 1024 (SDXL models)"),
-    (896, 1152, "896 × 1152 portrait (SDXL models)"),
+    (1024, 1024, QT_TRANSLATE_NOOP("StyleEditorDialog", "1024 × 1024 (SDXL models)")),
+    (896, 1152, QT_TRANSLATE_NOOP("StyleEditorDialog", "896 × 1152 portrait (SDXL models)")),
 )
 
+# The generator reads English: a new style's subject is a prompt, never translated.
 NEW_STYLE_SUBJECT = f"professional headshot photo of {SUBJECT_PLACEHOLDER}"
-PREVIEW_PERSON = "[the person]"
-LIGHT_LOOKS = {"neutral": "Neutral daylight", "warm": "Warm", "cool": "Cool"}  # keys: colour.COLOUR_INTENTS
+PREVIEW_PERSON = QT_TRANSLATE_NOOP("StyleEditorDialog", "[the person]")
+LIGHT_LOOKS = {"neutral": QT_TRANSLATE_NOOP("StyleEditorDialog", "Neutral daylight"),
+               "warm": QT_TRANSLATE_NOOP("StyleEditorDialog", "Warm"),
+               "cool": QT_TRANSLATE_NOOP("StyleEditorDialog", "Cool")}  # keys: colour.COLOUR_INTENTS
+
+
+def _translated(text: str) -> str:
+    """One of this module's labels above, in the user's language."""
+    return QCoreApplication.translate("StyleEditorDialog", text)
 DEFAULT_BACKDROP_COLOUR = "#6b7b8c"  # a quiet blue-grey, until the user picks their own
 
 
@@ -106,7 +117,8 @@ class StyleEditorDialog(QDialog):
         self.saved_style: Style | None = None
         self.colour_dialog: QColorDialog | None = None
         self.setObjectName("styleEditor")
-        self.setWindowTitle({"new": "New style", "duplicate": "Duplicate style", "edit": "Edit style"}[mode])
+        self.setWindowTitle({"new": self.tr("New style"), "duplicate": self.tr("Duplicate style"),
+                             "edit": self.tr("Edit style")}[mode])
         self._build()
         self._fill(style)
         self.name_edit.setFocus()
@@ -123,7 +135,7 @@ class StyleEditorDialog(QDialog):
         self.error_label.setObjectName("styleEditorError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+        theme.set_role(self.error_label, "role", "error")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
         layout.addWidget(self.error_label)
@@ -162,69 +174,73 @@ class StyleEditorDialog(QDialog):
         }
 
     def _build_about(self) -> QGroupBox:
-        about = QGroupBox("About this style")
+        about = QGroupBox(self.tr("About this style"))
         form = QFormLayout(about)
-        self.name_edit = self._line("styleName", "The name on the style card, for example “Brand blue studio”.")
-        form.addRow("&Name:", self.name_edit)
+        self.name_edit = self._line("styleName", self.tr("The name on the style card, for example “Brand blue studio”."))
+        form.addRow(self.tr("&Name:"), self.name_edit)
         self.id_label = QLabel()
         self.id_label.setObjectName("styleFile")
         self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.id_label.setToolTip(
+        self.id_label.setToolTip(self.tr(
             "The file this style is saved as, in your own styles folder. It is made from the "
             "name when the style is created and does not change afterwards."
-        )
-        form.addRow("Saved as:", self.id_label)
+        ))
+        form.addRow(self.tr("Saved as:"), self.id_label)
         self.description_edit = self._line(
-            "styleDescription", "One short sentence shown on the style card: what the look is and what it is for."
+            "styleDescription",
+            self.tr("One short sentence shown on the style card: what the look is and what it is for."),
         )
-        form.addRow("&Description:", self.description_edit)
+        form.addRow(self.tr("&Description:"), self.description_edit)
         self.swatch_button = QPushButton()
         self.swatch_button.setObjectName("swatchButton")
         self.swatch_button.setToolTip(
-            "The colour of the style's card, to tell styles apart at a glance. Click to choose."
+            self.tr("The colour of the style's card, to tell styles apart at a glance. Click to choose.")
         )
         self.swatch_button.clicked.connect(self._choose_colour)
-        form.addRow("Card &colour:", self.swatch_button)
+        form.addRow(self.tr("Card &colour:"), self.swatch_button)
         return about
 
     def _build_picture(self) -> QGroupBox:
         """The prompt's parts, and the whole prompt they make (read-only)."""
-        picture = QGroupBox("What the picture shows")
+        picture = QGroupBox(self.tr("What the picture shows"))
         form = QFormLayout(picture)
         self.subject_edit = self._line(
             "styleSubject",
-            f"Who is in the picture and how. Write {SUBJECT_PLACEHOLDER} where the person goes: "
-            f"the app puts the words for the person whose face it learned there.",
+            self.tr("Who is in the picture and how. Write {placeholder} where the person goes: "
+                    "the app puts the words for the person whose face it learned there.").format(
+                placeholder=SUBJECT_PLACEHOLDER),
         )
-        form.addRow("&Subject:", self.subject_edit)
-        hint = QLabel(f"{SUBJECT_PLACEHOLDER} means “the person”: keep it in the subject, exactly like that.")
+        form.addRow(self.tr("&Subject:"), self.subject_edit)
+        hint = QLabel(self.tr("{placeholder} means “the person”: keep it in the subject, exactly like that.").format(
+            placeholder=SUBJECT_PLACEHOLDER))
         hint.setObjectName("subjectHint")
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still readable
         form.addRow("", hint)
-        self.attire_edit = self._line("styleAttire", "What the person wears, for example “navy blazer, white shirt”.")
-        form.addRow("&Attire:", self.attire_edit)
+        self.attire_edit = self._line("styleAttire",
+                                      self.tr("What the person wears, for example “navy blazer, white shirt”."))
+        form.addRow(self.tr("&Attire:"), self.attire_edit)
         self.background_edit = self._line(
-            "styleBackground", "What is behind the person, for example “plain light grey backdrop”."
+            "styleBackground", self.tr("What is behind the person, for example “plain light grey backdrop”.")
         )
-        form.addRow("&Background:", self.background_edit)
+        form.addRow(self.tr("&Background:"), self.background_edit)
         self.lighting_edit = self._line(
-            "styleLighting", "How the light falls, for example “soft window light from the left”."
+            "styleLighting", self.tr("How the light falls, for example “soft window light from the left”.")
         )
-        form.addRow("&Lighting:", self.lighting_edit)
+        form.addRow(self.tr("&Lighting:"), self.lighting_edit)
         self.composition_edit = self._line(
-            "styleComposition", "Framing and lens, for example “head and shoulders, 85mm lens, eye level”."
+            "styleComposition", self.tr("Framing and lens, for example “head and shoulders, 85mm lens, eye level”.")
         )
-        form.addRow("Co&mposition:", self.composition_edit)
+        form.addRow(self.tr("Co&mposition:"), self.composition_edit)
         self.negative_edit = QPlainTextEdit()
         self.negative_edit.setObjectName("styleNegative")
         self.negative_edit.setTabChangesFocus(True)
         self.negative_edit.setFixedHeight(self._text_height(self.negative_edit, lines=3))
-        self.negative_edit.setPlaceholderText("e.g. casual clothing, busy background, harsh shadows")
-        self.negative_edit.setToolTip(
+        self.negative_edit.setPlaceholderText(self.tr("e.g. casual clothing, busy background, harsh shadows"))
+        self.negative_edit.setToolTip(self.tr(
             "Things this style should never show, separated by commas. The user's own “avoid” words are added to these."
-        )
-        form.addRow("A&void:", self.negative_edit)
+        ))
+        form.addRow(self.tr("A&void:"), self.negative_edit)
         # Read-only text, not a wrapped label: a form row of wrapped text gets too little
         # height and overlaps its neighbours when the dialog changes size.
         self.preview_label = QPlainTextEdit()
@@ -237,74 +253,76 @@ class StyleEditorDialog(QDialog):
         muted.setColor(QPalette.ColorRole.Text, muted.color(QPalette.ColorRole.PlaceholderText))
         self.preview_label.setPalette(muted)
         self.preview_label.setToolTip(
-            "The whole description the generator receives, with the parts above joined in order."
+            self.tr("The whole description the generator receives, with the parts above joined in order.")
         )
-        form.addRow("Together:", self.preview_label)
+        form.addRow(self.tr("Together:"), self.preview_label)
         return picture
 
     def _build_generator(self) -> QGroupBox:
-        generator = QGroupBox("Generator settings")
+        generator = QGroupBox(self.tr("Generator settings"))
         form = QFormLayout(generator)
         self.guidance_spin = QDoubleSpinBox()
         self.guidance_spin.setObjectName("styleGuidance")
         self.guidance_spin.setRange(*STYLE_GUIDANCE_RANGE)
         self.guidance_spin.setDecimals(1)
         self.guidance_spin.setSingleStep(0.5)
-        self.guidance_spin.setToolTip(
+        self.guidance_spin.setToolTip(self.tr(
             "How closely the picture follows the words. 5–8 looks natural; higher values look "
             "harsher and over-processed."
-        )
-        form.addRow("&Guidance:", self.guidance_spin)
+        ))
+        form.addRow(self.tr("&Guidance:"), self.guidance_spin)
         self.steps_spin = QSpinBox()
         self.steps_spin.setObjectName("styleSteps")
         self.steps_spin.setRange(*STYLE_STEPS_RANGE)
-        self.steps_spin.setToolTip("How many refinement steps each picture gets. 25–40 is plenty; more is slower.")
-        form.addRow("S&teps:", self.steps_spin)
+        self.steps_spin.setToolTip(self.tr("How many refinement steps each picture gets. 25–40 is plenty; more is slower."))
+        form.addRow(self.tr("S&teps:"), self.steps_spin)
         self.size_combo = QComboBox()
         self.size_combo.setObjectName("styleSize")
         for width, height, label in SIZES:
-            self.size_combo.addItem(label, f"{width}x{height}")
-        self.size_combo.setToolTip(
+            self.size_combo.addItem(_translated(label), f"{width}x{height}")
+        self.size_combo.setToolTip(self.tr(
             "The picture size. Keep the model's own size unless you need another: "
             "SD 1.5 models work best at 512, SDXL models at 1024."
-        )
-        form.addRow("Si&ze:", self.size_combo)
+        ))
+        form.addRow(self.tr("Si&ze:"), self.size_combo)
         self.sampler_combo = QComboBox()
         self.sampler_combo.setObjectName("styleSampler")
         for key in SAMPLERS:
-            self.sampler_combo.addItem(sampler_label(key), key)
+            self.sampler_combo.addItem(core_text(sampler_label(key)), key)
         self.sampler_combo.setToolTip(
-            "The method that turns noise into the picture. The recommended one suits almost every style."
+            self.tr("The method that turns noise into the picture. The recommended one suits almost every style.")
         )
-        form.addRow("Sa&mpler:", self.sampler_combo)
+        form.addRow(self.tr("Sa&mpler:"), self.sampler_combo)
         return generator
 
     def _build_finish(self) -> QGroupBox:
-        finish = QGroupBox("Finishing")
+        finish = QGroupBox(self.tr("Finishing"))
         form = QFormLayout(finish)
         self.light_combo = QComboBox()
         self.light_combo.setObjectName("styleLight")
         for key, label in LIGHT_LOOKS.items():
-            self.light_combo.addItem(f"{label} ({INTENT_KELVIN[key]} K)", key)
-        self.light_combo.setToolTip("The colour of the light in the finished headshots. The colour correction moves "
-                                    "each image toward it, reading the light from the backdrop, never from the skin.")
-        form.addRow("Lig&ht:", self.light_combo)
+            self.light_combo.addItem(f"{_translated(label)} ({INTENT_KELVIN[key]} K)", key)
+        self.light_combo.setToolTip(self.tr("The colour of the light in the finished headshots. The colour correction "
+                                            "moves each image toward it, reading the light from the backdrop, never "
+                                            "from the skin."))
+        form.addRow(self.tr("Lig&ht:"), self.light_combo)
         row = QHBoxLayout()
         self.backdrop_combo = QComboBox()
         self.backdrop_combo.setObjectName("styleBackdrop")
-        self.backdrop_combo.addItem("As generated", "generated")
-        self.backdrop_combo.addItem("Plain colour", "colour")
-        self.backdrop_combo.setToolTip("Keep the background the model draws, or put the person in front of your own "
-                                       "colour (gradients and pictures: see the style file's [finish] section).")
+        self.backdrop_combo.addItem(self.tr("As generated"), "generated")
+        self.backdrop_combo.addItem(self.tr("Plain colour"), "colour")
+        self.backdrop_combo.setToolTip(self.tr("Keep the background the model draws, or put the person in front of "
+                                               "your own colour (gradients and pictures: see the style file's "
+                                               "[finish] section)."))
         self.backdrop_button = QPushButton()
         self.backdrop_button.setObjectName("styleBackdropColour")
-        self.backdrop_button.setToolTip("The backdrop's colour, for example your brand colour.")
+        self.backdrop_button.setToolTip(self.tr("The backdrop's colour, for example your brand colour."))
         self.backdrop_button.clicked.connect(self._choose_backdrop_colour)
         self.backdrop_combo.currentIndexChanged.connect(
             lambda: self.backdrop_button.setEnabled(self.backdrop_combo.currentData() == "colour"))
         row.addWidget(self.backdrop_combo, 1)
         row.addWidget(self.backdrop_button)
-        label = QLabel("Bac&kdrop:")  # a row of two widgets: the label needs its buddy said
+        label = QLabel(self.tr("Bac&kdrop:"))  # a row of two widgets: the label needs its buddy said
         label.setBuddy(self.backdrop_combo)
         form.addRow(label, row)
         self.backdrop_colour = DEFAULT_BACKDROP_COLOUR
@@ -321,18 +339,19 @@ class StyleEditorDialog(QDialog):
         self.backdrop_button.setIcon(_swatch_icon(colour))
 
     def _choose_backdrop_colour(self) -> None:
-        self._pick_colour("Backdrop colour", "backdrop_colour")
+        self._pick_colour(self.tr("Backdrop colour"), "backdrop_colour")
 
     def _fill_finish(self, style: Style | None) -> None:
         if style is not None and style.colour_kelvin:  # a temperature of its own, set in the file
-            self.light_combo.addItem(f"{style.colour_kelvin} K (from the style file)", "custom")
+            self.light_combo.addItem(self.tr("{kelvin} K (from the style file)").format(kelvin=style.colour_kelvin),
+                                     "custom")
             self.light_combo.setCurrentIndex(self.light_combo.count() - 1)
         else:
             self.light_combo.setCurrentIndex(max(0, self.light_combo.findData(style.colour if style else "neutral")))
         kind = style.backdrop if style else "generated"
         if self.backdrop_combo.findData(kind) < 0:  # a gradient or a picture, set in the file: kept as it is
-            self.backdrop_combo.addItem({"gradient": "Gradient (from the style file)",
-                                         "image": "Picture (from the style file)"}.get(kind, kind), kind)
+            self.backdrop_combo.addItem({"gradient": self.tr("Gradient (from the style file)"),
+                                         "image": self.tr("Picture (from the style file)")}.get(kind, kind), kind)
         self.backdrop_combo.setCurrentIndex(self.backdrop_combo.findData(kind))
         if style and style.backdrop_colour:
             self.backdrop_colour = style.backdrop_colour
@@ -342,10 +361,10 @@ class StyleEditorDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("styleSaveButton")
-        self.save_button.setToolTip("Check the style and save it to your own styles folder.")
+        self.save_button.setToolTip(self.tr("Check the style and save it to your own styles folder."))
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setObjectName("styleCancelButton")
-        cancel.setToolTip("Close without saving.")
+        cancel.setToolTip(self.tr("Close without saving."))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         return self.buttons
@@ -368,10 +387,10 @@ class StyleEditorDialog(QDialog):
         if style is None:
             self.swatch = DEFAULT_SWATCH
             self.subject_edit.setText(NEW_STYLE_SUBJECT)
-            self.attire_edit.setPlaceholderText("e.g. navy blazer, white shirt")
-            self.background_edit.setPlaceholderText("e.g. plain light grey backdrop")
-            self.lighting_edit.setPlaceholderText("e.g. soft window light from the left")
-            self.composition_edit.setPlaceholderText("e.g. head and shoulders, 85mm lens, eye level")
+            self.attire_edit.setPlaceholderText(self.tr("e.g. navy blazer, white shirt"))
+            self.background_edit.setPlaceholderText(self.tr("e.g. plain light grey backdrop"))
+            self.lighting_edit.setPlaceholderText(self.tr("e.g. soft window light from the left"))
+            self.composition_edit.setPlaceholderText(self.tr("e.g. head and shoulders, 85mm lens, eye level"))
             self.guidance_spin.setValue(DEFAULT_GUIDANCE)
             self.steps_spin.setValue(DEFAULT_STEPS)
             self._select_sampler(DEFAULT_SAMPLER)
@@ -380,7 +399,8 @@ class StyleEditorDialog(QDialog):
             self._update_preview()
             return
         self.swatch = style.swatch
-        self.name_edit.setText(f"{style.name} (copy)" if self.mode == "duplicate" else style.name)
+        self.name_edit.setText(self.tr("{name} (copy)").format(name=style.name) if self.mode == "duplicate"
+                               else style.name)
         self.description_edit.setText(style.description)
         self.subject_edit.setText(style.subject)
         self.attire_edit.setText(style.attire)
@@ -424,7 +444,7 @@ class StyleEditorDialog(QDialog):
         self.swatch_button.setIcon(_swatch_icon(colour))
 
     def _choose_colour(self) -> None:
-        self._pick_colour("Card colour", "swatch")
+        self._pick_colour(self.tr("Card colour"), "swatch")
 
     def _pick_colour(self, title: str, attribute: str) -> None:
         """A colour dialog for the "#rrggbb" property ``attribute`` (the swatch, the backdrop)."""
@@ -448,13 +468,14 @@ class StyleEditorDialog(QDialog):
         style = self._style_from_fields()
         if SUBJECT_PLACEHOLDER not in style.subject:
             self.preview_label.setPlainText(
-                f"(The subject needs {SUBJECT_PLACEHOLDER} so the headshot shows the person.)"
+                self.tr("(The subject needs {placeholder} so the headshot shows the person.)").format(
+                    placeholder=SUBJECT_PLACEHOLDER)
             )
             return
         try:
-            prompt, _ = compose_prompt(style, PREVIEW_PERSON)
+            prompt, _ = compose_prompt(style, _translated(PREVIEW_PERSON))
         except StyleError as exc:  # a part too long: say so here already; Save refuses it too
-            self.preview_label.setPlainText(f"({exc.message})")
+            self.preview_label.setPlainText("(" + core_text(exc.message) + ")")
             return
         self.preview_label.setPlainText(prompt)
 
@@ -500,17 +521,18 @@ class StyleEditorDialog(QDialog):
         what is wrong under the form and keep the dialog open."""
         style = self._style_from_fields()
         if not style.name:
-            self._show_error("Give the style a name: it is shown on the style card.", self.name_edit)
+            self._show_error(self.tr("Give the style a name: it is shown on the style card."), self.name_edit)
             return
         try:
             path = self.controller.save_style(style)
         except StyleError as exc:
-            self._show_error(exc.message, self._field_widgets.get(exc.field))
+            self._show_error(core_text(exc.message), self._field_widgets.get(exc.field))
             return
         except OSError as exc:
             self._show_error(
-                f"The style could not be saved ({exc.strerror or exc}). Check that the disk has "
-                f"free space and that you may write to your styles folder: {self.controller.styles_folder()}",
+                self.tr("The style could not be saved ({reason}). Check that the disk has free space and that you "
+                        "may write to your styles folder: {folder}").format(reason=exc.strerror or exc,
+                                                                           folder=self.controller.styles_folder()),
                 None,
             )
             return

@@ -1,47 +1,23 @@
-"""One headshot large, next to one of the person's selfies; ←/→ move through the gallery."""
+"""One headshot large, next to one of the person's selfies; ←/→ move through the gallery,
+F marks a favourite, Delete deletes (the page asks first)."""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QPixmap
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from headshot_studio.core.gallery import GalleryEntry, likeness_stars, style_label
-from headshot_studio.ui.gallery_grid import STAR_COLOUR, detail_lines, stars_text
+from headshot_studio.ui.core_text import core_text
+from headshot_studio.ui import theme
+from headshot_studio.ui.gallery_grid import detail_lines, likeness_words, stars_text
+from headshot_studio.ui.widgets import ImagePane
 from headshot_studio.ui.workers import ThumbnailLoader
 
 ZOOM_PX = 1024  # longest side loaded for the large view
-
-
-class _ImagePane(QLabel):
-    """Shows one picture as large as the pane allows, keeping its shape."""
-
-    def __init__(self, placeholder: str) -> None:
-        super().__init__(placeholder)
-        self._pixmap: QPixmap | None = None
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(QSize(320, 320))
-        self.setWordWrap(True)
-
-    def set_image(self, pixmap: QPixmap | None, text: str = "") -> None:
-        self._pixmap = pixmap
-        if pixmap is None:
-            self.clear()
-            self.setText(text)
-        else:
-            self._rescale()
-
-    def _rescale(self) -> None:
-        if self._pixmap is not None:
-            self.setPixmap(self._pixmap.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                               Qt.TransformationMode.SmoothTransformation))
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._rescale()
 
 
 class ZoomDialog(QDialog):
@@ -50,6 +26,7 @@ class ZoomDialog(QDialog):
     and shows what the controller then holds."""
 
     favourite_requested = Signal(str, bool)  # file, make it a favourite
+    delete_requested = Signal(str)  # file: the page asks, deletes, then calls remove_current()
 
     def __init__(self, parent: QWidget, controller, entries: list[GalleryEntry], index: int,
                  style_names: dict[str, str]) -> None:
@@ -59,7 +36,7 @@ class ZoomDialog(QDialog):
         self.index = index
         self.style_names = style_names
         self.setObjectName("zoomDialog")
-        self.setWindowTitle("Headshot")
+        self.setWindowTitle(self.tr("Headshot"))
         self.loader = ThumbnailLoader(self)
         self.loader.loaded.connect(self._on_loaded)
         self._wanted: dict[str, str] = {}  # path -> "headshot" | "selfie"
@@ -68,6 +45,10 @@ class ZoomDialog(QDialog):
         layout.addLayout(self._build_panes(), 1)
         layout.addLayout(self._build_buttons())
         self._fill_selfies()
+        # F and Delete work wherever the focus is (the selfie list would take letters as a search)
+        QShortcut(QKeySequence(Qt.Key.Key_F), self, self._toggle_favourite)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self, lambda: self.delete_requested.emit(self.current_entry().file))
+        self.next_button.setFocus()
         screen = parent.screen().availableGeometry() if parent.screen() else QRect(0, 0, 1280, 800)
         self.resize(min(1100, int(screen.width() * 0.9)), min(720, int(screen.height() * 0.9)))
         self.show_entry(index)
@@ -75,19 +56,19 @@ class ZoomDialog(QDialog):
     def _build_panes(self) -> QGridLayout:
         """Side by side, in a grid so both pictures line up: titles, pictures, captions."""
         panes = QGridLayout()
-        panes.addWidget(QLabel("<b>Headshot</b>"), 0, 0)
+        panes.addWidget(QLabel("<b>" + self.tr("Headshot") + "</b>"), 0, 0)
         selfie_row = QHBoxLayout()
-        selfie_row.addWidget(QLabel("<b>Your selfie</b>"))
+        selfie_row.addWidget(QLabel("<b>" + self.tr("Your selfie") + "</b>"))
         selfie_row.addStretch()
         self.selfie_choice = QComboBox()
         self.selfie_choice.setObjectName("selfieChoice")
-        self.selfie_choice.setToolTip("Compare with another of your selfies")
+        self.selfie_choice.setToolTip(self.tr("Compare with another of your selfies"))
         selfie_row.addWidget(self.selfie_choice)
         panes.addLayout(selfie_row, 0, 1)
-        self.headshot = _ImagePane("Loading…")
+        self.headshot = ImagePane(self.tr("Loading…"))
         self.headshot.setObjectName("zoomHeadshot")
         panes.addWidget(self.headshot, 1, 0)
-        self.selfie = _ImagePane("")
+        self.selfie = ImagePane("")
         self.selfie.setObjectName("zoomSelfie")
         panes.addWidget(self.selfie, 1, 1)
         self.info = QLabel()
@@ -109,19 +90,27 @@ class ZoomDialog(QDialog):
 
     def _build_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
-        self.previous_button = QPushButton("◀ Better")
-        self.previous_button.setToolTip("The next better-ranked headshot (Left arrow)")
+        self.previous_button = QPushButton(theme.icon("back"), self.tr("Better"))
+        self.previous_button.setObjectName("zoomPreviousButton")
+        self.previous_button.setToolTip(self.tr("The next better-ranked headshot (Left arrow)"))
         self.previous_button.clicked.connect(lambda: self.show_entry(self.index - 1))
-        self.next_button = QPushButton("Next ▶")
-        self.next_button.setToolTip("The next headshot in the ranking (Right arrow)")
+        self.next_button = QPushButton(theme.icon("next"), self.tr("Next"))
+        self.next_button.setObjectName("zoomNextButton")
+        self.next_button.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # the arrow after the word
+        self.next_button.setToolTip(self.tr("The next headshot in the ranking (Right arrow)"))
         self.next_button.clicked.connect(lambda: self.show_entry(self.index + 1))
         self.favourite_button = QPushButton()
         self.favourite_button.setObjectName("zoomFavouriteButton")
-        self.favourite_button.setToolTip("Mark or unmark this headshot as a favourite (F)")
+        self.favourite_button.setToolTip(self.tr("Mark or unmark this headshot as a favourite (F)"))
         self.favourite_button.clicked.connect(self._toggle_favourite)
-        close = QPushButton("Close")
+        self.delete_button = QPushButton(theme.icon("remove"), self.tr("Delete…"))
+        self.delete_button.setObjectName("zoomDeleteButton")
+        self.delete_button.setToolTip(self.tr("Delete this headshot (Delete)"))
+        theme.set_role(self.delete_button, "quiet", "true")
+        self.delete_button.clicked.connect(lambda: self.delete_requested.emit(self.current_entry().file))
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
-        for widget in (self.previous_button, self.next_button, self.favourite_button):
+        for widget in (self.previous_button, self.next_button, self.favourite_button, self.delete_button):
             buttons.addWidget(widget)
         buttons.addStretch()
         buttons.addWidget(close)
@@ -136,21 +125,23 @@ class ZoomDialog(QDialog):
         if self.selfies:
             self._load_selfie()
         else:
-            self.selfie.set_image(None, self.controller.no_selfie_reason())
+            self.selfie.set_image(None, core_text(self.controller.no_selfie_reason()))
 
     def show_entry(self, index: int) -> None:
         if not 0 <= index < len(self.entries):
             return
         self.index = index
         entry = self.entries[index]
-        style = style_label(entry.style, self.style_names)
-        title = (f"<span style='color:{STAR_COLOUR}; font-size:large'>{stars_text(likeness_stars(entry))}</span> "
-                 f"<b>{html.escape(style)}</b>")
+        style = core_text(style_label(entry.style, self.style_names))
+        stars = likeness_stars(entry)
+        title = (f"<span style='color:{theme.palette().star}; font-size:large'>{stars_text(stars)}</span> "
+                 f"<b>{html.escape(likeness_words(stars))}</b> · {html.escape(style)}")
         lines = [title, *detail_lines(entry)]
         if entry.seed is not None:
-            lines.append(f"<span style='color:gray'>Seed {entry.seed}</span>")
+            seed = self.tr("Seed {seed}").format(seed=entry.seed)
+            lines.append(f"<span style='color:{theme.palette().muted}'>{html.escape(seed)}</span>")
         self.info.setText("<br>".join(lines))
-        self.headshot.set_image(None, "Loading…")
+        self.headshot.set_image(None, self.tr("Loading…"))
         path = self.controller.headshot_path(entry)
         self._wanted[str(path)] = "headshot"
         self.loader.request(path, ZOOM_PX)
@@ -167,9 +158,9 @@ class ZoomDialog(QDialog):
             report = self.controller.report_for(Path(path))
             caption = Path(path).name
             if report is not None:
-                caption += f" · {report.message}"
+                caption += f" · {core_text(report.message)}"
             self.selfie_info.setText(caption)
-            self.selfie.set_image(None, "Loading…")
+            self.selfie.set_image(None, self.tr("Loading…"))
             self._wanted[path] = "selfie"
             self.loader.request(Path(path), ZOOM_PX)
 
@@ -177,14 +168,23 @@ class ZoomDialog(QDialog):
         role = self._wanted.pop(path, None)
         if role == "headshot" and path == str(self.controller.headshot_path(self.current_entry())):
             self.headshot.set_image(None if image.isNull() else QPixmap.fromImage(image),
-                                    "This headshot cannot be shown: its file is missing or damaged.")
+                                    self.tr("This headshot cannot be shown: its file is missing or damaged."))
         elif role == "selfie" and path == self.selfie_choice.currentData():
             self.selfie.set_image(None if image.isNull() else QPixmap.fromImage(image),
-                                  "This selfie cannot be shown: its file is missing or damaged.")
+                                  self.tr("This selfie cannot be shown: its file is missing or damaged."))
+
+    def remove_current(self) -> None:
+        """The shown headshot was deleted: show the one that took its place, or close."""
+        del self.entries[self.index]
+        if not self.entries:
+            self.accept()
+        else:
+            self.show_entry(min(self.index, len(self.entries) - 1))
 
     def _update_favourite(self) -> None:
         favourite = self.current_entry().file in self.controller.favourites()
-        self.favourite_button.setText("♡ Unfavourite" if favourite else "♥ Favourite")
+        self.favourite_button.setText(self.tr("Unfavourite") if favourite else self.tr("Favourite"))
+        self.favourite_button.setIcon(theme.icon("favourite", "danger" if favourite else "text"))
 
     def _toggle_favourite(self) -> None:
         file = self.current_entry().file
@@ -197,7 +197,7 @@ class ZoomDialog(QDialog):
             self.show_entry(self.index - 1)
         elif key == Qt.Key.Key_Right:
             self.show_entry(self.index + 1)
-        elif key == Qt.Key.Key_F:
-            self._toggle_favourite()
+        elif key == Qt.Key.Key_Backspace:
+            self.delete_requested.emit(self.current_entry().file)
         else:
             super().keyPressEvent(event)

@@ -28,15 +28,18 @@ from PySide6.QtWidgets import (
 from headshot_studio.core.events import HeadshotError, describe_error
 from headshot_studio.core.gallery import GalleryEntry, filter_gallery, look_alikes, style_counts, style_label
 from headshot_studio.core.limits import MORE_LIKE_THIS_COUNT
+from headshot_studio.ui.core_text import core_text
 from headshot_studio.ui.dialogs.export import ExportDialog
 from headshot_studio.ui.dialogs.zoom import ZoomDialog
-from headshot_studio.ui.gallery_grid import ENTRY_ROLE, GalleryGrid
-from headshot_studio.ui.widgets import ask_yes_no, heading, primary_button, show_error
+from headshot_studio.ui import theme
+from headshot_studio.ui.gallery_grid import ENTRY_ROLE, THUMB_SIZES, GalleryGrid
+from headshot_studio.ui.widgets import EmptyState, ask_yes_no, heading, primary_button, show_error
 
 
 class GalleryPage(QWidget):
     title = "Gallery"
     more_like_this_requested = Signal()  # "more like this" started a run: show the Create page
+    page_requested = Signal(str)  # the empty gallery's button: the page that makes headshots
     export_finished = Signal(object)  # core.export.ExportResult
 
     def __init__(self, controller) -> None:
@@ -44,12 +47,15 @@ class GalleryPage(QWidget):
         self.controller = controller
         self.setObjectName("galleryPage")
         self._style_names: dict[str, str] | None = None
+        self._go_target = ""
         self._entries: list[GalleryEntry] = []  # the gallery, best first
         self._favourites: set[str] = set()
         self.zoom_dialog: ZoomDialog | None = None
         self.export_dialog: ExportDialog | None = None
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(theme.SPACE)
         layout.addLayout(self._build_header())
         layout.addWidget(self._build_filters())
         layout.addWidget(self._build_grid(), 1)
@@ -66,10 +72,10 @@ class GalleryPage(QWidget):
     # --- building the page ---------------------------------------------------------------
     def _build_header(self) -> QHBoxLayout:
         top = QHBoxLayout()
-        top.addWidget(heading("Your headshots"))
-        top.addStretch()
+        top.addWidget(heading(self.tr("Your headshots")), 1)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("gallerySummary")
+        theme.set_role(self.summary_label, "role", "muted")
         top.addWidget(self.summary_label)
         return top
 
@@ -78,25 +84,37 @@ class GalleryPage(QWidget):
         self.filters_box = QWidget()
         box = QVBoxLayout(self.filters_box)
         box.setContentsMargins(0, 0, 0, 0)
-        hint = QLabel("Best first: how much each looks like you, then sharpness, light and framing. "
-                      "Double-click or press Enter to see one large next to your selfie.")
+        hint = QLabel(self.tr("Best first: how much each looks like you, then sharpness, light and framing. "
+                              "Double-click or press Enter to see one large next to your selfie; "
+                              "F marks a favourite, Delete deletes."))
         hint.setWordWrap(True)
+        theme.set_role(hint, "role", "muted")
         box.addWidget(hint)
         filters = QHBoxLayout()
-        filters.addWidget(QLabel("Style:"))
+        filters.addWidget(QLabel(self.tr("Style:")))
         self.style_filter = QComboBox()
         self.style_filter.setObjectName("styleFilter")
-        self.style_filter.setToolTip("Show the headshots of one style only")
+        self.style_filter.setAccessibleName(self.tr("Style"))
+        self.style_filter.setToolTip(self.tr("Show the headshots of one style only"))
         self.style_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.style_filter.currentIndexChanged.connect(lambda _: self._render())
         filters.addWidget(self.style_filter)
-        self.favourites_only = self._filter_box("Favourites only", "favouritesOnly",
-                                                "Show only the headshots you marked with ♥")
-        self.hide_look_alikes = self._filter_box("Hide look-alikes", "hideLookAlikes",
-                                                 "Show only the best of each group of headshots that look nearly the same")
+        self.favourites_only = self._filter_box(self.tr("Favourites only"), "favouritesOnly",
+                                                self.tr("Show only the headshots you marked with ♥"))
+        self.hide_look_alikes = self._filter_box(
+            self.tr("Hide look-alikes"), "hideLookAlikes",
+            self.tr("Show only the best of each group of headshots that look nearly the same"))
         filters.addWidget(self.favourites_only)
         filters.addWidget(self.hide_look_alikes)
         filters.addStretch()
+        filters.addWidget(QLabel(self.tr("Size:")))
+        self.size_choice = QComboBox()
+        self.size_choice.setObjectName("thumbSize")
+        self.size_choice.setAccessibleName(self.tr("Picture size"))
+        self.size_choice.addItem(self.tr("Large"), THUMB_SIZES["large"])
+        self.size_choice.addItem(self.tr("Small"), THUMB_SIZES["small"])
+        self.size_choice.currentIndexChanged.connect(lambda _: self.grid.set_thumb_size(self.size_choice.currentData()))
+        filters.addWidget(self.size_choice)
         box.addLayout(filters)
         return self.filters_box
 
@@ -110,11 +128,13 @@ class GalleryPage(QWidget):
     def _build_grid(self) -> QStackedWidget:
         """The grid, or a sentence in its place (no session, no headshots, none match)."""
         self.stack = QStackedWidget()
-        self.message = QLabel()
+        self.empty = EmptyState("gallery")
+        self.empty.setObjectName("galleryEmpty")
+        self.message = self.empty.text
         self.message.setObjectName("galleryMessage")
-        self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stack.addWidget(self.message)
+        self.empty.button.setObjectName("galleryGoButton")
+        self.empty.button.clicked.connect(self.go_requested)
+        self.stack.addWidget(self.empty)
         self.grid = GalleryGrid()
         self.thumbnails = self.grid.thumbnails  # the window waits for it when closing
         self.grid.itemSelectionChanged.connect(self._update_buttons)
@@ -134,32 +154,40 @@ class GalleryPage(QWidget):
 
     def _build_actions(self) -> QHBoxLayout:
         actions = QHBoxLayout()
-        self.zoom_button = self._action("View larger", "zoomButton",
-                                        "See the headshot large, next to one of your selfies (Enter)", self.open_zoom)
-        self.favourite_button = self._action("♥ Favourite", "favouriteButton",
-                                             "Mark the selected headshots as favourites, or unmark them (F)",
+        self.zoom_button = self._action(self.tr("View larger"), "zoomButton",
+                                        self.tr("See the headshot large, next to one of your selfies (Enter)"),
+                                        self.open_zoom)
+        self.favourite_button = self._action(self.tr("Favourite"), "favouriteButton",
+                                             self.tr("Mark the selected headshots as favourites, or unmark them (F)"),
                                              self.toggle_favourite)
-        self.more_button = self._action("More like this", "moreLikeThisButton",
-                                        f"Make {MORE_LIKE_THIS_COUNT} more headshots in this style with new seeds, "
-                                        "using the face already learned", self.more_like_this)
-        self.delete_button = self._action("Delete…", "deleteButton",
-                                          "Delete the selected headshots from this computer (Delete)", self.delete_selected)
-        for button in (self.zoom_button, self.favourite_button, self.more_button, self.delete_button):
+        self.more_button = self._action(self.tr("More like this"), "moreLikeThisButton",
+                                        self.tr("Make {count} more headshots in this style with new seeds, "
+                                                "using the face already learned").format(count=MORE_LIKE_THIS_COUNT),
+                                        self.more_like_this)
+        self.delete_button = self._action(self.tr("Delete…"), "deleteButton",
+                                          self.tr("Delete the selected headshots from this computer (Delete)"),
+                                          self.delete_selected)
+        for button, icon in ((self.zoom_button, "compare"), (self.favourite_button, "favourite"),
+                             (self.more_button, "more"), (self.delete_button, "remove")):
+            button.setIcon(theme.icon(icon))
             actions.addWidget(button)
+        theme.set_role(self.delete_button, "quiet", "true")
         actions.addStretch()
         self.export_progress = QProgressBar()
         self.export_progress.setRange(0, 0)  # busy: exports take seconds
         self.export_progress.setMaximumWidth(120)
+        self.export_progress.setAccessibleName(self.tr("Exporting"))
         self.export_progress.setVisible(False)
         actions.addWidget(self.export_progress)
         self.export_status = QLabel()
         self.export_status.setObjectName("exportStatus")
+        self.export_status.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its link is for the mouse; Export says the same
         self.export_status.setOpenExternalLinks(True)
         self.export_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         actions.addWidget(self.export_status)
-        self.export_button = primary_button("Export…")
+        self.export_button = primary_button(self.tr("Export…"), icon="export")
         self.export_button.setObjectName("exportButton")
-        self.export_button.setToolTip("Save the selected headshots or your favourites to a folder or a ZIP file")
+        self.export_button.setToolTip(self.tr("Save the selected headshots or your favourites to a folder or a ZIP file"))
         self.export_button.clicked.connect(self.open_export)
         actions.addWidget(self.export_button)
         return actions
@@ -185,9 +213,9 @@ class GalleryPage(QWidget):
         current = self.style_filter.currentData()
         self.style_filter.blockSignals(True)
         self.style_filter.clear()
-        self.style_filter.addItem(f"All styles ({len(self._entries)})", None)
+        self.style_filter.addItem(self.tr("All styles ({count})").format(count=len(self._entries)), None)
         for style_id in sorted(counts, key=lambda s: style_label(s, names).lower()):
-            self.style_filter.addItem(f"{style_label(style_id, names)} ({counts[style_id]})", style_id)
+            self.style_filter.addItem(f"{core_text(style_label(style_id, names))} ({counts[style_id]})", style_id)
         index = self.style_filter.findData(current) if current is not None else 0
         self.style_filter.setCurrentIndex(max(0, index))
         self.style_filter.blockSignals(False)
@@ -199,18 +227,29 @@ class GalleryPage(QWidget):
         current_file = current.data(ENTRY_ROLE).file if current is not None else None
         self.grid.clear()
         if self.controller.session is None or not self._entries:
-            self._show_message("Start or open a session to see its headshots here." if self.controller.session is None
-                               else "No headshots yet. Create them on the Create page: the best ones will appear here first.")
+            if self.controller.session is None:
+                self._show_message(self.tr("Start or open a session to see its headshots here."),
+                                   self.tr("No session open"), self.tr("Go to Session"), "session")
+            else:
+                self._show_message(
+                    self.tr("No headshots yet. Create them on the Create page: the best ones will appear here first, "
+                            "each with how much it looks like you. You can then compare each with your selfie, "
+                            "keep favourites and export them."),
+                    self.tr("Your headshots will appear here"), self.tr("Go to Create"), "create")
             self.summary_label.clear()
             self._update_buttons()
             return
         favourites = len([e for e in self._entries if e.file in self._favourites])
-        self.summary_label.setText(f"{len(self._entries)} headshots · {favourites} favourite{'s' if favourites != 1 else ''}")
+        self.summary_label.setText(
+            self.tr("{count} headshots · 1 favourite").format(count=len(self._entries)) if favourites == 1
+            else self.tr("{count} headshots · {favourites} favourites").format(count=len(self._entries),
+                                                                               favourites=favourites))
         shown = filter_gallery(self._entries, style=self.style_filter.currentData(), favourites=self._favourites,
                                favourites_only=self.favourites_only.isChecked(),
                                hide_look_alikes=self.hide_look_alikes.isChecked())
         if not shown:
-            self._show_message("No headshots match these filters.")
+            self._show_message(self.tr("No headshots match these filters. Choose “All styles” or untick the "
+                                       "boxes above to see them all."), self.tr("Nothing to show"))
         else:
             self.stack.setCurrentWidget(self.grid)
         names, others = self._names(), look_alikes(self._entries)
@@ -226,9 +265,10 @@ class GalleryPage(QWidget):
             self.grid.scrollToItem(self.grid.currentItem())
         self._update_buttons()
 
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.stack.setCurrentWidget(self.message)
+    def _show_message(self, text: str, title: str = "", button: str = "", target: str = "") -> None:
+        self._go_target = target
+        self.empty.show_text(title, text, button)
+        self.stack.setCurrentWidget(self.empty)
 
     def selected_entries(self) -> list[GalleryEntry]:
         """The selected headshots, best first."""
@@ -248,16 +288,17 @@ class GalleryPage(QWidget):
         for button in (self.zoom_button, self.delete_button, self.favourite_button):
             button.setEnabled(bool(selected))
         all_favourite = bool(selected) and all(e.file in self._favourites for e in selected)
-        self.favourite_button.setText("♡ Unfavourite" if all_favourite else "♥ Favourite")
+        self.favourite_button.setText(self.tr("Unfavourite") if all_favourite else self.tr("Favourite"))
+        self.favourite_button.setIcon(theme.icon("favourite", "danger" if all_favourite else "text"))
         run_busy = self.controller.run_worker.state.busy
         entry = self._current_entry()
         self.more_button.setEnabled(entry is not None and bool(entry.style) and not run_busy)
         if run_busy:
-            self.more_button.setToolTip("A run is in progress; wait for it to finish")
+            self.more_button.setToolTip(self.tr("A run is in progress; wait for it to finish"))
         elif entry is not None:
-            style = style_label(entry.style, self._names())
-            self.more_button.setToolTip(f"Make {MORE_LIKE_THIS_COUNT} more “{style}” headshots with new seeds, "
-                                        "using the face already learned")
+            style = core_text(style_label(entry.style, self._names()))
+            self.more_button.setToolTip(self.tr("Make {count} more “{style}” headshots with new seeds, using the face "
+                                                "already learned").format(count=MORE_LIKE_THIS_COUNT, style=style))
         exporting = self.controller.exporting
         self.export_button.setEnabled(has_images and not exporting)
         self.export_progress.setVisible(exporting)
@@ -280,8 +321,10 @@ class GalleryPage(QWidget):
 
     def _confirm_delete(self, entries: list[GalleryEntry]) -> bool:
         """Ask before deleting (tests replace this)."""
-        what = "this headshot" if len(entries) == 1 else f"these {len(entries)} headshots"
-        return ask_yes_no(self, "Delete headshots", f"Delete {what} from this computer? This cannot be undone.")
+        question = (self.tr("Delete this headshot from this computer? This cannot be undone.") if len(entries) == 1
+                    else self.tr("Delete these {count} headshots from this computer? This cannot be undone.").format(
+                        count=len(entries)))
+        return ask_yes_no(self, self.tr("Delete headshots"), question)
 
     def delete_selected(self) -> None:
         entries = self.selected_entries()
@@ -313,8 +356,29 @@ class GalleryPage(QWidget):
             return
         self.zoom_dialog = ZoomDialog(self, self.controller, entries, entries.index(entry), self._names())
         self.zoom_dialog.favourite_requested.connect(lambda file, make: self.set_favourites([file], make))
+        self.zoom_dialog.delete_requested.connect(self._delete_from_zoom)
         self.zoom_dialog.finished.connect(self._zoom_closed)
         self.zoom_dialog.open()
+
+    def go_requested(self) -> None:
+        if self._go_target:
+            self.page_requested.emit(self._go_target)
+
+    def _delete_from_zoom(self, file: str) -> None:
+        if self.zoom_dialog is None:
+            return
+        entry = next((e for e in self._entries if e.file == file), None)
+        if entry is None:  # already gone from the gallery (its file was removed behind our back)
+            self.zoom_dialog.remove_current()
+            return
+        if not self._confirm_delete([entry]):
+            return
+        try:
+            self.controller.delete_output(file)
+        except (HeadshotError, OSError) as exc:
+            show_error(self, *describe_error(exc)[1:])
+            return
+        self.zoom_dialog.remove_current()
 
     def _zoom_closed(self) -> None:
         if self.zoom_dialog is not None:
@@ -335,7 +399,7 @@ class GalleryPage(QWidget):
             self,
             selected=len(self.selected_entries()),
             favourites=len(self.favourite_files()),
-            default_name=f"{self.controller.session.name} headshots",
+            default_name=self.tr("{name} headshots").format(name=self.controller.session.name),
         )
         self.export_dialog.accepted.connect(lambda: self.start_export(self.export_dialog.options()))
         self.export_dialog.open()
@@ -345,19 +409,21 @@ class GalleryPage(QWidget):
             files = self.favourite_files()
         else:
             files = [entry.file for entry in self.selected_entries()]
-        self.export_status.setText(f"Exporting {len(files)} headshot{'s' if len(files) != 1 else ''}…")
+        self.export_status.setText(self.tr("Exporting 1 headshot…") if len(files) == 1
+                                   else self.tr("Exporting {count} headshots…").format(count=len(files)))
         self.controller.export(files, options["destination"], size=options["size"], fmt=options["fmt"],
                                keep_metadata=options["keep_metadata"], as_zip=options["as_zip"])
 
     def _on_exported(self, result) -> None:
         folder = result.path.parent if result.path.suffix.lower() == ".zip" else result.path
         link = QUrl.fromLocalFile(str(folder)).toString()
-        self.export_status.setText(f"{html.escape(result.describe())} <a href=\"{link}\">Show</a>")
+        show = self.tr("Show")
+        self.export_status.setText(f"{html.escape(core_text(result.describe()))} <a href=\"{link}\">{show}</a>")
         self.export_status.setToolTip(str(result.path))
         self.export_finished.emit(result)
 
     def _on_export_failed(self, kind: str, message: str, details: str) -> None:
-        self.export_status.setText("The export did not finish.")
+        self.export_status.setText(self.tr("The export did not finish."))
         show_error(self, message, details)
 
     def wait(self, timeout_ms: int = 30_000) -> bool:

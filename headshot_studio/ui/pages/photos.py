@@ -16,17 +16,18 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
-    QGroupBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +36,7 @@ from headshot_studio.core.events import HeadshotError, describe_error
 from headshot_studio.core.limits import PHOTO_SUFFIXES, ideal_photos_text
 from headshot_studio.core.photo_status import PhotoStatus
 from headshot_studio.ui.controller import AppController
+from headshot_studio.ui.core_text import core_text
 from headshot_studio.ui.dialogs.photo_details import PREVIEW_SIDE, PhotoDetailsDialog
 from headshot_studio.ui.photo_widgets import (
     PATH_ROLE,
@@ -45,28 +47,34 @@ from headshot_studio.ui.photo_widgets import (
     PhotoGrid,
     SetSummary,
     ThumbState,
-    bold,
     photo_tooltip,
 )
 from headshot_studio.ui.workers import ThumbnailLoader
+from headshot_studio.ui import theme
 from headshot_studio.ui.widgets import (
+    IconLabel,
+    card,
     heading,
+    icon_title,
+    label,
     pictures_folder,
+    primary_button,
     show_error,
     verdict_word,
 )
 
 # Upper-case too: file dialogs on Linux match patterns case-sensitively (IMG_0001.JPG).
-PHOTO_FILTER = "Photos (" + " ".join(f"*{s} *{s.upper()}" for s in PHOTO_SUFFIXES) + ")"
+PHOTO_PATTERNS = " ".join(f"*{s} *{s.upper()}" for s in PHOTO_SUFFIXES)
 SUMMARY_WIDTH = 330  # logical pixels: the right-hand column
 
+# Translated where shown (QCoreApplication.translate("PhotosPage", tip)).
 TIPS = [
-    "Face a window in daylight. Avoid harsh sun, strong shadows and flash.",
-    "Hold the phone at eye level, at arm's length (or ask someone to take them).",
-    "Mix the angles: straight on, and turned a little to the left and right.",
-    "Mix your expressions, and take them in a few places and lights.",
-    "Only you in the photo: no sunglasses, hats or hands in front of your face.",
-    "Use the original photos from your phone: no screenshots, filters or edits.",
+    QT_TRANSLATE_NOOP("PhotosPage", "Face a window in daylight. Avoid harsh sun, strong shadows and flash."),
+    QT_TRANSLATE_NOOP("PhotosPage", "Hold the phone at eye level, at arm's length (or ask someone to take them)."),
+    QT_TRANSLATE_NOOP("PhotosPage", "Mix the angles: straight on, and turned a little to the left and right."),
+    QT_TRANSLATE_NOOP("PhotosPage", "Mix your expressions, and take them in a few places and lights."),
+    QT_TRANSLATE_NOOP("PhotosPage", "Only you in the photo: no sunglasses, hats or hands in front of your face."),
+    QT_TRANSLATE_NOOP("PhotosPage", "Use the original photos from your phone: no screenshots, filters or edits."),
 ]
 
 
@@ -94,20 +102,24 @@ class PhotosPage(QWidget):
         self._thumb_pending: set[Path] = set()
         self.details_dialog: PhotoDetailsDialog | None = None
 
-        intro = QLabel(
-            f"Add {ideal_photos_text()} recent selfies of just you. "
-            "Drop them here, or use the buttons. Each photo is checked on this computer as soon as it "
-            "is added; nothing is uploaded."
+        intro = label(
+            self.tr("Add {ideal} recent selfies of just you. "
+                    "Drop them here, or use the buttons. Each photo is checked on this computer as soon as it "
+                    "is added; nothing is uploaded.").format(ideal=ideal_photos_text()),
+            role="muted",
         )
-        intro.setWordWrap(True)
-        self.no_session_label = bold(QLabel("Start a new session first (step 1, Session), then add your photos here."))
+        self.no_session_label = label(self.tr("Start a new session first (step 1, Session), then add your "
+                                              "photos here."), role="warning")
         self.no_session_label.setObjectName("noSessionLabel")
         self.no_session_label.setWordWrap(True)
         body = QHBoxLayout()
+        body.setSpacing(2 * theme.SPACE)
         body.addLayout(self._build_photos(), 1)
         body.addWidget(self._build_side_column())
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Your photos"))
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(theme.SPACE)
+        layout.addWidget(heading(self.tr("Your photos")))
         layout.addWidget(intro)
         layout.addWidget(self.no_session_label)
         layout.addLayout(body, 1)
@@ -119,62 +131,133 @@ class PhotosPage(QWidget):
     # --- layout ------------------------------------------------------------------------------
     def _build_photos(self) -> QVBoxLayout:
         """The actions, the grid and the line about the selection."""
-        self.count_label = QLabel()
+        self.count_label = label(role="muted")
         self.count_label.setObjectName("photoCountLabel")
-        self.add_button = _button("Add photos…", "addPhotosButton",
-                                  "Choose selfies to add (JPEG, PNG, WebP, BMP or iPhone HEIC).", self._add_files)
-        self.add_folder_button = _button("Add a folder…", "addFolderButton", "Add every photo in a folder.",
-                                         self._add_folder)
-        self.details_button = _button("Details…", "photoDetailsButton",
-                                      "See the selected photo larger, with every problem and its fix (Enter).",
+        self.add_button = _button(self.tr("Add photos…"), "addPhotosButton",
+                                  self.tr("Choose selfies to add (JPEG, PNG, WebP, BMP or iPhone HEIC)."),
+                                  self._add_files)
+        self.add_folder_button = _button(self.tr("Add a folder…"), "addFolderButton",
+                                         self.tr("Add every photo in a folder."), self._add_folder)
+        self.details_button = _button(self.tr("Details…"), "photoDetailsButton",
+                                      self.tr("See the selected photo larger, with every problem and its fix (Enter)."),
                                       self.open_details)
         self.remove_button = _button(
-            "Remove photo", "removePhotoButton",
-            "Take the selected photos out of the session (Delete). The originals on your computer are kept.",
+            self.tr("Remove photo"), "removePhotoButton",
+            self.tr("Take the selected photos out of the session (Delete). The originals on your computer are kept."),
             self._remove_selected,
         )
+        self.add_button.setIcon(theme.icon("add-photo"))
+        self.add_folder_button.setIcon(theme.icon("add-folder"))
+        self.details_button.setIcon(theme.icon("details"))
+        self.remove_button.setIcon(theme.icon("remove"))
+        theme.set_role(self.remove_button, "quiet", "true")
         actions = QHBoxLayout()
+        actions.setSpacing(theme.SPACE)
         actions.addWidget(self.add_button)
         actions.addWidget(self.add_folder_button)
-        actions.addSpacing(12)
+        actions.addSpacing(2 * theme.SPACE)
         actions.addWidget(self.count_label, 1)
-        actions.addWidget(self.details_button)
-        actions.addWidget(self.remove_button)
+        self.count_label.setWordWrap(False)
 
         self.grid = PhotoGrid()
         self.grid.remove_requested.connect(self._remove_selected)
         self.grid.details_requested.connect(self.open_details)
         self.grid.itemSelectionChanged.connect(self._update_selection)
-        self.selected_label = QLabel()
+        self.selected_label = label(role="muted")
         self.selected_label.setObjectName("selectedPhotoLabel")
         self.selected_label.setWordWrap(True)
         self.selected_label.setTextFormat(Qt.TextFormat.PlainText)
         self.selected_label.setMinimumHeight(self.selected_label.fontMetrics().lineSpacing() * 2)
         self.selected_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.drop_zone = self._build_drop_zone()
+        self.grid_or_drop = QStackedWidget()
+        self.grid_or_drop.addWidget(self.drop_zone)
+        self.grid_or_drop.addWidget(self.grid)
         left = QVBoxLayout()
+        left.setSpacing(theme.SPACE)
         left.addLayout(actions)
-        left.addWidget(self.grid, 1)
-        left.addWidget(self.selected_label)
+        left.addWidget(self.grid_or_drop, 1)
+        selection = QHBoxLayout()  # what the selection is, and what can be done with it
+        selection.setSpacing(theme.SPACE)
+        selection.addWidget(self.selected_label, 1)
+        selection.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        selection.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+        left.addLayout(selection)
         return left
+
+    def _build_drop_zone(self) -> QFrame:
+        """What the page shows before the first photo: a large place to drop selfies,
+        the buttons to choose them, and what to shoot."""
+        zone = QFrame()
+        zone.setObjectName("dropZone")
+        theme.set_role(zone, "dropzone", "true")
+        layout = QVBoxLayout(zone)
+        layout.setContentsMargins(4 * theme.SPACE, 4 * theme.SPACE, 4 * theme.SPACE, 4 * theme.SPACE)
+        layout.setSpacing(2 * theme.SPACE)
+        layout.addStretch()
+        layout.addWidget(IconLabel("add-photo", "accent", 48), 0, Qt.AlignmentFlag.AlignHCenter)
+        self.drop_title = heading(self.tr("Drop your selfies here"))
+        self.drop_title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.drop_title)
+        self.drop_hint = label(self.tr("{ideal} photos from the last few months, of just you. JPEG, PNG, WebP or "
+                                       "iPhone HEIC, straight from the phone.").format(ideal=ideal_photos_text()),
+                               role="muted")
+        self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.drop_hint)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        self.drop_add_button = primary_button(self.tr("Choose photos…"), icon="add-photo")
+        self.drop_add_button.setObjectName("dropAddButton")
+        self.drop_add_button.clicked.connect(self._add_files)
+        buttons.addWidget(self.drop_add_button)
+        self.drop_folder_button = QPushButton(theme.icon("add-folder"), self.tr("Choose a folder…"))
+        self.drop_folder_button.setObjectName("dropFolderButton")
+        self.drop_folder_button.clicked.connect(self._add_folder)
+        buttons.addWidget(self.drop_folder_button)
+        buttons.addStretch()
+        layout.addLayout(buttons)
+        shoot = QGridLayout()
+        shoot.setHorizontalSpacing(3 * theme.SPACE)
+        shoot.setVerticalSpacing(theme.SPACE)
+        what_to_shoot = (
+            ("light", self.tr("Daylight from a window on your face")),
+            ("camera", self.tr("Phone at eye level, arm's length")),
+            ("person", self.tr("Straight on, and turned a little left and right")),
+            ("ok", self.tr("Only you: no sunglasses, hats or filters")),
+        )
+        for n, (icon_name, text) in enumerate(what_to_shoot):
+            shoot.addLayout(icon_title(icon_name, text, role=""), n // 2, n % 2)
+        shoot_row = QHBoxLayout()
+        shoot_row.addStretch()
+        shoot_row.addLayout(shoot)
+        shoot_row.addStretch()
+        layout.addSpacing(theme.SPACE)
+        layout.addLayout(shoot_row)
+        layout.addStretch()
+        return zone
 
     def _build_side_column(self) -> QScrollArea:
         """The set's summary and the tips, in a column that scrolls on a small screen."""
-        tips = QGroupBox("Tips for good selfies")
+        tips, tips_layout = card()
         tips.setObjectName("tipsBox")
-        tips_label = QLabel("<ul style='margin-left:-20px'>" + "".join(f"<li>{html.escape(t)}</li>" for t in TIPS) + "</ul>")
+        tips_layout.addWidget(heading(self.tr("Tips for good selfies"), role="subtitle"))
+        tips_label = QLabel("<ul style='margin-left:-20px'>" + "".join(
+            f"<li>{html.escape(QCoreApplication.translate('PhotosPage', t))}</li>" for t in TIPS) + "</ul>")
         tips_label.setObjectName("tipsLabel")
         tips_label.setWordWrap(True)
-        QVBoxLayout(tips).addWidget(tips_label)
+        tips_layout.addWidget(tips_label)
 
         right_column = QWidget()
         right = QVBoxLayout(right_column)
         right.setContentsMargins(0, 0, 4, 0)
+        right.setSpacing(2 * theme.SPACE)
         self.summary = SetSummary()
         right.addWidget(self.summary)
         right.addWidget(tips)
         right.addStretch()
         right_scroll = QScrollArea()
         right_scroll.setObjectName("summaryScroll")
+        right_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls inside, not the frame
         right_scroll.setWidget(right_column)
         right_scroll.setWidgetResizable(True)
         right_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -184,11 +267,12 @@ class PhotosPage(QWidget):
 
     # --- adding ------------------------------------------------------------------------------
     def _ask_files(self) -> list[Path]:
-        files, _ = QFileDialog.getOpenFileNames(self, "Add photos", pictures_folder(), PHOTO_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add photos"), pictures_folder(),
+                                                self.tr("Photos ({patterns})").format(patterns=PHOTO_PATTERNS))
         return [Path(f) for f in files]
 
     def _ask_folder(self) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of photos", pictures_folder())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder of photos"), pictures_folder())
         return Path(folder) if folder else None
 
     def _add_files(self) -> None:
@@ -235,7 +319,9 @@ class PhotosPage(QWidget):
         self.controller.add_photos(paths)  # files and folders; errors come as controller.error
 
     def _show_drop_hint(self, on: bool) -> None:
-        self.grid.setStyleSheet("QListWidget#photoGrid { border: 2px dashed palette(highlight); }" if on else "")
+        theme.set_role(self.drop_zone, "hover", "true" if on else "false")
+        self.grid.setStyleSheet(
+            f"QListWidget#photoGrid {{ border: 2px dashed {theme.palette().accent}; }}" if on else "")
 
     # --- removing and details -----------------------------------------------------------------
     def selected_paths(self) -> list[Path]:
@@ -319,15 +405,19 @@ class PhotosPage(QWidget):
         self.add_folder_button.setEnabled(has_session)
         self.grid.setEnabled(has_session)
         self.grid.empty_text = (
-            "Drop your selfies here, or use “Add photos…”." if has_session else "Start a session first, then add your photos."
+            self.tr("Drop your selfies here, or use “Add photos…”.") if has_session
+            else self.tr("Start a session first, then add your photos.")
         )
         paths = self.controller.photo_paths()
+        self.grid_or_drop.setCurrentWidget(self.grid if paths or not has_session else self.drop_zone)
+        self.drop_add_button.setEnabled(has_session)
+        self.drop_folder_button.setEnabled(has_session)
         self._sync_items(paths)
         statuses = [self.controller.photo_status(path) for path in paths]
         for status in statuses:
             self._show_status(status)
         set_status = self.controller.set_status(statuses)
-        self.count_label.setText(set_status.count_text)
+        self.count_label.setText(core_text(set_status.count_text))
         self.summary.show_status(set_status)
         self._update_selection()
         self.grid.viewport().update()
@@ -355,25 +445,27 @@ class PhotosPage(QWidget):
     def _show_status(self, status: PhotoStatus) -> None:
         item = self._items[status.file]
         item.setData(STATUS_ROLE, status)
-        item.setText(status.message)
+        item.setText(core_text(status.message))
         item.setToolTip(photo_tooltip(status))
-        item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                     f"{status.file.name}: {verdict_word(status.verdict)}. {status.message}")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, self.tr("{file}: {verdict}. {message}").format(
+            file=status.file.name, verdict=verdict_word(status.verdict), message=core_text(status.message)))
 
     def _update_selection(self) -> None:
         selected = self.selected_paths()
         has_session = self.controller.session is not None
         self.remove_button.setEnabled(has_session and bool(selected))
-        self.remove_button.setText("Remove photos" if len(selected) > 1 else "Remove photo")
+        self.remove_button.setText(self.tr("Remove photos") if len(selected) > 1 else self.tr("Remove photo"))
         self.details_button.setEnabled(len(selected) == 1)
         if len(selected) == 1:
             status = self.controller.photo_status(selected[0])
             self.selected_label.setText(
-                f"{status.file.name} — {verdict_word(status.verdict)}: {status.message}  (Enter for details)"
+                self.tr("{file} — {verdict}: {message}  (Enter for details)").format(
+                    file=status.file.name, verdict=verdict_word(status.verdict), message=core_text(status.message))
             )
         elif selected:
-            self.selected_label.setText(f"{len(selected)} photos selected. Press Delete to remove them.")
+            self.selected_label.setText(
+                self.tr("{count} photos selected. Press Delete to remove them.").format(count=len(selected)))
         elif self.grid.count():
-            self.selected_label.setText("Click a photo to see what to fix; double-click it for details.")
+            self.selected_label.setText(self.tr("Click a photo to see what to fix; double-click it for details."))
         else:
             self.selected_label.clear()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,13 +28,15 @@ from PySide6.QtWidgets import (
 
 from headshot_studio.core.styles import Style, StyleError, parse_avoid_terms
 from headshot_studio.ui.controller import AppController
+from headshot_studio.ui.core_text import core_text
 from headshot_studio.ui.dialogs.style_editor import StyleEditorDialog
 from headshot_studio.ui.style_widgets import CARD_MIN_WIDTH, MAX_COUNT, MIN_COUNT, StyleCard
-from headshot_studio.ui.widgets import heading, show_error
+from headshot_studio.ui import theme
+from headshot_studio.ui.widgets import IconLabel, heading, show_error
 
 GRID_SPACING = 12  # pixels
 SCROLLBAR_GAP = 6  # pixels between the last column and the scroll bar
-AVOID_PLACEHOLDER = "e.g. no glasses, no tie"
+AVOID_PLACEHOLDER = QT_TRANSLATE_NOOP("StylesPage", "e.g. no glasses, no tie")  # translated where shown
 MAX_ERRORS_SHOWN = 20  # broken style files listed by name; the rest are counted
 
 
@@ -57,35 +59,31 @@ class StylesPage(QWidget):
     # --- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(theme.SPACE)
         layout.addLayout(self._build_top())
-        intro = QLabel(
+        intro = QLabel(self.tr(
             "Tick one or more looks and choose how many headshots of each. Every style uses the same photos of you."
-        )
+        ))
         intro.setWordWrap(True)
+        theme.set_role(intro, "role", "muted")
         layout.addWidget(intro)
         layout.addWidget(self._build_error_box())
         layout.addWidget(self._build_grid(), 1)
         layout.addWidget(self._build_missing_row())
         layout.addLayout(self._build_avoid())
         layout.addWidget(self.avoid_terms)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        layout.addWidget(line)
         self.summary = QLabel()
         self.summary.setObjectName("stylesSummary")
-        font = self.summary.font()
-        font.setBold(True)
-        self.summary.setFont(font)
+        theme.set_role(self.summary, "role", "subtitle")
         layout.addWidget(self.summary)
 
     def _build_top(self) -> QHBoxLayout:
         top = QHBoxLayout()
-        top.addWidget(heading("Choose your styles"))
-        top.addStretch()
-        self.new_button = QPushButton("New style…")
+        top.addWidget(heading(self.tr("Choose your styles")), 1)
+        self.new_button = QPushButton(theme.icon("add"), self.tr("New style…"))
         self.new_button.setObjectName("newStyleButton")
-        self.new_button.setToolTip("Make your own style from scratch: clothes, backdrop, light and framing.")
+        self.new_button.setToolTip(self.tr("Make your own style from scratch: clothes, backdrop, light and framing."))
         self.new_button.clicked.connect(self.new_style)
         top.addWidget(self.new_button)
         return top
@@ -94,20 +92,19 @@ class StylesPage(QWidget):
         """Broken files of the user's own: always shown, with what to fix."""
         self.error_box = QFrame()
         self.error_box.setObjectName("styleErrors")
-        self.error_box.setStyleSheet(
-            "QFrame#styleErrors { background: #fff4d6; border: 1px solid #d99a00; border-radius: 6px; }"
-            "QFrame#styleErrors QLabel { color: #3d2e00; }"
-        )
+        theme.set_role(self.error_box, "card", "true")
         errors = QHBoxLayout(self.error_box)
+        errors.setContentsMargins(2 * theme.SPACE, 2 * theme.SPACE, 2 * theme.SPACE, 2 * theme.SPACE)
+        errors.addWidget(IconLabel("warning", "warning"), 0, Qt.AlignmentFlag.AlignTop)
         self.error_label = QLabel()
         self.error_label.setObjectName("styleErrorsText")
         self.error_label.setWordWrap(True)
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         errors.addWidget(self.error_label, 1)
-        self.open_folder_button = QPushButton("Open styles folder")
+        self.open_folder_button = QPushButton(theme.icon("open"), self.tr("Open styles folder"))
         self.open_folder_button.setObjectName("openStylesFolderButton")
-        self.open_folder_button.setToolTip("Show your own styles folder, to fix or delete the file.")
+        self.open_folder_button.setToolTip(self.tr("Show your own styles folder, to fix or delete the file."))
         self.open_folder_button.clicked.connect(self.open_styles_folder)
         errors.addWidget(self.open_folder_button, 0, Qt.AlignmentFlag.AlignTop)
         self.error_box.hide()
@@ -115,6 +112,7 @@ class StylesPage(QWidget):
 
     def _build_grid(self) -> QScrollArea:
         self.scroll = QScrollArea()
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls inside, not the frame
         self.scroll.setObjectName("styleGrid")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -135,9 +133,9 @@ class StylesPage(QWidget):
         self.missing_label.setWordWrap(True)
         self.missing_label.setTextFormat(Qt.TextFormat.PlainText)
         missing.addWidget(self.missing_label, 1)
-        self.remove_missing_button = QPushButton("Remove from the choice")
+        self.remove_missing_button = QPushButton(self.tr("Remove from the choice"))
         self.remove_missing_button.setObjectName("removeMissingStylesButton")
-        self.remove_missing_button.setToolTip("Stop using the styles that are no longer available.")
+        self.remove_missing_button.setToolTip(self.tr("Stop using the styles that are no longer available."))
         self.remove_missing_button.clicked.connect(self.remove_missing)
         missing.addWidget(self.remove_missing_button)
         self.missing_row = QWidget()
@@ -148,15 +146,15 @@ class StylesPage(QWidget):
     def _build_avoid(self) -> QHBoxLayout:
         """The words to avoid in every headshot, and (below, in ``avoid_terms``) what they become."""
         avoid = QHBoxLayout()
-        avoid_label = QLabel("&Avoid in every headshot:")
+        avoid_label = QLabel(self.tr("&Avoid in every headshot:"))
         self.avoid_field = QLineEdit()
         self.avoid_field.setObjectName("avoidField")
-        self.avoid_field.setPlaceholderText(AVOID_PLACEHOLDER)
+        self.avoid_field.setPlaceholderText(QCoreApplication.translate("StylesPage", AVOID_PLACEHOLDER))
         self.avoid_field.setClearButtonEnabled(True)
-        self.avoid_field.setToolTip(
+        self.avoid_field.setToolTip(self.tr(
             "Things you do not want in any of your headshots, separated by commas, for example "
             "“no glasses, no tie”. They are added to every style's own list of things to avoid."
-        )
+        ))
         avoid_label.setBuddy(self.avoid_field)
         self.avoid_field.textEdited.connect(self._avoid_edited)
         avoid.addWidget(avoid_label)
@@ -231,15 +229,16 @@ class StylesPage(QWidget):
         if not self.errors:
             self.error_box.hide()
             return
-        lines = ["Some of your own styles could not be read, so they are not shown:"]
-        lines += [f"•  {error.message}" for error in self.errors[:MAX_ERRORS_SHOWN]]
+        lines = [self.tr("Some of your own styles could not be read, so they are not shown:")]
+        lines += [f"•  {core_text(error.message)}" for error in self.errors[:MAX_ERRORS_SHOWN]]
         if len(self.errors) > MAX_ERRORS_SHOWN:  # a folder of broken files must not push the page off screen
             more = len(self.errors) - MAX_ERRORS_SHOWN
-            lines.append(
-                f"•  …and {more:,} more broken file{'s' if more != 1 else ''}. "
-                f"Run “headshot-studio styles” to list them all."
-            )
-        lines.append(f"Your styles folder: {self.controller.styles_folder()}")
+            lines.append("•  " + (
+                self.tr("…and 1 more broken file. Run “headshot-studio styles” to list them all.") if more == 1
+                else self.tr("…and {count} more broken files. Run “headshot-studio styles” to list them all.").format(
+                    count=f"{more:,}")
+            ))
+        lines.append(self.tr("Your styles folder: {path}").format(path=self.controller.styles_folder()))
         self.error_label.setText("\n".join(lines))
         self.error_box.show()
 
@@ -254,24 +253,31 @@ class StylesPage(QWidget):
         self._show_avoid_terms()
 
         missing = [style_id for style_id in counts if style_id not in self.styles]
-        self.missing_label.setText(
-            f"Chosen but not available: {', '.join(f'“{m}”' for m in missing)}. "
-            + ("Its style file is" if len(missing) == 1 else "Their style files are")
-            + " missing or broken. Fix the file, or remove the style from your choice."
-            if missing
-            else ""
-        )
+        names = ", ".join(f"“{m}”" for m in missing)
+        if len(missing) == 1:
+            self.missing_label.setText(self.tr("Chosen but not available: {names}. Its style file is missing or "
+                                               "broken. Fix the file, or remove the style from your choice.").format(
+                names=names))
+        elif missing:
+            self.missing_label.setText(self.tr("Chosen but not available: {names}. Their style files are missing or "
+                                               "broken. Fix the file, or remove the style from your choice.").format(
+                names=names))
+        else:
+            self.missing_label.setText("")
         self.missing_row.setVisible(bool(missing))
 
         if not has_session:
-            self.summary.setText("Start or open a session to choose styles.")
+            self.summary.setText(self.tr("Start or open a session to choose styles."))
         elif not counts:
-            self.summary.setText("No style chosen yet. Tick at least one to continue.")
+            self.summary.setText(self.tr("No style chosen yet. Tick at least one to continue."))
         else:
             n, total = len(counts), sum(counts.values())
-            self.summary.setText(
-                f"{n} style{'s' if n != 1 else ''}, {total} headshot{'s' if total != 1 else ''} in total"
-            )
+            if total == 1:
+                self.summary.setText(self.tr("1 style, 1 headshot in total"))
+            elif n == 1:
+                self.summary.setText(self.tr("1 style, {total} headshots in total").format(total=total))
+            else:
+                self.summary.setText(self.tr("{styles} styles, {total} headshots in total").format(styles=n, total=total))
 
     def _show_avoid_terms(self) -> None:
         """The terms the avoid text becomes or, when it is too long, why it cannot be used
@@ -279,13 +285,14 @@ class StylesPage(QWidget):
         try:
             terms = parse_avoid_terms(self.avoid_field.text())
         except StyleError as exc:
-            self.avoid_terms.setText(exc.message)
+            self.avoid_terms.setText(core_text(exc.message))
             self.avoid_terms.setForegroundRole(QPalette.ColorRole.Text)
-            self.avoid_terms.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+            theme.set_role(self.avoid_terms, "role", "error")
             return
-        self.avoid_terms.setStyleSheet("")
+        theme.set_role(self.avoid_terms, "role", "muted")
         self.avoid_terms.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.avoid_terms.setText(f"Every headshot will avoid: {', '.join(terms)}" if terms else "")
+        self.avoid_terms.setText(self.tr("Every headshot will avoid: {terms}").format(terms=", ".join(terms))
+                                 if terms else "")
 
     @property
     def default_count(self) -> int:
@@ -344,10 +351,10 @@ class StylesPage(QWidget):
         box = QMessageBox(self)
         box.setObjectName("deleteStyleBox")
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Delete style")
-        box.setText(f"Delete your style “{style.name}”?")
-        box.setInformativeText("Its file is removed from your styles folder. This cannot be undone.")
-        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setWindowTitle(self.tr("Delete style"))
+        box.setText(self.tr("Delete your style “{name}”?").format(name=style.name))
+        box.setInformativeText(self.tr("Its file is removed from your styles folder. This cannot be undone."))
+        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
         delete.setObjectName("confirmDeleteStyleButton")
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -367,8 +374,8 @@ class StylesPage(QWidget):
         except OSError as exc:
             show_error(
                 self,
-                f"The style “{style.name}” could not be deleted ({exc.strerror or exc}). "
-                f"Check that you may change files in your styles folder.",
+                self.tr("The style “{name}” could not be deleted ({reason}). Check that you may change files in "
+                        "your styles folder.").format(name=style.name, reason=exc.strerror or exc),
                 f"{style.path}: {exc!r}",
             )
             return
