@@ -211,6 +211,18 @@ QToolButton[step="now"] {{ background: {p.accent_soft}; color: {p.text}; font-we
 QToolButton[step="done"] {{ color: {p.text}; }}
 QToolButton[step]:hover {{ background: {p.surface_alt}; }}
 QToolButton[step]:focus {{ border: 2px solid {p.accent}; padding: 4px 8px; }}
+QCheckBox::indicator, QRadioButton::indicator {{
+    width: 14px; height: 14px; border: 1px solid {p.muted}; background: {p.surface}; border-radius: 4px;
+}}
+QRadioButton::indicator {{ border-radius: 8px; }}
+QCheckBox::indicator:checked {{ background: {p.accent}; border-color: {p.accent}; image: url("{_check_image(p)}"); }}
+QRadioButton::indicator:checked {{
+    border-color: {p.accent};
+    background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
+                                stop: 0 {p.accent}, stop: 0.45 {p.accent}, stop: 0.55 {p.surface}, stop: 1 {p.surface});
+}}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: {p.surface_alt}; }}
+QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border: 2px solid {p.accent}; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QTextBrowser {{
     background: {p.surface}; color: {p.text}; border: 1px solid {p.border}; border-radius: 6px; padding: 4px 8px;
     selection-background-color: {p.accent}; selection-color: {p.on_accent};
@@ -259,6 +271,18 @@ def scaled_font(font: QFont, scale: float, bold: bool | None = None) -> QFont:
     if bold is not None:
         scaled.setBold(bold)
     return scaled
+
+
+def _check_image(p: Palette) -> str:
+    """The tick inside a ticked box, in the palette's colour on the accent: Lucide's
+    check, written once per palette to the app's cache (a style sheet takes a file)."""
+    path = paths.cache_dir() / "theme" / f"check-{p.name}.svg"
+    svg = _svg(ICON_FILES["done"]).replace(b"currentColor", p.on_accent.encode("ascii")).replace(
+        b'stroke-width="2"', b'stroke-width="3"')
+    if not path.is_file() or path.read_bytes() != svg:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(svg)
+    return path.as_posix()
 
 
 def contrast_ratio(foreground: str, background: str) -> float:

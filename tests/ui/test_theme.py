@@ -143,3 +143,26 @@ def test_every_page_fits_the_smallest_window(qtbot, tiny_sd15, photos_dir):
             too_big[key] = (hint.width(), hint.height())
     window.close()
     assert not too_big, f"pages that need more than 1024x700: {too_big}"
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_an_unticked_box_stands_out_from_its_background(qapp, qtbot, name):
+    """WCAG's 3:1 for the parts of a control: an empty check box and radio button must be
+    seen on the page (Qt's own drawing made them vanish on the dark palette)."""
+    from PySide6.QtWidgets import QCheckBox, QRadioButton
+
+    palette = theme.apply(qapp, name)
+    for kind in (QCheckBox, QRadioButton):
+        box = kind("Keep the files")
+        qtbot.addWidget(box)
+        box.show()
+        image = box.grab().toImage()
+        background = QColor(palette.window)
+        best = max(theme.contrast_ratio(image.pixelColor(x, y).name(), background.name())
+                   for x in range(min(20, image.width())) for y in range(image.height()))
+        assert best >= 3.0, f"{kind.__name__} in {name}: its box reaches only {best:.2f}:1"
+        box.setChecked(True)
+        ticked = box.grab().toImage()
+        colours = {ticked.pixelColor(x, y).name() for x in range(min(20, ticked.width())) for y in range(ticked.height())}
+        assert palette.accent in colours  # ticked: filled with the accent
+    theme.apply(qapp, "light")
