@@ -66,3 +66,23 @@ def app_look(qapp):
     yield
     if theme.palette() is not theme.LIGHT:
         theme.apply(qapp, "light")
+
+
+@pytest.fixture
+def tiny_window(qtbot, tiny_sd15, monkeypatch):
+    """The main window on the tiny model, shown and ready (device and models known); a
+    run stopped and the window closed afterwards. The "fast" preset the UI uses learns
+    in a few steps."""
+    from headshot_studio.core import models, pipeline
+    from headshot_studio.ui.app import MainWindow
+
+    models.import_model(tiny_sd15, name="Tiny")
+    monkeypatch.setitem(pipeline.PRESETS, "fast", {"max_train_steps": 4, "steps": 2, "upscale": 1})
+    w = MainWindow(Settings(preset="fast", images_per_style=1))
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: w.controller.device is not None and bool(w.controller.models), timeout=60_000)
+    yield w
+    w.controller.cancel_run()
+    w.close()

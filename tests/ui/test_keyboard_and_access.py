@@ -21,10 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from headshot_studio.core import models, pipeline
 from headshot_studio.core.session import open_session
-from headshot_studio.settings import Settings
-from headshot_studio.ui.app import MainWindow
 from headshot_studio.ui.workers import JobState
 
 RUN_TIMEOUT_MS = 240_000
@@ -32,17 +29,8 @@ CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractIt
 
 
 @pytest.fixture
-def window(qtbot, tiny_sd15, monkeypatch):
-    models.import_model(tiny_sd15, name="Tiny")
-    monkeypatch.setitem(pipeline.PRESETS, "fast", {"max_train_steps": 4, "steps": 2, "upscale": 1})
-    w = MainWindow(Settings(preset="fast", images_per_style=1))
-    qtbot.addWidget(w)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(lambda: w.controller.device is not None and bool(w.controller.models), timeout=60_000)
-    yield w
-    w.controller.cancel_run()
-    w.close()
+def window(tiny_window):
+    return tiny_window
 
 
 def accessible_name(widget: QWidget) -> str:

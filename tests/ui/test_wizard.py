@@ -11,28 +11,16 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from headshot_studio.core import models, pipeline
 from headshot_studio.core.events import Stage
 from headshot_studio.core.session import open_session
-from headshot_studio.settings import Settings
-from headshot_studio.ui.app import MainWindow
 from headshot_studio.ui.workers import JobState
 
 RUN_TIMEOUT_MS = 240_000
 
 
 @pytest.fixture
-def window(qtbot, tiny_sd15, monkeypatch):
-    models.import_model(tiny_sd15, name="Tiny")
-    # The tiny model learns in a few steps; the "fast" preset stays the preset the UI uses.
-    monkeypatch.setitem(pipeline.PRESETS, "fast", {"max_train_steps": 4, "steps": 2, "upscale": 1})
-    w = MainWindow(Settings(preset="fast", images_per_style=1))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.controller.device is not None and bool(w.controller.models), timeout=60_000)
-    yield w
-    w.controller.cancel_run()
-    w.close()
+def window(tiny_window):
+    return tiny_window
 
 
 def start_session(window, qtbot, name="Alex"):
