@@ -7,6 +7,7 @@
     headshot-studio check PATH... [--json]
     headshot-studio models list | verify [ID...] | import PATH [--name NAME]
     headshot-studio selftest
+    headshot-studio studio add|list|run|export|pair|join|worker …   (studio/commands.py)
 
 Exit codes: 0 done, 1 failed (the message says why and what to do), 2 usage error,
 130 cancelled by the user (progress kept; ``--resume`` continues).
@@ -521,6 +522,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     selftest = sub.add_parser("selftest", help="check this installation with a tiny built-in model")
     selftest.set_defaults(handler=cmd_selftest)
+    from headshot_studio.studio.commands import add_parser as add_studio_parser
+
+    add_studio_parser(sub)
     parser.set_defaults(handler=cmd_gui)
     return parser
 

@@ -64,6 +64,13 @@ def detect_device() -> DeviceInfo:
     )
 
 
+def count_gpus() -> int:
+    """How many NVIDIA GPUs this process may use (studio mode runs one client on each)."""
+    import torch
+
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
 def available_ram_gb() -> float:
     """The computer's memory available to a new run now, in GB (0 when unknown)."""
     try:

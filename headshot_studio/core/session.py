@@ -212,15 +212,16 @@ def _copy_in(photo: Path, target: Path) -> None:
                            "then add it again.", details=f"{type(exc).__name__}: {exc}") from None
 
 
-def create_session(name: str, photos: list[Path], *, copy_photos: bool = True) -> Session:
-    """A new session folder holding (copies of, or references to) ``photos``."""
+def create_session(name: str, photos: list[Path], *, copy_photos: bool = True, root: Path | None = None) -> Session:
+    """A new session folder holding (copies of, or references to) ``photos``, in the
+    sessions folder (or ``root``: a studio worker keeps its clients' work apart there)."""
     from headshot_studio.core.quality import too_many_photos
 
     name = check_session_name(name)
     too_many = too_many_photos(len(photos))
     if too_many is not None:
         raise SessionError(too_many)
-    root = paths.sessions_dir()
+    root = root or paths.sessions_dir()
     _private_dir(root)
     folder = root / _new_session_id(root)
     _private_dir(folder)
@@ -256,11 +257,11 @@ def create_session(name: str, photos: list[Path], *, copy_photos: bool = True) -
     return session
 
 
-def session_folder(session_id: str) -> Path:
+def session_folder(session_id: str, root: Path | None = None) -> Path:
     """The folder of the session ``session_id``, which must be the plain name of a real
-    folder (not a link) directly inside the sessions folder; anything else is "no such
-    session"."""
-    root = paths.sessions_dir()
+    folder (not a link) directly inside the sessions folder (or ``root``); anything else
+    is "no such session"."""
+    root = root or paths.sessions_dir()
     named = isinstance(session_id, str) and _is_file_name(session_id) and not session_id.startswith(".")
     folder = root / session_id if named else None
     if folder is None or not stat.S_ISDIR(_lstat_mode(folder)):
@@ -277,8 +278,8 @@ def _lstat_mode(path: Path) -> int:
         return 0
 
 
-def open_session(session_id: str) -> Session:
-    folder = session_folder(session_id)
+def open_session(session_id: str, root: Path | None = None) -> Session:
+    folder = session_folder(session_id, root)
     try:
         manifest = validate_manifest(read_json_limited(folder / MANIFEST, max_bytes=MAX_MANIFEST_BYTES,
                                                        max_depth=MAX_MANIFEST_DEPTH))

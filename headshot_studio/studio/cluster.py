@@ -1,0 +1,164 @@
+"""Dask's scheduler and workers as studio mode runs them.
+
+One path for every set-up: the queue PC always runs a Dask scheduler and one worker per
+NVIDIA GPU of its own (each pinned to its GPU with CUDA_VISIBLE_DEVICES; one worker on a
+PC without a GPU), and the queue talks to that scheduler as a Dask client. Other PCs join
+the same scheduler with ``headshot-studio studio worker``. Everything is TLS with the
+studio CA's certificates (certs.py).
+
+What listens, and where: the scheduler on the address and port the operator chose
+(loopback unless other PCs are to join); this PC's own workers on loopback; a lent PC's
+workers on the address it was told. Dask's HTTP endpoints (dashboard, health, metrics:
+plain HTTP, no certificates) are not started at all. Nothing listens while studio mode
+is off. Dask sends no telemetry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from pathlib import Path
+
+from distributed import Nanny, Scheduler, SpecCluster, Worker
+from distributed.http.routing import RoutingApplication
+
+from headshot_studio import paths
+
+log = logging.getLogger(__name__)
+
+SCHEDULER_PORT = 8786  # Dask's own default: the queue PC's one inbound port
+WORKER_PORT = 8790  # a lent PC's workers: 8790, 8791 for the first GPU, +2 for each next
+LOOPBACK = "127.0.0.1"
+
+# Studio settings for Dask (set before any Dask object is made, passed on to worker processes).
+DASK_CONFIG = {
+    "distributed.scheduler.worker-ttl": "60s",  # an unplugged PC's client goes elsewhere within a minute
+    "distributed.scheduler.allowed-failures": 3,
+    "distributed.scheduler.work-stealing": False,  # the queue hands out one client per free worker itself
+    "distributed.comm.timeouts.connect": "30s",
+    "distributed.worker.daemon": False,  # core's face analysis runs in a helper process of its own
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.scheduler.http.routes": [],
+    "distributed.worker.http.routes": [],
+}
+
+
+def configure_dask() -> None:
+    import dask
+
+    dask.config.set(DASK_CONFIG)
+    quiet_logs()
+
+
+def quiet_logs() -> None:
+    """Dask's chatter (every connection, every function run) stays out of the operator's
+    terminal and the app's log; its warnings and errors stay in."""
+    for name in ("distributed", "distributed.core", "distributed.scheduler", "distributed.worker",
+                 "distributed.nanny", "distributed.comm"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class _NoHttp:
+    """Dask's Scheduler or Worker without its HTTP server: its endpoints (dashboard, health,
+    metrics) are plain HTTP without certificates, and studio mode needs none of them."""
+
+    def start_http_server(self, routes, dashboard_address, default_port=0, ssl_options=None):
+        self.http_application = RoutingApplication([])  # what Dask's code lists; nothing listens
+
+
+class QuietScheduler(_NoHttp, Scheduler):
+    pass
+
+
+class QuietWorker(_NoHttp, Worker):
+    def __init__(self, *args, **kwargs) -> None:
+        quiet_logs()  # in the worker's own process
+        super().__init__(*args, **kwargs)
+
+
+def scratch_dir() -> Path:
+    """Dask's own spill folder: inside the app's cache, not the system's temp folder."""
+    folder = paths.cache_dir() / "studio-scratch"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def worker_options(identity, *, host: str, name: str, gpu: str | None, port: int = 0,
+                   env: dict[str, str] | None = None) -> dict:
+    """A Nanny's options for one worker: one thread (one client at a time), pinned to
+    ``gpu`` (None: a PC without a GPU), listening on ``host`` only."""
+    pinned = {"CUDA_VISIBLE_DEVICES": gpu if gpu is not None else "-1"}
+    return {
+        "nthreads": 1,
+        "host": host,
+        "port": port,
+        "worker_port": port + 1 if port else 0,
+        "security": identity.security(),
+        "name": name,
+        "env": pinned | (env or {}),
+        "worker_class": QuietWorker,
+        "dashboard": False,
+        "memory_limit": 0,  # core checks memory before a run; Dask must not kill a long training
+        "local_directory": str(scratch_dir()),
+        "resources": {"CLIENT": 1},
+    }
+
+
+def this_pc() -> str:
+    return socket.gethostname() or "this PC"
+
+
+def local_worker_names(gpus: list[str], workers: int | None = None) -> list[tuple[str, str | None]]:
+    """(name, GPU) of each worker this PC runs: one per GPU; one on a PC without a GPU.
+    ``workers`` asks for more (tests and benchmarks on a processor)."""
+    if gpus and workers is None:
+        return [(f"{this_pc()} · GPU {g}", g) for g in gpus]
+    count = workers or 1
+    return [(f"{this_pc()} · worker {i + 1}", None) for i in range(count)]
+
+
+def start_cluster(identity, *, host: str = LOOPBACK, port: int = 0, gpus: list[str] | None = None,
+                  workers: int | None = None, env: dict[str, str] | None = None):
+    """The queue PC's scheduler (on ``host``:``port``) and its own workers (loopback). A
+    SpecCluster, closed with ``.close()``; ``.scheduler_address`` is what other PCs join."""
+    configure_dask()
+    security = identity.security()
+    scheduler = {"cls": QuietScheduler, "options": {
+        "host": host, "port": port, "protocol": "tls", "security": security, "dashboard": False}}
+    specs = {
+        name: {"cls": Nanny, "options": worker_options(identity, host=LOOPBACK, name=name, gpu=gpu, env=env)}
+        for name, gpu in local_worker_names(gpus or [], workers)
+    }
+    return SpecCluster(workers=specs, scheduler=scheduler, security=security, name="headshot-studio",
+                       asynchronous=False, silence_logs=False)
+
+
+async def _serve(pairing, host: str, port: int, gpus: list[str], stop: asyncio.Event | None) -> None:
+    names = [(f"{pairing.pc} · GPU {g}", g) for g in gpus] or [(f"{pairing.pc}", None)]
+    nannies = [Nanny(pairing.scheduler, **worker_options(pairing.identity, host=host, name=name, gpu=gpu,
+                                                        port=port + 2 * i if port else 0))
+               for i, (name, gpu) in enumerate(names)]
+    await asyncio.gather(*nannies)
+    try:
+        if stop is None:
+            await asyncio.gather(*(n.finished() for n in nannies))
+        else:
+            await stop.wait()
+    finally:
+        await asyncio.gather(*(n.close() for n in nannies), return_exceptions=True)
+
+
+def serve_worker(pairing, *, host: str, port: int = WORKER_PORT, gpus: list[str] | None = None) -> None:
+    """Lend this PC to the studio it is paired with until stopped (Ctrl-C): one worker per
+    GPU, listening on ``host`` (ports ``port`` and up) only. What an earlier run left of a
+    client goes first."""
+    from headshot_studio.studio.jobs import remove_all_jobs
+
+    configure_dask()
+    removed = remove_all_jobs()
+    if removed:
+        log.info("studio worker: removed what %d earlier client(s) left", removed)
+    os.environ.setdefault("HEADSHOT_STUDIO_WORKER", "1")
+    asyncio.run(_serve(pairing, host, port, gpus or [], None))

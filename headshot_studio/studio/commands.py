@@ -1,0 +1,240 @@
+"""``headshot-studio studio …``: the studio queue on the command line (cli.py adds these).
+
+    studio add NAME PHOTOS... [--styles corporate-executive:4,legal:2]
+    studio list | remove ID | move ID POSITION | pause [ID] | resume [ID] | retry ID
+    studio run [--deliver-to DIR] [--wipe-after-delivery] [--listen ADDRESS --port 8786]
+    studio export DIR [--wipe]          deliver every finished client
+    studio wipe ID                      delete a client's photos and results (and list the workers' deletions)
+    studio pair --address tls://QUEUE-PC:8786 --name PC --out FILE      (on the queue PC)
+    studio join FILE                    (on a worker PC)
+    studio worker --listen ADDRESS      (on a worker PC: lend it until Ctrl-C)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+
+
+def add_parser(sub) -> None:
+    studio = sub.add_parser("studio", help="studio mode: a queue of clients, run unattended on every GPU")
+    cmds = studio.add_subparsers(dest="studio_command", required=True)
+    add = cmds.add_parser("add", help="add a client: their photos are checked at once")
+    add.add_argument("name")
+    add.add_argument("photos", nargs="+", metavar="PHOTOS", help="photos or folders of photos")
+    add.add_argument("--styles", default="", help="style:count,… (default: corporate-executive)")
+    cmds.add_parser("list", help="the queue: each client's status, and the time left")
+    for name, text in (("remove", "take a client out of the queue"), ("retry", "put a failed client back")):
+        cmd = cmds.add_parser(name, help=text)
+        cmd.add_argument("client", metavar="ID")
+    move = cmds.add_parser("move", help="move a client to a place in the queue (1 = next)")
+    move.add_argument("client", metavar="ID")
+    move.add_argument("position", type=int)
+    for name, text in (("pause", "pause the queue (or one client)"), ("resume", "resume the queue (or one client)")):
+        cmd = cmds.add_parser(name, help=text)
+        cmd.add_argument("client", nargs="?", metavar="ID")
+    run = cmds.add_parser("run", help="run the queue unattended until it is done")
+    run.add_argument("--deliver-to", metavar="DIR", help="write each client's ZIP and contact sheet there")
+    run.add_argument("--wipe-after-delivery", action="store_true", help="wipe each client once delivered")
+    run.add_argument("--best", type=int, metavar="N", help="images per client when none is a favourite (default 10)")
+    run.add_argument("--listen", default="127.0.0.1", metavar="ADDRESS",
+                     help="address other PCs reach this one on (default: this PC only)")
+    run.add_argument("--port", type=int, default=0, help="port for other PCs (default 8786 with --listen)")
+    run.add_argument("--workers", type=int, help="workers on this PC (default: one per GPU)")
+    run.add_argument("--keep-running", action="store_true", help="wait for new clients instead of stopping")
+    run.add_argument("--model", default="", metavar="ID", help="base model (default: the default one)")
+    run.add_argument("--allow-cpu", action="store_true", help="experts: run without a GPU (hours per client)")
+    quick = run.add_argument_group("quick runs (tests, demonstrations)")
+    quick.add_argument("--steps", type=int, help="denoising steps per image")
+    quick.add_argument("--train-steps", type=int, help="training steps")
+    quick.add_argument("--no-upscale", action="store_true", help="skip the upscaler")
+    quick.add_argument("--seed", type=int)
+    export = cmds.add_parser("export", help="deliver every finished client (ZIP + contact sheet)")
+    export.add_argument("folder", metavar="DIR")
+    export.add_argument("--wipe", action="store_true", help="wipe each client once delivered")
+    export.add_argument("--best", type=int, default=None, metavar="N")
+    wipe = cmds.add_parser("wipe", help="delete a client's photos and results")
+    wipe.add_argument("client", metavar="ID")
+    pair = cmds.add_parser("pair", help="make a one-time pairing file for a worker PC")
+    pair.add_argument("--address", required=True, metavar="tls://ADDRESS:PORT", help="this queue PC's address")
+    pair.add_argument("--name", required=True, help="the worker PC's name")
+    pair.add_argument("--out", required=True, metavar="FILE")
+    join = cmds.add_parser("join", help="pair this PC with a studio (imports the pairing file, then deletes it)")
+    join.add_argument("bundle", metavar="FILE")
+    worker = cmds.add_parser("worker", help="lend this PC to the studio it is paired with, until Ctrl-C")
+    worker.add_argument("--listen", required=True, metavar="ADDRESS", help="this PC's address on the studio's network")
+    worker.add_argument("--port", type=int, default=None, help="first port (default 8790; two per GPU)")
+    studio.set_defaults(handler=cmd_studio)
+
+
+def _print_queue(view_data, time_left) -> None:
+    from headshot_studio.core.files import printable
+
+    if not view_data.clients:
+        print("The studio queue is empty. Add a client with: headshot-studio studio add NAME PHOTOS")
+        return
+    for position, client in enumerate(view_data.clients, start=1):
+        extra = client.reason or client.photo_message
+        print(f"{position:>3}  {client.id}  {printable(client.name)[:30]:<30}  {client.label:<11}  "
+              f"{client.usable}/{client.photos} photos usable  {client.images} images  {printable(extra)}")
+    state = "paused" if view_data.paused else "running order"
+    print(f"\nQueue: {state}; time left: {_minutes(time_left)}")
+
+
+def _minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return "known after the first client"
+    return "none" if seconds <= 0 else f"about {max(1, round(seconds / 60))} min"
+
+
+def cmd_studio(args: argparse.Namespace) -> int:
+    from headshot_studio.studio.queue import StudioQueue
+
+    queue = StudioQueue()
+    command = args.studio_command
+    if command == "add":
+        return _add(queue, args)
+    if command == "list":
+        _print_queue(queue.read(), queue.time_left(1))
+        return 0
+    if command in ("remove", "retry"):
+        getattr(queue, command)(args.client)
+        print(f"Done: {command} {args.client}.")
+        return 0
+    if command == "move":
+        queue.move(args.client, args.position - 1)
+        return 0
+    if command in ("pause", "resume"):
+        queue.set_paused(command == "pause", args.client)
+        return 0
+    if command == "run":
+        return _run(queue, args)
+    if command == "export":
+        return _export(queue, Path(args.folder), wipe=args.wipe, best=args.best)
+    if command == "wipe":
+        return _wipe(queue, args.client)
+    return _pairing(args)
+
+
+def _add(queue, args) -> int:
+    from headshot_studio.cli import ProgressPrinter
+    from headshot_studio.core.files import printable
+    from headshot_studio.studio.clients import add_client, default_styles, parse_styles
+
+    styles = parse_styles(args.styles) if args.styles else default_styles()
+    printer = ProgressPrinter()
+    client, report = add_client(queue, args.name, [Path(p) for p in args.photos], styles, on_event=printer)
+    printer.finish_line()
+    for photo in report.photos:
+        print(f"  {photo.verdict.value.upper():<6} {printable(photo.file.name)}: {printable(photo.message)}")
+    verdict = "in the queue" if client.state == "waiting" else "NOT usable: take more photos, then `studio retry`"
+    print(f"{printable(client.name)} ({client.id}): {report.message} — {verdict}.")
+    return 0
+
+
+def _run(queue, args) -> int:
+    from headshot_studio.cli import CancelOnInterrupt, ProgressPrinter
+    from headshot_studio.core.events import CancelToken
+    from headshot_studio.studio.cluster import SCHEDULER_PORT
+    from headshot_studio.studio.runner import RunOptions, queue_model, run_queue
+
+    with queue.edit() as data:
+        if args.deliver_to:
+            data.deliver_to = str(Path(args.deliver_to).resolve())
+        data.wipe_after_delivery = data.wipe_after_delivery or args.wipe_after_delivery
+        if args.best:
+            data.deliver_best = max(1, args.best)
+    digest, model = queue_model(args.model)
+    training = {"steps": args.train_steps} if args.train_steps else {}
+    options = RunOptions(model=digest, allow_cpu=args.allow_cpu, seed=args.seed, steps=args.steps, training=training,
+                         postprocess={"upscale": 1} if args.no_upscale else {})
+    port = args.port or (SCHEDULER_PORT if args.listen != "127.0.0.1" else 0)
+    printer = ProgressPrinter()
+    seen: dict[str, str] = {}
+
+    def show(view) -> None:
+        for client in view.data.clients:
+            status = client.label + (f": {client.reason}" if client.reason else "")
+            if seen.get(client.id) != status:
+                seen[client.id] = status
+                printer.say(f"{time.strftime('%H:%M:%S')}  {client.name}: {status}")
+
+    token = CancelToken()
+    printer.say(f"Studio queue on {model.name}; Ctrl-C stops after saving (the queue continues next time).")
+    with CancelOnInterrupt(token, printer):
+        view = run_queue(queue, options, token, on_change=show, host=args.listen, port=port, workers=args.workers,
+                         until_done=not args.keep_running,
+                         on_address=lambda address: printer.say(f"Studio address: {address}"))
+    _print_queue(view.data, view.time_left_s)
+    return 130 if token.cancelled else 0
+
+
+def _export(queue, folder: Path, *, wipe: bool, best: int | None) -> int:
+    from headshot_studio.core.files import printable
+    from headshot_studio.studio.runner import deliver_client
+
+    data = queue.read()
+    ready = [c for c in data.clients if c.state == "ready"]
+    if not ready:
+        print("No finished client waits for delivery.")
+    for client in ready:
+        deliver_client(queue, client.id, folder, best=best or data.deliver_best, wipe=wipe)
+        done = queue.read().client(client.id)
+        print(f"{printable(client.name)}: delivered to {printable(done.delivered_to)}"
+              + (f"; {done.wipe_report}" if done.wipe_report else ""))
+    return 0
+
+
+def _wipe(queue, client_id: str) -> int:
+    from headshot_studio.core.files import human_size, printable
+    from headshot_studio.core.session import SessionError, wipe_session
+
+    client = queue.read().client(client_id)
+    if client.state == "running":
+        print("That client is running right now: pause the queue and wait for it first.", file=sys.stderr)
+        return 1
+    try:
+        print(wipe_session(client.session_id).describe())
+    except SessionError:
+        print("Its session was deleted already.")
+    for report in client.removed_on_workers:
+        print(f"  worker {printable(str(report.get('worker')))} removed {report.get('files', 0)} files "
+              f"({human_size(report.get('bytes', 0))}) of this client")
+    with queue.edit() as data:
+        data.client(client.id).state = "wiped"
+    return 0
+
+
+def _pairing(args) -> int:
+    from headshot_studio.studio import certs
+
+    if args.studio_command == "pair":
+        bundle = certs.Authority().pairing_bundle(args.address, args.name)
+        certs.write_bundle(bundle, Path(args.out))
+        print(f"Pairing file for {bundle['pc']}: {args.out} (good for {certs.PAIRING_HOURS} hours, once). It holds that "
+              "PC's key: carry it over on a stick, import it there with `headshot-studio studio join FILE`, and "
+              "do not keep copies.")
+        return 0
+    if args.studio_command == "join":
+        pairing = certs.import_bundle(Path(args.bundle))
+        left = Path(args.bundle).exists()
+        print(f"This PC is paired as “{pairing.pc}” with the studio at {pairing.scheduler}."
+              + (" Delete the pairing file from the stick now." if left else ""))
+        return 0
+    from headshot_studio.studio.cluster import WORKER_PORT, serve_worker
+    from headshot_studio.studio.jobs import gpu_ids
+
+    pairing = certs.worker_pairing()
+    gpus = gpu_ids()
+    port = args.port or WORKER_PORT
+    print(f"Lending this PC to the studio at {pairing.scheduler} ({len(gpus) or 1} worker(s), listening on "
+          f"{args.listen} ports {port}–{port + 2 * max(1, len(gpus)) - 1}). Ctrl-C stops.")
+    try:
+        serve_worker(pairing, host=args.listen, port=port, gpus=gpus)
+    except KeyboardInterrupt:
+        print("\nStopped lending this PC.")
+    return 0
