@@ -91,3 +91,28 @@ def add_client(queue: StudioQueue, name: str, photos: list[Path], styles: dict[s
         wipe_session(session)  # nothing half-added is left behind
         raise
     return client, report
+
+
+def retry_client(queue: StudioQueue, client_id: str, photos: list[Path] = (), *, analyzer=None,
+                 on_event: EventCallback = ignore_events, cancel: CancelToken | None = None):
+    """Put a failed client back in the queue, with ``photos`` added to theirs (folders are
+    looked into). Its photos are checked again first: a set that is still not usable
+    leaves the client failed, with the new verdict. Returns the client and the report."""
+    from headshot_studio.core.images import list_photos
+    from headshot_studio.core.session import add_photos, open_session
+
+    client = queue.read().client(client_id)
+    if client.state != "failed":
+        raise QueueError(f"“{printable(client.name)}” has not failed; nothing to try again.")
+    session = open_session(client.session_id)
+    if photos:
+        add_photos(session, list_photos([Path(p) for p in photos]))
+    report = check_set(session.photo_paths(), analyzer, on_event, cancel)
+    with queue.edit() as data:
+        entry = data.client(client.id)
+        entry.photos, entry.usable, entry.photo_message = len(report.photos), len(report.usable), report.message
+        if not report.ready:
+            entry.reason = report.message
+    if report.ready:
+        queue.retry(client.id)
+    return queue.read().client(client.id), report

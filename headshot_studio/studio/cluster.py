@@ -35,7 +35,7 @@ LOOPBACK = "127.0.0.1"
 # Studio settings for Dask (set before any Dask object is made, passed on to worker processes).
 DASK_CONFIG = {
     "distributed.scheduler.worker-ttl": "60s",  # an unplugged PC's client goes elsewhere within a minute
-    "distributed.scheduler.allowed-failures": 3,
+    "distributed.scheduler.allowed-failures": 0,  # a lost worker: the queue decides (runner._lost)
     "distributed.scheduler.work-stealing": False,  # the queue hands out one client per free worker itself
     "distributed.comm.timeouts.connect": "30s",
     "distributed.worker.daemon": False,  # core's face analysis runs in a helper process of its own
@@ -119,19 +119,25 @@ def local_worker_names(gpus: list[str], workers: int | None = None) -> list[tupl
     return [(f"{this_pc()} · worker {i + 1}", None) for i in range(count)]
 
 
-def start_cluster(identity, *, host: str = LOOPBACK, port: int = 0, gpus: list[str] | None = None,
-                  workers: int | None = None, env: dict[str, str] | None = None):
-    """The queue PC's scheduler (on ``host``:``port``) and its own workers (loopback). A
-    SpecCluster, closed with ``.close()``; ``.scheduler_address`` is what other PCs join."""
-    configure_dask()
-    security = identity.security()
+def cluster_spec(identity, *, host: str = LOOPBACK, port: int = 0, gpus: list[str] | None = None,
+                 workers: int | None = None, env: dict[str, str] | None = None) -> tuple[dict, dict]:
+    """The queue PC's scheduler (on ``host``:``port``) and its own workers (loopback, one
+    per GPU), as Dask's SpecCluster takes them."""
     scheduler = {"cls": QuietScheduler, "options": {
-        "host": host, "port": port, "protocol": "tls", "security": security, "dashboard": False}}
+        "host": host, "port": port, "protocol": "tls", "security": identity.security(), "dashboard": False}}
     specs = {
         name: {"cls": Nanny, "options": worker_options(identity, host=LOOPBACK, name=name, gpu=gpu, env=env)}
         for name, gpu in local_worker_names(gpus or [], workers)
     }
-    return SpecCluster(workers=specs, scheduler=scheduler, security=security, name="headshot-studio",
+    return scheduler, specs
+
+
+def start_cluster(identity, **spec):
+    """Start :func:`cluster_spec`'s cluster. Closed with ``.close()``; its
+    ``.scheduler_address`` is what other PCs join."""
+    configure_dask()
+    scheduler, specs = cluster_spec(identity, **spec)
+    return SpecCluster(workers=specs, scheduler=scheduler, security=identity.security(), name="headshot-studio",
                        asynchronous=False, silence_logs=False)
 
 

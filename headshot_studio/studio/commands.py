@@ -1,7 +1,8 @@
 """``headshot-studio studio …``: the studio queue on the command line (cli.py adds these).
 
     studio add NAME PHOTOS... [--styles corporate-executive:4,legal:2]
-    studio list | remove ID | move ID POSITION | pause [ID] | resume [ID] | retry ID
+    studio list | remove ID | move ID POSITION | pause [ID] | resume [ID]
+    studio retry ID [PHOTOS...]         check a failed client's photos again (with more), requeue
     studio run [--deliver-to DIR] [--wipe-after-delivery] [--listen ADDRESS --port 8786]
     studio export DIR [--wipe]          deliver every finished client
     studio wipe ID                      delete a client's photos and results (and list the workers' deletions)
@@ -28,9 +29,11 @@ def add_parser(sub) -> None:
     add.add_argument("photos", nargs="+", metavar="PHOTOS", help="photos or folders of photos")
     add.add_argument("--styles", default="", help="style:count,… (default: corporate-executive)")
     cmds.add_parser("list", help="the queue: each client's status, and the time left")
-    for name, text in (("remove", "take a client out of the queue"), ("retry", "put a failed client back")):
-        cmd = cmds.add_parser(name, help=text)
-        cmd.add_argument("client", metavar="ID")
+    remove = cmds.add_parser("remove", help="take a client out of the queue")
+    remove.add_argument("client", metavar="ID")
+    retry = cmds.add_parser("retry", help="put a failed client back (its photos are checked again)")
+    retry.add_argument("client", metavar="ID")
+    retry.add_argument("photos", nargs="*", metavar="PHOTOS", help="more photos or folders for this client")
     move = cmds.add_parser("move", help="move a client to a place in the queue (1 = next)")
     move.add_argument("client", metavar="ID")
     move.add_argument("position", type=int)
@@ -92,18 +95,19 @@ def _minutes(seconds: float | None) -> str:
 
 
 def cmd_studio(args: argparse.Namespace) -> int:
+    from headshot_studio.core.files import printable
     from headshot_studio.studio.queue import StudioQueue
 
     queue = StudioQueue()
     command = args.studio_command
-    if command == "add":
+    if command in ("add", "retry"):
         return _add(queue, args)
     if command == "list":
         _print_queue(queue.read(), queue.time_left(1))
         return 0
-    if command in ("remove", "retry"):
-        getattr(queue, command)(args.client)
-        print(f"Done: {command} {args.client}.")
+    if command == "remove":
+        client = queue.remove(args.client)
+        print(f"{printable(client.name)} is out of the queue (their session stays until wiped).")
         return 0
     if command == "move":
         queue.move(args.client, args.position - 1)
@@ -123,15 +127,20 @@ def cmd_studio(args: argparse.Namespace) -> int:
 def _add(queue, args) -> int:
     from headshot_studio.cli import ProgressPrinter
     from headshot_studio.core.files import printable
-    from headshot_studio.studio.clients import add_client, default_styles, parse_styles
+    from headshot_studio.studio.clients import add_client, default_styles, parse_styles, retry_client
 
-    styles = parse_styles(args.styles) if args.styles else default_styles()
     printer = ProgressPrinter()
-    client, report = add_client(queue, args.name, [Path(p) for p in args.photos], styles, on_event=printer)
+    photos = [Path(p) for p in args.photos]
+    if args.studio_command == "retry":
+        client, report = retry_client(queue, args.client, photos, on_event=printer)
+    else:
+        styles = parse_styles(args.styles) if args.styles else default_styles()
+        client, report = add_client(queue, args.name, photos, styles, on_event=printer)
     printer.finish_line()
     for photo in report.photos:
         print(f"  {photo.verdict.value.upper():<6} {printable(photo.file.name)}: {printable(photo.message)}")
-    verdict = "in the queue" if client.state == "waiting" else "NOT usable: take more photos, then `studio retry`"
+    verdict = "in the queue" if client.state == "waiting" else \
+        f"NOT usable: take more photos, then `headshot-studio studio retry {client.id} PHOTOS`"
     print(f"{printable(client.name)} ({client.id}): {report.message} — {verdict}.")
     return 0
 
@@ -157,6 +166,9 @@ def _run(queue, args) -> int:
     seen: dict[str, str] = {}
 
     def show(view) -> None:
+        if view.message and seen.get("") != view.message:
+            seen[""] = view.message
+            printer.say(f"{time.strftime('%H:%M:%S')}  {view.message}")
         for client in view.data.clients:
             status = client.label + (f": {client.reason}" if client.reason else "")
             if seen.get(client.id) != status:

@@ -70,6 +70,7 @@ class Client:
     started_at: float = 0.0
     seconds: float = 0.0  # the last complete run's time
     images: int = 0
+    resumed: bool = False  # the last run went on from a worker's kept progress (checkpoint)
     delivered_to: str = ""
     removed_on_workers: list[dict] = field(default_factory=list)  # each worker's deletion report
     wipe_report: str = ""

@@ -324,6 +324,7 @@ class StudioRunner:
             client = data.client(client_id)
             client.state, client.stage, client.images = "ready", "", count
             client.seconds = float(result.get("seconds") or 0.0)
+            client.resumed = result.get("resumed") is True
             client.worker = str(result.get("worker", client.worker))
             deliver_to, best, wipe = data.deliver_to, data.deliver_best, data.wipe_after_delivery
         self._remove_copies(client_id)
