@@ -40,6 +40,12 @@ DASK_CONFIG = {
     "distributed.comm.timeouts.connect": "30s",
     "distributed.worker.daemon": False,  # core's face analysis runs in a helper process of its own
     "distributed.admin.system-monitor.gil.enabled": False,
+    # Dask samples every worker's stack 100 times a second for its dashboard (none here):
+    # that cost a third of a client's time on the processor.
+    "distributed.worker.profile.enabled": False,
+    # Dask caps numerical libraries at one thread per worker by default; a client's
+    # finishing and face analysis use the PC's cores as a plain run does.
+    "distributed.nanny.pre-spawn-environ": {},
     "distributed.scheduler.http.routes": [],
     "distributed.worker.http.routes": [],
 }
