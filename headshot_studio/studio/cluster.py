@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import socket
 from pathlib import Path
 
@@ -118,10 +117,11 @@ def this_pc() -> str:
 
 def local_worker_names(gpus: list[str], workers: int | None = None) -> list[tuple[str, str | None]]:
     """(name, GPU) of each worker this PC runs: one per GPU; one on a PC without a GPU.
-    ``workers`` asks for more (tests and benchmarks on a processor)."""
+    ``workers`` asks for another number: 0 for a queue PC that only hands clients to
+    lent PCs, more for tests and benchmarks on a processor."""
     if gpus and workers is None:
         return [(f"{this_pc()} · GPU {g}", g) for g in gpus]
-    count = workers or 1
+    count = 1 if workers is None else workers  # 0: a queue PC that only hands out work
     return [(f"{this_pc()} · worker {i + 1}", None) for i in range(count)]
 
 
@@ -147,30 +147,41 @@ def start_cluster(identity, **spec):
                        asynchronous=False, silence_logs=False)
 
 
-async def _serve(pairing, host: str, port: int, gpus: list[str], stop: asyncio.Event | None) -> None:
+async def _serve(pairing, host: str, port: int, gpus: list[str], cancel) -> None:
     names = [(f"{pairing.pc} · GPU {g}", g) for g in gpus] or [(f"{pairing.pc}", None)]
     nannies = [Nanny(pairing.scheduler, **worker_options(pairing.identity, host=host, name=name, gpu=gpu,
                                                         port=port + 2 * i if port else 0))
                for i, (name, gpu) in enumerate(names)]
-    await asyncio.gather(*nannies)
     try:
-        if stop is None:
-            await asyncio.gather(*(n.finished() for n in nannies))
-        else:
-            await stop.wait()
+        await asyncio.gather(*nannies)
+        while not (cancel is not None and cancel.cancelled) and any(n.status.name == "running" for n in nannies):
+            await asyncio.sleep(0.5)
     finally:
         await asyncio.gather(*(n.close() for n in nannies), return_exceptions=True)
 
 
-def serve_worker(pairing, *, host: str, port: int = WORKER_PORT, gpus: list[str] | None = None) -> None:
-    """Lend this PC to the studio it is paired with until stopped (Ctrl-C): one worker per
-    GPU, listening on ``host`` (ports ``port`` and up) only. What an earlier run left of a
-    client goes first."""
+def serve_worker(pairing, *, host: str, port: int = WORKER_PORT, gpus: list[str] | None = None,
+                 cancel=None) -> None:
+    """Lend this PC to the studio it is paired with until ``cancel`` is set (or Ctrl-C):
+    one worker per GPU, listening on ``host`` (ports ``port`` and up) only. What an
+    earlier run left of a client goes first."""
     from headshot_studio.studio.jobs import remove_all_jobs
 
     configure_dask()
     removed = remove_all_jobs()
     if removed:
         log.info("studio worker: removed what %d earlier client(s) left", removed)
-    os.environ.setdefault("HEADSHOT_STUDIO_WORKER", "1")
-    asyncio.run(_serve(pairing, host, port, gpus or [], None))
+    asyncio.run(_serve(pairing, host, port, gpus or [], cancel))
+
+
+def local_addresses() -> list[str]:
+    """This PC's IPv4 addresses on its networks (not loopback), for the operator to choose
+    the one other PCs reach it on. Read from the network interfaces: nothing is sent."""
+    import psutil
+
+    found = []
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family == socket.AF_INET and not address.address.startswith("127."):
+                found.append(address.address)
+    return sorted(set(found))

@@ -47,7 +47,7 @@ def add_parser(sub) -> None:
     run.add_argument("--listen", default="127.0.0.1", metavar="ADDRESS",
                      help="address other PCs reach this one on (default: this PC only)")
     run.add_argument("--port", type=int, default=0, help="port for other PCs (default 8786 with --listen)")
-    run.add_argument("--workers", type=int, help="workers on this PC (default: one per GPU)")
+    run.add_argument("--workers", type=int, help="workers on this PC (default: one per GPU; 0: only lent PCs work)")
     run.add_argument("--keep-running", action="store_true", help="wait for new clients instead of stopping")
     run.add_argument("--model", default="", metavar="ID", help="base model (default: the default one)")
     run.add_argument("--allow-cpu", action="store_true", help="experts: run without a GPU (hours per client)")

@@ -66,26 +66,29 @@ def installed_models() -> dict[str, dict]:
     return found
 
 
-def worker_label() -> str:
-    """How the operator sees this worker: the PC's name and its GPU."""
+def worker_label(worker=None) -> str:
+    """How the operator sees this worker: the PC's name and its GPU. ``worker`` is the
+    Dask worker when Dask hands it over (Client.run's ``dask_worker``); a task finds its
+    own."""
     try:
-        from distributed import get_worker
+        if worker is None:
+            from distributed import get_worker
 
-        name = get_worker().name
-        if isinstance(name, str) and name:
-            return name
+            worker = get_worker()
+        if isinstance(worker.name, str) and worker.name:
+            return worker.name
     except ValueError:  # not inside a worker (tests, a plain call)
         pass
     return socket.gethostname()
 
 
-def worker_facts() -> dict:
+def worker_facts(dask_worker=None) -> dict:
     """What this worker can take: its models (by digest), styles and device."""
     from headshot_studio.core.hardware import detect_device
     from headshot_studio.core.styles import load_styles
 
     styles, _ = load_styles()
-    return {"worker": worker_label(), "models": installed_models(), "styles": sorted(styles),
+    return {"worker": worker_label(dask_worker), "models": installed_models(), "styles": sorted(styles),
             "device": detect_device().describe()}
 
 
@@ -230,7 +233,7 @@ def run_client_job(job: dict) -> dict:
                 "details": "".join(traceback.format_exception(exc))[-4000:]}
 
 
-def remove_job(client_id: str) -> dict | None:
+def remove_job(client_id: str, dask_worker=None) -> dict | None:
     """Delete this worker's copy of one client (photos, learned face, images, cached
     analyses); the report of what went, or None when it had none."""
     from headshot_studio.core.session import SessionBusyError, open_session, wipe_session
@@ -243,13 +246,13 @@ def remove_job(client_id: str) -> dict | None:
         try:
             report = wipe_session(open_session(part.name, root=folder))
         except SessionBusyError:
-            return {"worker": worker_label(), "busy": True, "files": 0, "bytes": 0}  # still running here
+            return {"worker": worker_label(dask_worker), "busy": True, "files": 0, "bytes": 0}  # running here
         except HeadshotError:
             shutil.rmtree(part, ignore_errors=True)
             continue
         files, bytes_removed = files + report.files_removed, bytes_removed + report.bytes_removed
     shutil.rmtree(folder, ignore_errors=True)
-    return {"worker": worker_label(), "files": files, "bytes": bytes_removed}
+    return {"worker": worker_label(dask_worker), "files": files, "bytes": bytes_removed}
 
 
 def remove_all_jobs() -> int:

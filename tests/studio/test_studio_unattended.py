@@ -3,9 +3,9 @@ killed, run again — and a worker killed mid-client. Every client finishes exac
 
 from __future__ import annotations
 
-import os
 import signal
-import time
+import subprocess
+import sys
 
 import psutil
 
@@ -90,3 +90,49 @@ def test_a_worker_killed_mid_client_costs_that_run_not_the_client(installed_tiny
     assert {c.worker.rsplit("·", 1)[-1].strip() for c in data.clients} == {"GPU 0", "GPU 1"}
     assert "stopped; it runs again" in studio_app.output(run)
     assert {c.id for c in clients} == {c.id for c in data.clients}
+
+
+def test_a_lent_pc_joins_with_its_pairing_file_runs_a_client_and_keeps_no_copy(installed_tiny, tiny_sd15, photos_dir,
+                                                                               tmp_path, studio_app):
+    """Two PCs on one machine: the queue PC (this test's home) runs no worker of its own;
+    the worker PC (a home of its own) is paired with a bundle and lends itself."""
+    from headshot_studio.studio.certs import Authority, write_bundle
+
+    port, worker_port = _free_ports(2)
+    worker_home = tmp_path / "worker-pc"
+    worker_pc = {"HEADSHOT_STUDIO_HOME": str(worker_home)}
+    bundle = tmp_path / "stick" / "pair.json"
+    bundle.parent.mkdir()
+    write_bundle(Authority().pairing_bundle(f"tls://127.0.0.1:{port}", "Booth PC"), bundle)
+    joined = studio_app.command("join", str(bundle), env=worker_pc)
+    assert joined.returncode == 0 and "Booth PC" in joined.stdout and not bundle.exists()
+    imported = subprocess.run([sys.executable, "-m", "headshot_studio", "models", "import", str(tiny_sd15)],
+                              env=dict(studio_app.env, **worker_pc), capture_output=True, text=True, timeout=300)
+    assert imported.returncode == 0, imported.stderr
+    client, _ = add_client(StudioQueue(), "Ann Example", [photos_dir], {"corporate-executive": 1})
+
+    lent = studio_app.start("worker", "--listen", "127.0.0.1", "--port", str(worker_port), env=worker_pc)
+    queue = studio_app.start("run", *studio_app.quick, "--train-steps", "4", "--workers", "0", "--listen",
+                             "127.0.0.1", "--port", str(port), "--deliver-to", str(tmp_path / "out"))
+    assert queue.wait(600) == 0, studio_app.output(queue)[-3000:] + studio_app.output(lent)[-3000:]
+    done = StudioQueue().read().client(client.id)
+    assert done.state == "delivered" and done.worker == "Booth PC"
+    assert [r["worker"] for r in done.removed_on_workers] == ["Booth PC"] and done.removed_on_workers[0]["files"] > 0
+    assert not any((worker_home / "data" / "studio-work").iterdir()), "the lent PC kept a copy of the client"
+    assert not (paths.data_dir() / "studio-work").exists() or not any((paths.data_dir() / "studio-work").iterdir())
+    lent.send_signal(signal.SIGINT)
+    assert lent.wait(60) == 0, studio_app.output(lent)[-2000:]
+    assert "Stopped lending" in studio_app.output(lent)
+
+
+def _free_ports(count: int) -> list[int]:
+    import socket
+
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
