@@ -92,6 +92,14 @@ def _valid(f: dataclasses.Field, value: Any) -> bool:
     return True
 
 
+def with_values(settings: Settings, values: dict, names: tuple[str, ...]) -> Settings:
+    """``settings`` with those of ``values`` that are among ``names`` and valid (what a
+    studio queue PC sends its workers, say); anything else is ignored."""
+    known = {f.name: f for f in dataclasses.fields(Settings)}
+    chosen = {k: v for k, v in values.items() if k in names and k in known and _valid(known[k], v)}
+    return dataclasses.replace(settings, **chosen)
+
+
 def load_settings(path: Path | None = None) -> Settings:
     path = path or paths.settings_file()
     try:

@@ -177,7 +177,42 @@ def main(out_dir: Path, variant: str) -> None:
     (damaged / "manifest.json").write_text('{"schema_version": 1, "name": "Sam')
     shoot("session")
     shoot("privacy")
+    shoot_studio(window, photos, home, shoot, shoot_dialog, wait)
     window.close()
+
+
+def shoot_studio(window, photos: Path, home: Path, shoot, shoot_dialog, wait) -> None:
+    """The Studio page: empty, with clients (one whose photos show no face), the add
+    dialog, and the queue running on this PC's worker."""
+    from PIL import Image
+
+    from headshot_studio.ui.dialogs.add_client import AddClientDialog
+    from headshot_studio.ui.workers import JobState
+
+    studio = window.studio
+    page = window.pages["studio"]
+    shoot("studio", "studio-empty")
+    walls = home / "card-reader" / "DCIM"
+    walls.mkdir(parents=True)
+    for i in range(3):
+        Image.new("RGB", (800, 800), (90 + 30 * i, 110, 130)).save(walls / f"IMG_{i:04d}.jpg")
+    for name, folder, styles in (("Jordan Lee", photos, {"corporate-executive": 4, "legal": 2}),
+                                 ("Sam Rivera", walls, {"corporate-executive": 4}),
+                                 ("Priya Natarajan", photos, {"tech-casual": 3})):
+        studio.add_client(name, [folder], styles)
+        wait(lambda: not studio.add_worker.state.busy)
+    page.table.selectRow(1)
+    shoot("studio", "studio-queue")
+    shoot_dialog(AddClientDialog(window, studio.styles(), {"corporate-executive": 4}, 4, photos=[photos]),
+                 "dialog-add-client")
+    studio.quick = {"training": {"steps": 40}, "steps": 4, "postprocess": {"upscale": 1}}
+    studio.start()
+    wait(lambda: any(c.stage == "training" for c in studio.snapshot().clients)
+         or not studio.run_worker.state.busy, timeout_ms=600_000)
+    page.table.selectRow(0)
+    shoot("studio", "studio-running")
+    studio.stop()
+    wait(lambda: studio.run_worker.state not in (JobState.RUNNING, JobState.CANCELLING))
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ DASK_CONFIG = {
 def configure_dask() -> None:
     import dask
 
-    dask.config.set(DASK_CONFIG)
+    dask.config.set(DASK_CONFIG | {"temporary-directory": str(scratch_dir())})  # not the system's temp folder
     quiet_logs()
 
 

@@ -149,7 +149,8 @@ def _run(queue, args) -> int:
     from headshot_studio.cli import CancelOnInterrupt, ProgressPrinter
     from headshot_studio.core.events import CancelToken
     from headshot_studio.studio.cluster import SCHEDULER_PORT
-    from headshot_studio.studio.runner import RunOptions, queue_model, run_queue
+    from headshot_studio.settings import load_settings
+    from headshot_studio.studio.runner import RunOptions, queue_model, run_queue, run_settings
 
     with queue.edit() as data:
         if args.deliver_to:
@@ -160,7 +161,7 @@ def _run(queue, args) -> int:
     digest, model = queue_model(args.model)
     training = {"steps": args.train_steps} if args.train_steps else {}
     options = RunOptions(model=digest, allow_cpu=args.allow_cpu, seed=args.seed, steps=args.steps, training=training,
-                         postprocess={"upscale": 1} if args.no_upscale else {})
+                         postprocess={"upscale": 1} if args.no_upscale else {}, settings=run_settings(load_settings()))
     port = args.port or (SCHEDULER_PORT if args.listen != "127.0.0.1" else 0)
     printer = ProgressPrinter()
     seen: dict[str, str] = {}

@@ -28,6 +28,8 @@ from headshot_studio.core.events import ErrorKind, HeadshotError, InputError, Jo
 log = logging.getLogger(__name__)
 
 PROGRESS_TOPIC = "headshot-studio-progress"
+# The queue PC's settings every worker runs a client with (the rest are each PC's own).
+RUN_SETTINGS = ("preset", "checkpoint_every", "retouch", "colour_strength")
 JOB_FILE = "job.json"
 MAX_PHOTO_BYTES = 64 * 2**20
 MAX_PHOTOS = 60
@@ -114,7 +116,7 @@ class _Progress:
 
             get_worker().log_event(PROGRESS_TOPIC, {
                 "client": self.client_id, "stage": STAGE_WORDS.get(event.stage, event.stage.value),
-                "overall": event.overall, "eta_s": event.overall_eta_s, "worker": worker_label()})
+                "overall": event.overall, "eta_s": event.overall_eta_s, "pc": worker_label()})  # Dask sets "worker"
         except ValueError:
             pass  # not inside a worker
 
@@ -177,7 +179,7 @@ def _request(session, job: dict):
     from headshot_studio.core.events import ModelNotFoundError
     from headshot_studio.core.hardware import detect_device
     from headshot_studio.core.pipeline import RunOverrides, build_request
-    from headshot_studio.settings import load_settings
+    from headshot_studio.settings import load_settings, with_values
 
     model = installed_models().get(job["model"])
     if model is None:
@@ -189,7 +191,9 @@ def _request(session, job: dict):
         styles=styles, counts=tuple(job["styles"][s] for s in styles), model=model["id"],
         seed=options.get("seed"), steps=options.get("steps"), training=dict(options.get("training") or {}),
         postprocess=dict(options.get("postprocess") or {}), allow_cpu=bool(options.get("allow_cpu")))
-    return build_request(session, load_settings(), overrides, device=detect_device())
+    sent = options.get("settings") if isinstance(options.get("settings"), dict) else {}
+    settings = with_values(load_settings(), sent, RUN_SETTINGS)
+    return build_request(session, settings, overrides, device=detect_device())
 
 
 def _results(session) -> dict:

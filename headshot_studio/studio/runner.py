@@ -47,10 +47,17 @@ class RunOptions:
     steps: int | None = None
     training: dict = field(default_factory=dict)
     postprocess: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)  # the queue PC's quality settings (jobs.RUN_SETTINGS)
 
     def job_options(self) -> dict:
         return {"allow_cpu": self.allow_cpu, "seed": self.seed, "steps": self.steps, "training": self.training,
-                "postprocess": self.postprocess}
+                "postprocess": self.postprocess, "settings": self.settings}
+
+
+def run_settings(settings) -> dict:
+    """What every worker takes from the queue PC's settings, so that every PC of the studio
+    makes a client's images the same way."""
+    return {name: getattr(settings, name) for name in jobs.RUN_SETTINGS}
 
 
 @dataclass
@@ -240,7 +247,7 @@ class StudioRunner:
 
     def _save_stages(self, stages: dict[str, str]) -> None:
         with self._live_lock:
-            live = {cid: (p.get("stage", ""), p.get("worker", "")) for cid, p in self._live.items()}
+            live = {cid: (str(p.get("stage", ""))[:40], str(p.get("pc", ""))[:80]) for cid, p in self._live.items()}
         changed = {cid: sw for cid, sw in live.items() if stages.get(cid) != sw[0] and cid in self._running.values()}
         if not changed:
             return

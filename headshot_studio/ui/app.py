@@ -33,6 +33,7 @@ from headshot_studio.settings import Settings, load_settings, save_settings
 from headshot_studio.ui import i18n, theme
 from headshot_studio.ui.controller import AppController
 from headshot_studio.ui.step_header import StepHeader
+from headshot_studio.ui.studio_controller import StudioController
 from headshot_studio.ui.system import SleepInhibitor, notify, notify_dbus, window_is_in_front
 from headshot_studio.ui.widgets import ask_yes_no, quiet_button, show_error
 from headshot_studio.ui.workers import JobState
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or load_settings()
         self.controller = AppController(self.settings, self)
+        self.studio = StudioController(self.settings, self)
         self.setWindowTitle(self.tr("Headshot Studio"))
         self.setMinimumSize(1024, 700)  # the smallest window every page is made to work in
         self.resize(1280, 800)
@@ -80,7 +82,7 @@ class MainWindow(QMainWindow):
 
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
-        self.show_page(self.settings.last_page if self.settings.last_page in ("welcome", "session", "privacy") else "welcome")
+        self.show_page(self.settings.last_page if self.settings.last_page in ("welcome", "session", "privacy", "studio") else "welcome")
         self.controller.refresh_setup()
 
     def _make_pages(self) -> dict[str, QWidget]:
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         from headshot_studio.ui.pages.photos import PhotosPage
         from headshot_studio.ui.pages.privacy import PrivacyPage
         from headshot_studio.ui.pages.sessions import SessionsPage
+        from headshot_studio.ui.pages.studio import StudioPage
         from headshot_studio.ui.pages.styles import StylesPage
         from headshot_studio.ui.pages.welcome import WelcomePage
 
@@ -100,6 +103,7 @@ class MainWindow(QMainWindow):
             "create": CreatePage(self.controller),
             "gallery": GalleryPage(self.controller),
             "privacy": PrivacyPage(self.controller),
+            "studio": StudioPage(self.studio),  # outside the wizard: a queue of clients
         }
 
     def _build_footer(self) -> QFrame:
@@ -118,6 +122,9 @@ class MainWindow(QMainWindow):
         settings_button.clicked.connect(self.open_settings)
         about_button = footer_button("aboutButton", self.tr("About"), "about", self.tr("Version, GPU, models and licences"))
         about_button.clicked.connect(self.open_about)
+        studio_button = footer_button("studioButton", self.tr("Studio"), "studio",
+                                      self.tr("A queue of clients, run one after another on every GPU"))
+        studio_button.clicked.connect(lambda: self.show_page("studio"))
         self.session_label = QLabel()
         self.session_label.setObjectName("sessionLabel")
         self.session_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -140,7 +147,7 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(footer)
         row.setContentsMargins(2 * theme.SPACE, theme.SPACE, 2 * theme.SPACE, theme.SPACE)
         row.setSpacing(theme.SPACE)
-        for widget in (privacy, settings_button, about_button):
+        for widget in (privacy, settings_button, about_button, studio_button):
             row.addWidget(widget)
         row.addSpacing(2 * theme.SPACE)
         row.addWidget(self.session_label, 1)
@@ -258,6 +265,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.settings = dialog.settings
             self.controller.settings = dialog.settings
+            self.studio.settings = dialog.settings
             theme.apply(QApplication.instance(), self.settings.appearance)
             self.controller.refresh_setup()
 
@@ -279,10 +287,16 @@ class MainWindow(QMainWindow):
         if self.controller.run_worker.state.busy and not self._confirm_close_during_run():
             event.ignore()
             return
+        if self.studio.busy() and not ask_yes_no(self, self.tr("Stop the studio and close?"), self.tr(
+                "The studio queue (or lending this PC) is running. Stop it and close? Every client is kept: the "
+                "queue goes on where it stopped at the next start.")):
+            event.ignore()
+            return
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
         self.settings.last_page = self.page_key()
         self.controller.settings = self.settings
         self.controller.shutdown()  # cancels the run cleanly and waits for every thread
+        self.studio.shutdown()
         self._ask_desktop(self.sleep_inhibitor.release)
         if self._desktop_thread is not None:
             self._desktop_thread.shutdown(wait=True)  # each call is bounded by its own timeouts

@@ -89,6 +89,93 @@
     </message>
 </context>
 <context>
+    <name>AddClientDialog</name>
+    <message>
+        <source>More photos for {name}</source>
+        <translation>Weitere Fotos für {name}</translation>
+    </message>
+    <message>
+        <source>Add a client</source>
+        <translation>Kunden hinzufügen</translation>
+    </message>
+    <message>
+        <source>The client&apos;s name, as their files will be named</source>
+        <translation>Der Name des Kunden, so heißen auch seine Dateien</translation>
+    </message>
+    <message>
+        <source>Client name</source>
+        <translation>Name des Kunden</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Photos:</source>
+        <translation>Fotos:</translation>
+    </message>
+    <message>
+        <source>Styles:</source>
+        <translation>Stile:</translation>
+    </message>
+    <message>
+        <source>Use these styles for every waiting client too</source>
+        <translation>Diese Stile auch für alle wartenden Kunden verwenden</translation>
+    </message>
+    <message>
+        <source>The photos are copied into the studio and checked at once: the client sees the verdicts before they leave.</source>
+        <translation>Die Fotos werden ins Studio kopiert und sofort geprüft: Der Kunde sieht das Ergebnis, bevor er geht.</translation>
+    </message>
+    <message>
+        <source>Check photos and add</source>
+        <translation>Fotos prüfen und hinzufügen</translation>
+    </message>
+    <message>
+        <source>Check photos again</source>
+        <translation>Fotos erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Choose a folder or card…</source>
+        <translation>Ordner oder Speicherkarte wählen …</translation>
+    </message>
+    <message>
+        <source>Choose photos…</source>
+        <translation>Fotos wählen …</translation>
+    </message>
+    <message>
+        <source> images</source>
+        <translation> Bilder</translation>
+    </message>
+    <message>
+        <source>Images of {style}</source>
+        <translation>Bilder im Stil {style}</translation>
+    </message>
+    <message>
+        <source>The client&apos;s photos: a folder or a camera card</source>
+        <translation>Die Fotos des Kunden: ein Ordner oder eine Kamerakarte</translation>
+    </message>
+    <message>
+        <source>The client&apos;s photos</source>
+        <translation>Die Fotos des Kunden</translation>
+    </message>
+    <message>
+        <source>Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff)</source>
+        <translation>Fotos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>None added: the client&apos;s photos are checked again as they are.</source>
+        <translation>Keine hinzugefügt: Die Fotos des Kunden werden so, wie sie sind, erneut geprüft.</translation>
+    </message>
+    <message>
+        <source>None yet: choose a folder, a camera card or photos, or drop them here.</source>
+        <translation>Noch keine: Wählen Sie einen Ordner, eine Kamerakarte oder Fotos, oder ziehen Sie sie hierher.</translation>
+    </message>
+    <message>
+        <source>{count} photos, from {folder}</source>
+        <translation>{count} Fotos aus {folder}</translation>
+    </message>
+</context>
+<context>
     <name>AppController</name>
     <message>
         <source>and {count} more.</source>
@@ -759,6 +846,14 @@
         <translation>Version, Grafikkarte, Modelle und Lizenzen</translation>
     </message>
     <message>
+        <source>Studio</source>
+        <translation>Studio</translation>
+    </message>
+    <message>
+        <source>A queue of clients, run one after another on every GPU</source>
+        <translation>Eine Warteschlange von Kunden, nacheinander auf jeder GPU bearbeitet</translation>
+    </message>
+    <message>
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
@@ -805,6 +900,14 @@
     <message>
         <source>Headshots are being created. Stop now and close? Everything finished so far is kept, and the session can continue later.</source>
         <translation>Es werden gerade Porträts erstellt. Jetzt anhalten und schließen? Alles bisher Fertige bleibt erhalten, und die Sitzung kann später fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>Stop the studio and close?</source>
+        <translation>Studio anhalten und schließen?</translation>
+    </message>
+    <message>
+        <source>The studio queue (or lending this PC) is running. Stop it and close? Every client is kept: the queue goes on where it stopped at the next start.</source>
+        <translation>Die Studio-Warteschlange (oder das Verleihen dieses PCs) läuft. Anhalten und schließen? Kein Kunde geht verloren: Beim nächsten Start macht die Warteschlange dort weiter, wo sie aufgehört hat.</translation>
     </message>
 </context>
 <context>
@@ -1387,6 +1490,409 @@ Sie kann nicht geöffnet werden. Wählen Sie sie aus und klicken Sie auf „Lös
     <message>
         <source>Step {number} of {total}: {label}, {state}</source>
         <translation>Schritt {number} von {total}: {label}, {state}</translation>
+    </message>
+</context>
+<context>
+    <name>StudioPage</name>
+    <message>
+        <source>photos ok</source>
+        <translation>Fotos in Ordnung</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <source>sending photos</source>
+        <translation>sendet Fotos</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>prüft</translation>
+    </message>
+    <message>
+        <source>preparing</source>
+        <translation>bereitet vor</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>lernt</translation>
+    </message>
+    <message>
+        <source>generating</source>
+        <translation>erzeugt</translation>
+    </message>
+    <message>
+        <source>finishing</source>
+        <translation>stellt fertig</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>geliefert</translation>
+    </message>
+    <message>
+        <source>wiped</source>
+        <translation>gelöscht</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Fotos</translation>
+    </message>
+    <message>
+        <source>Styles</source>
+        <translation>Stile</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <source>PC</source>
+        <translation>PC</translation>
+    </message>
+    <message>
+        <source>time left known after the first client</source>
+        <translation>Restzeit bekannt nach dem ersten Kunden</translation>
+    </message>
+    <message>
+        <source>nothing left to do</source>
+        <translation>nichts mehr zu tun</translation>
+    </message>
+    <message>
+        <source>about {minutes} min left</source>
+        <translation>noch etwa {minutes} Min.</translation>
+    </message>
+    <message>
+        <source>Studio queue</source>
+        <translation>Studio-Warteschlange</translation>
+    </message>
+    <message>
+        <source>Add client…</source>
+        <translation>Kunden hinzufügen …</translation>
+    </message>
+    <message>
+        <source>A name and their photos: a folder, a camera card, or drop them on this page</source>
+        <translation>Ein Name und die Fotos: ein Ordner, eine Kamerakarte, oder auf diese Seite ziehen</translation>
+    </message>
+    <message>
+        <source>Start queue</source>
+        <translation>Warteschlange starten</translation>
+    </message>
+    <message>
+        <source>Clients in the queue</source>
+        <translation>Kunden in der Warteschlange</translation>
+    </message>
+    <message>
+        <source>Earlier in the queue</source>
+        <translation>Weiter nach vorn</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Nach oben</translation>
+    </message>
+    <message>
+        <source>Later in the queue</source>
+        <translation>Weiter nach hinten</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Nach unten</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>Try again…</source>
+        <translation>Erneut versuchen …</translation>
+    </message>
+    <message>
+        <source>Check the client&apos;s photos again, with more if you add them</source>
+        <translation>Die Fotos des Kunden erneut prüfen, mit weiteren, falls Sie welche hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Wipe…</source>
+        <translation>Löschen …</translation>
+    </message>
+    <message>
+        <source>Delete the client&apos;s photos and results from this PC (and list what the worker PCs removed)</source>
+        <translation>Die Fotos und Ergebnisse des Kunden von diesem PC löschen (und auflisten, was die Arbeits-PCs entfernt haben)</translation>
+    </message>
+    <message>
+        <source>Photo check</source>
+        <translation>Fotoprüfung</translation>
+    </message>
+    <message>
+        <source>Add a client: their photos are checked here before they leave.</source>
+        <translation>Fügen Sie einen Kunden hinzu: Seine Fotos werden hier geprüft, bevor er geht.</translation>
+    </message>
+    <message>
+        <source>Photo verdicts of the last client added</source>
+        <translation>Fotoprüfung des zuletzt hinzugefügten Kunden</translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>Lieferung</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Wählen …</translation>
+    </message>
+    <message>
+        <source>Choose the delivery folder</source>
+        <translation>Lieferordner wählen</translation>
+    </message>
+    <message>
+        <source>Images per client:</source>
+        <translation>Bilder pro Kunde:</translation>
+    </message>
+    <message>
+        <source>Images per client</source>
+        <translation>Bilder pro Kunde</translation>
+    </message>
+    <message>
+        <source>The best this many by the ranking; a client&apos;s favourites instead, when there are any</source>
+        <translation>So viele der besten laut Bewertung; stattdessen die Favoriten des Kunden, falls es welche gibt</translation>
+    </message>
+    <message>
+        <source>Wipe each client after delivery</source>
+        <translation>Jeden Kunden nach der Lieferung löschen</translation>
+    </message>
+    <message>
+        <source>Once their ZIP is written, the client&apos;s photos, learned face and images are deleted from this PC, with a report.</source>
+        <translation>Sobald die ZIP-Datei geschrieben ist, werden Fotos, gelerntes Gesicht und Bilder des Kunden von diesem PC gelöscht, mit Bericht.</translation>
+    </message>
+    <message>
+        <source>Export all finished…</source>
+        <translation>Alle fertigen exportieren …</translation>
+    </message>
+    <message>
+        <source>Write the ZIP and contact sheet of every client marked ready</source>
+        <translation>ZIP-Datei und Kontaktbogen für jeden fertigen Kunden schreiben</translation>
+    </message>
+    <message>
+        <source>PCs</source>
+        <translation>PCs</translation>
+    </message>
+    <message>
+        <source>PCs working for the queue</source>
+        <translation>PCs, die für die Warteschlange arbeiten</translation>
+    </message>
+    <message>
+        <source>Let paired PCs join on</source>
+        <translation>Gekoppelte PCs verbinden sich über</translation>
+    </message>
+    <message>
+        <source>Off: the queue runs on this PC&apos;s GPUs only and nothing listens on the network. On: paired PCs connect to port 8786 on this address, with the studio&apos;s certificates.</source>
+        <translation>Aus: Die Warteschlange läuft nur auf den GPUs dieses PCs, und nichts wartet auf Verbindungen aus dem Netzwerk. An: Gekoppelte PCs verbinden sich mit Port 8786 unter dieser Adresse, mit den Zertifikaten des Studios.</translation>
+    </message>
+    <message>
+        <source>This PC&apos;s address for the studio&apos;s PCs</source>
+        <translation>Adresse dieses PCs für die PCs des Studios</translation>
+    </message>
+    <message>
+        <source>Add a PC…</source>
+        <translation>PC hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Make a one-time pairing file for another PC of the studio</source>
+        <translation>Eine einmalige Kopplungsdatei für einen weiteren PC des Studios erstellen</translation>
+    </message>
+    <message>
+        <source>Lend this PC…</source>
+        <translation>Diesen PC verleihen …</translation>
+    </message>
+    <message>
+        <source>Let another PC&apos;s studio queue use this PC&apos;s GPUs</source>
+        <translation>Die Studio-Warteschlange eines anderen PCs die GPUs dieses PCs nutzen lassen</translation>
+    </message>
+    <message>
+        <source>{n} waiting</source>
+        <translation>{n} wartend</translation>
+    </message>
+    <message>
+        <source>{n} running</source>
+        <translation>{n} in Arbeit</translation>
+    </message>
+    <message>
+        <source>{n} finished</source>
+        <translation>{n} fertig</translation>
+    </message>
+    <message>
+        <source>{n} failed</source>
+        <translation>{n} fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Stopping: running clients are saved and go on at the next start…</source>
+        <translation>Wird angehalten: Laufende Kunden werden gesichert und beim nächsten Start fortgesetzt …</translation>
+    </message>
+    <message>
+        <source>Starting the queue…</source>
+        <translation>Warteschlange startet …</translation>
+    </message>
+    <message>
+        <source>Waiting for a PC that has the queue&apos;s base model…</source>
+        <translation>Warte auf einen PC mit dem Basismodell der Warteschlange …</translation>
+    </message>
+    <message>
+        <source>Running on {n} worker(s)</source>
+        <translation>Läuft auf {n} Arbeitsplatz/-plätzen</translation>
+    </message>
+    <message>
+        <source>Queue paused</source>
+        <translation>Warteschlange pausiert</translation>
+    </message>
+    <message>
+        <source>Stopped: press Start queue and leave it; it runs client after client</source>
+        <translation>Angehalten: Auf „Warteschlange starten“ drücken und laufen lassen; sie bearbeitet einen Kunden nach dem anderen</translation>
+    </message>
+    <message>
+        <source>No folder yet: clients wait as “ready”</source>
+        <translation>Noch kein Ordner: Kunden warten als „fertig“</translation>
+    </message>
+    <message>
+        <source>Has the queue&apos;s base model</source>
+        <translation>Hat das Basismodell der Warteschlange</translation>
+    </message>
+    <message>
+        <source>lacks the queue&apos;s base model</source>
+        <translation>ohne das Basismodell der Warteschlange</translation>
+    </message>
+    <message>
+        <source>Shown while the queue runs</source>
+        <translation>Wird angezeigt, während die Warteschlange läuft</translation>
+    </message>
+    <message>
+        <source>Paired PCs join at {address}</source>
+        <translation>Gekoppelte PCs verbinden sich mit {address}</translation>
+    </message>
+    <message>
+        <source>This PC is lent to the studio at {address}.</source>
+        <translation>Dieser PC ist an das Studio unter {address} verliehen.</translation>
+    </message>
+    <message>
+        <source>Paired as “{name}” with the studio at {address}.</source>
+        <translation>Als „{name}“ mit dem Studio unter {address} gekoppelt.</translation>
+    </message>
+    <message>
+        <source>Stop lending</source>
+        <translation>Verleihen beenden</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Checking photos…</source>
+        <translation>Fotos werden geprüft …</translation>
+    </message>
+    <message>
+        <source>Stop queue</source>
+        <translation>Warteschlange anhalten</translation>
+    </message>
+    <message>
+        <source>Checking the photos of {name}…</source>
+        <translation>Die Fotos von {name} werden geprüft …</translation>
+    </message>
+    <message>
+        <source>The client was not added: see the message.</source>
+        <translation>Der Kunde wurde nicht hinzugefügt: siehe Meldung.</translation>
+    </message>
+    <message>
+        <source>in the queue</source>
+        <translation>in der Warteschlange</translation>
+    </message>
+    <message>
+        <source>NOT usable yet</source>
+        <translation>noch NICHT verwendbar</translation>
+    </message>
+    <message>
+        <source>{name}: {usable} of {count} photos usable — {verdict}. {message}</source>
+        <translation>{name}: {usable} von {count} Fotos verwendbar — {verdict}. {message}</translation>
+    </message>
+    <message>
+        <source>Take “{name}” out of the queue? Their photos and images stay on this PC until you wipe them (Privacy).</source>
+        <translation>„{name}“ aus der Warteschlange nehmen? Fotos und Bilder bleiben auf diesem PC, bis Sie sie löschen (Datenschutz).</translation>
+    </message>
+    <message>
+        <source>Wipe</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Delete the photos, learned face and images of “{name}” from this PC? Delivered ZIPs are not touched. This cannot be undone.</source>
+        <translation>Fotos, gelerntes Gesicht und Bilder von „{name}“ von diesem PC löschen? Gelieferte ZIP-Dateien bleiben unberührt. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Deliver ZIPs and contact sheets to</source>
+        <translation>ZIP-Dateien und Kontaktbögen liefern nach</translation>
+    </message>
+    <message>
+        <source>Delivered {n} client(s).</source>
+        <translation>{n} Kunde(n) geliefert.</translation>
+    </message>
+    <message>
+        <source>Pairing files (*.json)</source>
+        <translation>Kopplungsdateien (*.json)</translation>
+    </message>
+    <message>
+        <source>This PC has no network address other PCs could reach. Connect it to the studio&apos;s network first.</source>
+        <translation>Dieser PC hat keine Netzwerkadresse, die andere PCs erreichen könnten. Verbinden Sie ihn zuerst mit dem Netzwerk des Studios.</translation>
+    </message>
+    <message>
+        <source>Add a PC</source>
+        <translation>PC hinzufügen</translation>
+    </message>
+    <message>
+        <source>The other PC&apos;s name (as the queue will show it):</source>
+        <translation>Name des anderen PCs (so zeigt ihn die Warteschlange):</translation>
+    </message>
+    <message>
+        <source>Save the pairing file (carry it to that PC)</source>
+        <translation>Kopplungsdatei speichern (zu jenem PC bringen)</translation>
+    </message>
+    <message>
+        <source>Pairing file for “{name}” saved: {path}. On that PC: Studio → Lend this PC…, choose the file. It works once, for 24 hours, and holds that PC&apos;s key: delete it from the stick afterwards. Start the queue with “Let paired PCs join” ticked.</source>
+        <translation>Kopplungsdatei für „{name}“ gespeichert: {path}. Auf jenem PC: Studio → Diesen PC verleihen …, die Datei wählen. Sie gilt einmal, 24 Stunden lang, und enthält den Schlüssel jenes PCs: Löschen Sie sie danach vom Stick. Starten Sie die Warteschlange mit Häkchen bei „Gekoppelte PCs verbinden sich über“.</translation>
+    </message>
+    <message>
+        <source>The pairing file from the studio&apos;s queue PC</source>
+        <translation>Die Kopplungsdatei vom Warteschlangen-PC des Studios</translation>
+    </message>
+    <message>
+        <source>This PC has no network address the studio could reach. Connect it to the studio&apos;s network first.</source>
+        <translation>Dieser PC hat keine Netzwerkadresse, die das Studio erreichen könnte. Verbinden Sie ihn zuerst mit dem Netzwerk des Studios.</translation>
+    </message>
+    <message>
+        <source>Lend this PC</source>
+        <translation>Diesen PC verleihen</translation>
+    </message>
+    <message>
+        <source>This PC&apos;s address on the studio&apos;s network:</source>
+        <translation>Adresse dieses PCs im Netzwerk des Studios:</translation>
     </message>
 </context>
 <context>

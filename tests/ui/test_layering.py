@@ -1,5 +1,6 @@
-"""Pages only show and ask (../shared/DESIGN.md): the controller (ui/controller.py) and
-the threads that run its work (ui/workers.py) are the UI files that call core. Every
+"""Pages only show and ask (../shared/DESIGN.md): the controllers (ui/controller.py for
+the wizard, ui/studio_controller.py for the studio queue) and the threads that run their
+work (ui/workers.py) are the UI files that call core and studio/. Every
 other UI module - pages, dialogs, widgets, the window - may take from core only its
 types (dataclasses, enums, errors), its constants (limits, labels) and the few pure
 functions listed below, which decide or word something from values the page already
@@ -21,7 +22,8 @@ import pytest
 import headshot_studio.ui
 
 UI = Path(headshot_studio.ui.__file__).parent
-MAY_CALL_CORE = {"controller.py", "workers.py"}
+MAY_CALL_CORE = {"controller.py", "studio_controller.py", "workers.py"}
+LOWER = ("headshot_studio.core", "headshot_studio.studio")  # the layers below the UI
 # Pure functions a page may call: each words or picks from values it is given.
 PURE = {
     ("headshot_studio.core.events", "describe_error"),  # an exception -> (kind, message, details)
@@ -46,10 +48,10 @@ def core_imports(source: str) -> list[tuple[str, str | None]]:
     module imported (``import headshot_studio.core.x``)."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("headshot_studio.core"):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(LOWER):
             found += [(node.module, alias.name) for alias in node.names]
         elif isinstance(node, ast.Import):
-            found += [(alias.name, None) for alias in node.names if alias.name.startswith("headshot_studio.core")]
+            found += [(alias.name, None) for alias in node.names if alias.name.startswith(LOWER)]
     return found
 
 
@@ -94,3 +96,8 @@ def test_the_check_flags_a_page_that_does_core_work():
         "import headshot_studio.core.session",
     ]
     assert work_imported("from headshot_studio.core.limits import MIN_PHOTOS, ideal_photos_text") == []
+
+
+def test_the_check_flags_a_page_that_runs_the_studio_queue():
+    page = "from headshot_studio.studio.queue import Client, StudioQueue\nfrom headshot_studio.studio.runner import run_queue\n"
+    assert work_imported(page) == ["headshot_studio.studio.runner.run_queue"]
