@@ -193,6 +193,20 @@ class StudioQueue:
                                      "answer. Close the other one and try again.") from None
                 time.sleep(0.02)
 
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        """Held while a queue runs (its whole run): a second runner of the same queue, in
+        another window or command, would take the first one's running clients back
+        (``recover``) and run them twice, so it is refused. The OS drops the lock with
+        its process, however that ends."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with exclusive_lock(self.folder / "runner.lock"):
+                yield
+        except BlockingIOError:
+            raise QueueError("The studio queue is already running, in another window or command on this PC. "
+                             "Stop it there first (or use that one).") from None
+
     def read(self) -> QueueData:
         with self._locked():
             return self._load()

@@ -437,13 +437,14 @@ def run_queue(queue: StudioQueue, options: RunOptions, cancel: CancelToken, *,
     from headshot_studio.studio.certs import Authority
     from headshot_studio.studio.cluster import start_cluster
 
-    authority = (authority or Authority()).ensure()
-    cluster = start_cluster(authority.queue, host=host, port=port, gpus=jobs.gpu_ids(), workers=workers)
-    try:
-        if on_address:
-            on_address(cluster.scheduler_address)
-        runner = StudioRunner(queue, cluster.scheduler_address, authority.queue, options, on_change,
-                              until_done=until_done)
-        return runner.run(cancel)
-    finally:
-        cluster.close(timeout=30)
+    with queue.running():
+        authority = (authority or Authority()).ensure()
+        cluster = start_cluster(authority.queue, host=host, port=port, gpus=jobs.gpu_ids(), workers=workers)
+        try:
+            if on_address:
+                on_address(cluster.scheduler_address)
+            runner = StudioRunner(queue, cluster.scheduler_address, authority.queue, options, on_change,
+                                  until_done=until_done)
+            return runner.run(cancel)
+        finally:
+            cluster.close(timeout=30)

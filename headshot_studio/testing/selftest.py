@@ -148,6 +148,39 @@ def _finishing_models(root: Path, state: dict) -> str:
     return "face mesh, person segmentation, BRISQUE"
 
 
+def _double(value: int) -> int:  # runs in a studio worker process
+    return 2 * value
+
+
+def _studio(root: Path, state: dict) -> str:
+    """Studio mode's machinery: a CA, a TLS scheduler and one worker process on loopback,
+    a function run there and its answer back (in the installed app: Dask, TLS and the
+    worker process all start from the bundle)."""
+    import os
+
+    from distributed import Client
+
+    from headshot_studio import paths
+    from headshot_studio.studio.certs import Authority
+    from headshot_studio.studio.cluster import start_cluster
+
+    before = os.environ.get(paths.HOME_ENV)
+    os.environ[paths.HOME_ENV] = str(root / "studio-home")  # Dask's scratch folder goes here too
+    try:
+        identity = Authority(root / "studio-ca").ensure().queue
+        with start_cluster(identity, workers=1) as cluster, \
+                Client(cluster.scheduler_address, security=identity.security(), set_as_default=False) as client:
+            answer = client.submit(_double, 21, pure=False).result(timeout=120)
+    finally:
+        if before is None:
+            os.environ.pop(paths.HOME_ENV, None)
+        else:
+            os.environ[paths.HOME_ENV] = before
+    if answer != 42:
+        raise RuntimeError(f"the studio worker answered {answer!r}")
+    return "TLS scheduler and a worker process on loopback"
+
+
 # In order: each stage uses what the ones before it left in ``state``.
 STAGES: tuple[tuple[str, Callable[[Path, dict], str | None]], ...] = (
     ("face analysis", _faces),
@@ -158,6 +191,7 @@ STAGES: tuple[tuple[str, Callable[[Path, dict], str | None]], ...] = (
     ("generate images", _generate),
     ("upscale", _upscale),
     ("finishing models", _finishing_models),
+    ("studio queue", _studio),
 )
 
 

@@ -87,6 +87,16 @@ def test_a_damaged_or_crafted_queue_file_is_said_plainly_and_left_alone(content)
     assert queue.file.read_bytes() == content, "a damaged queue is never overwritten"
 
 
+def test_one_queue_runs_in_one_place_at_a_time():
+    queue = StudioQueue()
+    with queue.running():
+        with pytest.raises(QueueError, match="already running"):
+            with StudioQueue().running():
+                pass
+    with StudioQueue().running():  # free again once the first has stopped
+        pass
+
+
 # --- adding clients -----------------------------------------------------------------------------
 
 
