@@ -100,6 +100,15 @@ import tqdm  # noqa: E402
 tqdm.tqdm.monitor_interval = 0
 
 
+def _process_pools() -> set:
+    """Threads a library keeps for the whole process by design: Dask's one helper thread
+    (distributed.utils' offload executor, which its scheduler uses on every submit; made
+    on first use, idle between uses, ended at exit)."""
+    distributed_utils = sys.modules.get("distributed.utils")
+    executor = getattr(distributed_utils, "_offload_executor", None)
+    return set(getattr(executor, "_threads", ()))
+
+
 @pytest.fixture(autouse=True)
 def no_dangling_threads():
     """Python threads must be gone, and every QThread the test made must have finished.
@@ -110,7 +119,7 @@ def no_dangling_threads():
     yield
     leftover = [
         t for t in threading.enumerate()
-        if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread)
+        if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread) and t not in _process_pools()
     ]
     for thread in leftover:
         thread.join(timeout=5)

@@ -619,3 +619,33 @@ def test_the_window_under_strace_stays_offline_and_in_the_app_folders(tmp_path, 
     print(f"traced window: {seconds:.0f} s")  # shown with pytest -rP
     report = box.check(calls)
     assert report.violations == [], report.describe(f"the window ({seconds:.0f} s)")
+
+
+@needs_strace
+@pytest.mark.timeout(1500)
+def test_the_studio_queue_under_strace_talks_only_on_loopback_and_stays_in_the_app_folders(
+        tmp_path, _tiny_models, _face_photos):
+    """Studio mode on one PC: its Dask scheduler and worker process talk TLS over loopback
+    only, bind nothing but loopback, and write only the app's folders and the delivery."""
+    box = Sandbox(tmp_path)
+    out = tmp_path / "delivered"
+    steps = [
+        ("models import", app_command("models", "import", str(_tiny_models["sd15"]), "--name", "Traced"), 240),
+        ("studio add", app_command("studio", "add", "Ann Example", str(_face_photos),
+                                   "--styles", "corporate-executive:1"), 240),
+        ("studio run", app_command("studio", "run", "--workers", "1", "--allow-cpu", "--steps", "2",
+                                   "--train-steps", "2", "--no-upscale", "--deliver-to", str(out)), 600),
+    ]
+    failures, binds = [], []
+    for name, command, timeout in steps:
+        result, calls, _ = box.trace(command, name.replace(" ", "-"), timeout)
+        assert result.returncode == 0, f"{name}: {_tail(result)}"
+        report = box.check(calls, out)
+        if report.violations:
+            failures.append(report.describe(name))
+        for call in calls:
+            if call.name == "bind" and not call.failed:
+                binds += [(family, address) for family, address, _ in _addresses(", ".join(call.args))]
+    assert (out / "Ann Example.zip").is_file()  # the queue really ran
+    assert binds and all(_is_loopback(address) for _, address in binds), binds
+    assert failures == [], "\n\n".join(failures)

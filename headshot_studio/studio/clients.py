@@ -116,3 +116,27 @@ def retry_client(queue: StudioQueue, client_id: str, photos: list[Path] = (), *,
     if report.ready:
         queue.retry(client.id)
     return queue.read().client(client.id), report
+
+
+def wipe_client(queue: StudioQueue, client_id: str) -> list[str]:
+    """Delete a client's photos, learned face and images on this PC (the same wipe and
+    report as a session's); the report's lines, then one per worker PC with what it
+    removed of the client when its results came back."""
+    from headshot_studio.core.files import human_size
+    from headshot_studio.core.session import SessionError, wipe_session
+
+    client = queue.read().client(client_id)
+    if client.state == "running":
+        raise QueueError(f"“{printable(client.name)}” is being worked on right now: pause the queue and wait for "
+                         "the client to finish first.")
+    try:
+        lines = [wipe_session(client.session_id).describe()]
+    except SessionError:
+        lines = ["Its photos and images were deleted already."]
+    for report in client.removed_on_workers:
+        lines.append(f"Worker {printable(str(report.get('worker')))} removed {report.get('files', 0)} files "
+                     f"({human_size(report.get('bytes', 0))}) of this client.")
+    with queue.edit() as data:
+        entry = data.client(client.id)
+        entry.state, entry.wipe_report = "wiped", lines[0]
+    return lines

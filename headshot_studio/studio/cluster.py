@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
+import platform
 from pathlib import Path
 
 from distributed import Nanny, Scheduler, SpecCluster, Worker
@@ -112,7 +112,7 @@ def worker_options(identity, *, host: str, name: str, gpu: str | None, port: int
 
 
 def this_pc() -> str:
-    return socket.gethostname() or "this PC"
+    return platform.node() or "this PC"
 
 
 def local_worker_names(gpus: list[str], workers: int | None = None) -> list[tuple[str, str | None]]:
@@ -174,6 +174,21 @@ def serve_worker(pairing, *, host: str, port: int = WORKER_PORT, gpus: list[str]
     asyncio.run(_serve(pairing, host, port, gpus or [], cancel))
 
 
+def _double(value: int) -> int:  # runs in a worker process
+    return 2 * value
+
+
+def round_trip(identity) -> int:
+    """Start a scheduler and one worker process on loopback, run a function there and
+    return its answer (42): that Dask, TLS and worker processes work in this install
+    (``selftest``)."""
+    from distributed import Client
+
+    with start_cluster(identity, workers=1) as cluster, \
+            Client(cluster.scheduler_address, security=identity.security(), set_as_default=False) as client:
+        return client.submit(_double, 21, pure=False).result(timeout=120)
+
+
 def local_addresses() -> list[str]:
     """This PC's IPv4 addresses on its networks (not loopback), for the operator to choose
     the one other PCs reach it on. Read from the network interfaces: nothing is sent."""
@@ -182,6 +197,6 @@ def local_addresses() -> list[str]:
     found = []
     for addresses in psutil.net_if_addrs().values():
         for address in addresses:
-            if address.family == socket.AF_INET and not address.address.startswith("127."):
+            if getattr(address.family, "name", "") == "AF_INET" and not address.address.startswith("127."):
                 found.append(address.address)
     return sorted(set(found))

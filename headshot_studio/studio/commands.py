@@ -14,11 +14,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
-
-
 
 
 def add_parser(sub) -> None:
@@ -203,22 +200,11 @@ def _export(queue, folder: Path, *, wipe: bool, best: int | None) -> int:
 
 
 def _wipe(queue, client_id: str) -> int:
-    from headshot_studio.core.files import human_size, printable
-    from headshot_studio.core.session import SessionError, wipe_session
+    from headshot_studio.core.files import printable
+    from headshot_studio.studio.clients import wipe_client
 
-    client = queue.read().client(client_id)
-    if client.state == "running":
-        print("That client is running right now: pause the queue and wait for it first.", file=sys.stderr)
-        return 1
-    try:
-        print(wipe_session(client.session_id).describe())
-    except SessionError:
-        print("Its session was deleted already.")
-    for report in client.removed_on_workers:
-        print(f"  worker {printable(str(report.get('worker')))} removed {report.get('files', 0)} files "
-              f"({human_size(report.get('bytes', 0))}) of this client")
-    with queue.edit() as data:
-        data.client(client.id).state = "wiped"
+    for line in wipe_client(queue, client_id):
+        print(printable(line))
     return 0
 
 

@@ -15,9 +15,9 @@ import hashlib
 import json
 import logging
 import os
+import platform
 import re
 import shutil
-import socket
 import time
 import traceback
 from pathlib import Path
@@ -81,7 +81,7 @@ def worker_label(worker=None) -> str:
             return worker.name
     except ValueError:  # not inside a worker (tests, a plain call)
         pass
-    return socket.gethostname()
+    return platform.node() or "this PC"
 
 
 def worker_facts(dask_worker=None) -> dict:

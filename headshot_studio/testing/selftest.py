@@ -148,29 +148,20 @@ def _finishing_models(root: Path, state: dict) -> str:
     return "face mesh, person segmentation, BRISQUE"
 
 
-def _double(value: int) -> int:  # runs in a studio worker process
-    return 2 * value
-
-
 def _studio(root: Path, state: dict) -> str:
     """Studio mode's machinery: a CA, a TLS scheduler and one worker process on loopback,
     a function run there and its answer back (in the installed app: Dask, TLS and the
     worker process all start from the bundle)."""
     import os
 
-    from distributed import Client
-
     from headshot_studio import paths
     from headshot_studio.studio.certs import Authority
-    from headshot_studio.studio.cluster import start_cluster
+    from headshot_studio.studio.cluster import round_trip
 
     before = os.environ.get(paths.HOME_ENV)
     os.environ[paths.HOME_ENV] = str(root / "studio-home")  # Dask's scratch folder goes here too
     try:
-        identity = Authority(root / "studio-ca").ensure().queue
-        with start_cluster(identity, workers=1) as cluster, \
-                Client(cluster.scheduler_address, security=identity.security(), set_as_default=False) as client:
-            answer = client.submit(_double, 21, pure=False).result(timeout=120)
+        answer = round_trip(Authority(root / "studio-ca").ensure().queue)
     finally:
         if before is None:
             os.environ.pop(paths.HOME_ENV, None)

@@ -119,25 +119,13 @@ class StudioController(QObject):
 
     def wipe(self, client_id: str) -> str:
         """Delete a client's photos and results now; the report, with what each worker PC
-        removed of the client."""
-        from headshot_studio.core.files import human_size
-        from headshot_studio.core.session import SessionError, wipe_session
+        removed of the client ("" when it was refused, with the message shown)."""
+        from headshot_studio.studio.clients import wipe_client
 
-        client = self.snapshot().client(client_id)
-        if client.state == "running":
-            return ""
-        try:
-            lines = [wipe_session(client.session_id).describe()]
-        except SessionError:
-            lines = ["Its session was deleted already."]
-        for report in client.removed_on_workers:
-            lines.append(f"{report.get('worker')}: {report.get('files', 0)} files "
-                         f"({human_size(report.get('bytes', 0))}) of this client removed")
-        with self.queue.edit() as data:
-            entry = data.client(client_id)
-            entry.state, entry.wipe_report = "wiped", lines[0]
-        self.queue_changed.emit()
-        return "\n".join(lines)
+        lines: list[str] = []
+        if self._change(lambda: lines.extend(wipe_client(self.queue, client_id))):
+            return "\n".join(lines)
+        return ""
 
     # --- styles -----------------------------------------------------------------------------------
     @staticmethod

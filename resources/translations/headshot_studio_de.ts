@@ -1760,7 +1760,7 @@ Sie kann nicht geöffnet werden. Wählen Sie sie aus und klicken Sie auf „Lös
     </message>
     <message>
         <source>Running on {n} worker(s)</source>
-        <translation>Läuft auf {n} Arbeitsplatz/-plätzen</translation>
+        <translation>Läuft mit {n} Arbeitsprozess(en)</translation>
     </message>
     <message>
         <source>Queue paused</source>

@@ -14,7 +14,7 @@ from headshot_studio.core.events import InputError
 from headshot_studio.core.session import create_session, set_favourite
 from headshot_studio.studio import cluster, jobs, runner
 from headshot_studio.studio.certs import Authority
-from headshot_studio.studio.clients import add_client, parse_styles, retry_client
+from headshot_studio.studio.clients import add_client, parse_styles, retry_client, wipe_client
 from headshot_studio.studio.delivery import SHEET_SIZE, deliver, safe_name
 from headshot_studio.studio.queue import Client, QueueError, StudioQueue, new_client_id
 from headshot_studio.testing import face_photos
@@ -243,3 +243,19 @@ def test_results_with_names_a_queue_does_not_take_are_refused(finished):
         with pytest.raises(InputError, match="does not take"):
             runner.store_results(client, {"gallery": b"{}", "files": {name: b"x"}})
     assert not (session.path.parent / "evil.png").exists()
+
+
+def test_wiping_a_client_lists_what_each_worker_removed(photos_dir):
+    queue = StudioQueue()
+    client, _ = add_client(queue, "Ann Example", [photos_dir])
+    with queue.edit() as data:
+        data.client(client.id).removed_on_workers.append({"worker": "Booth PC · GPU 0", "files": 38, "bytes": 990453})
+        data.client(client.id).state = "running"
+    with pytest.raises(QueueError, match="being worked on"):
+        wipe_client(queue, client.id)
+    with queue.edit() as data:
+        data.client(client.id).state = "delivered"
+    lines = wipe_client(queue, client.id)
+    assert "files" in lines[0] and lines[1] == "Worker Booth PC · GPU 0 removed 38 files (967.2 KB) of this client."
+    assert queue.read().client(client.id).state == "wiped"
+    assert wipe_client(queue, client.id)[0] == "Its photos and images were deleted already."

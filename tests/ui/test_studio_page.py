@@ -17,16 +17,6 @@ from headshot_studio.ui.workers import JobState
 QUICK = {"training": {"steps": 4}, "steps": 2, "postprocess": {"upscale": 1}, "seed": 3}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def dask_helper_thread():
-    """Dask keeps one helper thread for the whole process (distributed.utils'
-    offload executor, which its scheduler uses on every submit); it is made here, before
-    each test's check for threads left running, as Dask's own test suite does."""
-    from distributed import utils
-
-    utils._offload_executor.submit(lambda: None).result()
-
-
 @pytest.fixture
 def page(tiny_window, qtbot, monkeypatch):
     monkeypatch.setattr(studio_page, "ask_yes_no", lambda *args: True)

@@ -221,7 +221,7 @@ class StudioPage(QWidget):
         self.check_list.setObjectName("checkList")
         self.check_list.setAccessibleName(self.tr("Photo verdicts of the last client added"))
         self.check_list.setMinimumHeight(60)
-        self.check_list.setMaximumHeight(160)
+        self.check_list.setMaximumHeight(120)
         self.check_list.setWordWrap(True)
         self.check_list.setVisible(False)
         column.addWidget(self.check_list)
