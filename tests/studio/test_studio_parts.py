@@ -259,3 +259,93 @@ def test_wiping_a_client_lists_what_each_worker_removed(photos_dir):
     assert "files" in lines[0] and lines[1] == "Worker Booth PC · GPU 0 removed 38 files (967.2 KB) of this client."
     assert queue.read().client(client.id).state == "wiped"
     assert wipe_client(queue, client.id)[0] == "Its photos and images were deleted already."
+
+
+# --- the runner's fault policy -----------------------------------------------------------------
+
+
+class _Future:
+    def __init__(self, result=None, error: BaseException | None = None) -> None:
+        self._result, self._error = result, error
+
+    def result(self):
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def release(self) -> None:
+        pass
+
+
+class _DaskClient:
+    """What the runner asks of Dask when a client ends: every worker deletes its copy."""
+
+    def __init__(self) -> None:
+        self.removed: list[str] = []
+
+    def run(self, function, client_id, workers=None, on_error=None):
+        self.removed.append(client_id)
+        return {"tls://10.0.0.2:8790": {"worker": "Booth PC", "files": 3, "bytes": 100}}
+
+    def scheduler_info(self, **kwargs):
+        return {"workers": {"tls://10.0.0.2:8790": {"host": "10.0.0.2"}}}
+
+
+def _running_runner(state: str = "running"):
+    queue = StudioQueue()
+    client = queue.add(_client("Ann", state=state, attempts=1))
+    studio_runner = runner.StudioRunner(queue, "tls://127.0.0.1:1", None, runner.RunOptions(model="m"))
+    studio_runner.client = _DaskClient()
+    return queue, client, studio_runner
+
+
+def _end_with(studio_runner, client, future) -> None:
+    studio_runner._running[future] = client.id
+    studio_runner._finished(future)
+
+
+def test_out_of_memory_twice_fails_the_client_with_the_reason():
+    queue, client, studio_runner = _running_runner()
+    oom = {"ok": False, "kind": "gpu_out_of_memory", "message": "The graphics card ran out of memory."}
+    _end_with(studio_runner, client, _Future(oom))
+    assert queue.read().client(client.id).state == "waiting"  # once: it runs again
+    with queue.edit() as data:
+        data.client(client.id).state = "running"
+    _end_with(studio_runner, client, _Future(oom))
+    failed = queue.read().client(client.id)
+    assert failed.state == "failed" and failed.reason.startswith("Out of memory twice.")
+    assert studio_runner.client.removed == [client.id, client.id]  # the worker's copy went each time
+
+
+def test_a_vanished_worker_puts_the_client_back_until_it_has_happened_too_often():
+    from types import SimpleNamespace
+
+    from distributed.scheduler import KilledWorker
+
+    queue, client, studio_runner = _running_runner()
+    gone = SimpleNamespace(address="tls://10.0.0.2:8790")  # Dask names the worker's state
+    for attempt in range(1, 5):
+        _end_with(studio_runner, client, _Future(error=KilledWorker("studio-x", gone, 0)))
+        entry = queue.read().client(client.id)
+        if attempt < 4:
+            assert entry.state == "waiting" and entry.worker_lost == attempt
+            with queue.edit() as data:
+                data.client(client.id).state = "running"
+    assert entry.state == "failed" and "stopped 4 times" in entry.reason
+
+
+def test_a_result_for_a_client_no_longer_running_is_never_taken(finished):
+    session, _ = finished
+    queue, client, studio_runner = _running_runner(state="delivered")
+    with queue.edit() as data:
+        data.client(client.id).session_id = session.id
+    _end_with(studio_runner, client, _Future({"ok": True, "gallery": b'{"images": []}', "files": {}, "seconds": 1.0}))
+    assert queue.read().client(client.id).state == "delivered"  # not ready again, not delivered twice
+
+
+def test_a_failure_of_the_client_itself_is_marked_with_the_workers_reason():
+    queue, client, studio_runner = _running_runner()
+    _end_with(studio_runner, client, _Future({"ok": False, "kind": "input", "message": "Not ready yet: 2 usable photos.",
+                                              "worker": "Booth PC"}))
+    failed = queue.read().client(client.id)
+    assert failed.state == "failed" and failed.reason == "Not ready yet: 2 usable photos." and failed.worker == "Booth PC"
