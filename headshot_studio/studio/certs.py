@@ -35,7 +35,19 @@ PAIRING_HOURS = 24
 BUNDLE_KIND = "headshot-studio-pairing"
 BUNDLE_VERSION = 1
 MAX_BUNDLE_BYTES = 64 * 1024
-_ADDRESS = re.compile(r"tls://[0-9A-Za-z.\-:\[\]]{1,253}:\d{1,5}")
+_ADDRESS = re.compile(r"tls://(\[[0-9A-Fa-f:.]{2,45}\]|[0-9A-Za-z.\-]{1,253}):(\d{1,5})")
+MAX_PC_NAME = 64
+SIGNED_FIELDS = ("kind", "version", "pc", "scheduler", "expires", "ca", "cert", "key")
+
+
+def valid_address(address) -> bool:
+    """``tls://HOST:PORT`` with a plain host name, IPv4 or [IPv6] address and a port 1-65535."""
+    match = _ADDRESS.fullmatch(address) if isinstance(address, str) else None
+    return bool(match) and 1 <= int(match.group(2)) <= 65535
+
+
+def _signed_bytes(bundle: dict) -> bytes:
+    return json.dumps({k: bundle.get(k) for k in SIGNED_FIELDS}, sort_keys=True, ensure_ascii=True).encode()
 
 
 class StudioSetupError(InputError):
@@ -178,20 +190,31 @@ class Authority:
     def pairing_bundle(self, scheduler_address: str, pc_name: str) -> dict:
         """A one-time bundle for one worker PC (JSON-able): write it to a USB stick, import
         it there with ``studio join``. It holds that PC's private key: keep it private."""
-        if not _ADDRESS.fullmatch(scheduler_address):
+        if not valid_address(scheduler_address):
             raise StudioSetupError(f"“{printable(scheduler_address)}” is not a studio address. Use the queue PC's "
                                    "address as tls://ADDRESS:PORT, for example tls://192.168.1.10:8786.")
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        name = printable(pc_name.strip())[:MAX_PC_NAME].strip()
+        if not name:
+            raise StudioSetupError("Give the other PC a name (the queue shows its work under it).")
         self.ensure()
         ca, ca_key = self._load()
-        name = pc_name.strip()[:64] or "worker"
         cert, key = self._issue(ca, ca_key, f"worker {name}")
-        paired = self.paired()
-        paired.append({"name": name, "paired_at": _now().isoformat(timespec="seconds")})
-        _write_private(self.paired_file, json.dumps(paired, indent=2).encode())
         expires = _now() + datetime.timedelta(hours=PAIRING_HOURS)
-        return {"kind": BUNDLE_KIND, "version": BUNDLE_VERSION, "pc": name, "scheduler": scheduler_address,
-                "expires": expires.isoformat(timespec="seconds"), "ca": _cert_pem(ca).decode(),
-                "cert": cert.decode(), "key": key.decode()}
+        bundle = {"kind": BUNDLE_KIND, "version": BUNDLE_VERSION, "pc": name, "scheduler": scheduler_address,
+                  "expires": expires.isoformat(timespec="seconds"), "ca": _cert_pem(ca).decode(),
+                  "cert": cert.decode(), "key": key.decode()}
+        # Signed by the studio's CA: a bundle whose expiry or address was edited is refused.
+        bundle["signature"] = ca_key.sign(_signed_bytes(bundle), ec.ECDSA(hashes.SHA256())).hex()
+        return bundle
+
+    def record_pairing(self, pc_name: str) -> None:
+        """Note a PC paired (once its bundle is written): the Studio page lists them."""
+        paired = self.paired()
+        paired.append({"name": pc_name, "paired_at": _now().isoformat(timespec="seconds")})
+        _write_private(self.paired_file, json.dumps(paired, indent=2).encode())
 
     def paired(self) -> list[dict]:
         try:
@@ -203,7 +226,15 @@ class Authority:
 
 def write_bundle(bundle: dict, path: Path) -> None:
     """Write a pairing bundle, readable by this user only (it holds a private key)."""
-    _write_private(Path(path), json.dumps(bundle, indent=2).encode())
+    path = Path(path)
+    if path.is_dir() or not path.parent.is_dir():
+        raise StudioSetupError(f"“{printable(str(path))}” cannot be a pairing file: give a file name in an existing "
+                               "folder (on a USB stick, say).")
+    try:
+        _write_private(path, json.dumps(bundle, indent=2).encode())
+    except OSError as exc:
+        raise StudioSetupError(f"The pairing file could not be written to “{printable(str(path))}”: "
+                               f"{exc.strerror or exc}.") from None
 
 
 @dataclass(frozen=True)
@@ -228,20 +259,27 @@ def check_bundle(data) -> dict:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    if not isinstance(data, dict) or data.get("kind") != BUNDLE_KIND or data.get("version") != BUNDLE_VERSION:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    if not isinstance(data, dict) or data.get("kind") != BUNDLE_KIND or type(data.get("version")) is not int \
+            or data["version"] != BUNDLE_VERSION:
         raise _refuse("it is not a Headshot Studio pairing file")
-    if not all(isinstance(data.get(k), str) for k in ("pc", "scheduler", "expires", "ca", "cert", "key")):
+    if not all(isinstance(data.get(k), str) for k in ("pc", "scheduler", "expires", "ca", "cert", "key", "signature")):
         raise _refuse("it is incomplete")
-    if not _ADDRESS.fullmatch(data["scheduler"]):
+    if not valid_address(data["scheduler"]):
         raise _refuse("the queue's address in it is not valid")
+    if not 0 < len(data["pc"]) <= MAX_PC_NAME or printable(data["pc"]) != data["pc"]:
+        raise _refuse("the PC's name in it is not valid")
     try:
         expires = datetime.datetime.fromisoformat(data["expires"])
         ca = x509.load_pem_x509_certificate(data["ca"].encode())
         cert = x509.load_pem_x509_certificate(data["cert"].encode())
         key = serialization.load_pem_private_key(data["key"].encode(), password=None)
         cert.verify_directly_issued_by(ca)
-    except Exception as exc:  # any parse or signature failure: the file was damaged or made elsewhere
-        raise _refuse(f"its certificates do not check out ({type(exc).__name__})") from None
+        ca.public_key().verify(bytes.fromhex(data["signature"]), _signed_bytes(data), ec.ECDSA(hashes.SHA256()))
+    except Exception:  # any parse or signature failure: the file was changed, damaged or made elsewhere
+        raise _refuse("its certificates or its signature do not check out (it was changed or damaged)") from None
     if expires.tzinfo is None or expires < _now():
         raise _refuse("it has expired (a bundle is good for 24 hours)")
     if cert.public_key().public_numbers() != key.public_key().public_numbers():
@@ -257,18 +295,34 @@ def import_bundle(path: Path) -> WorkerPairing:
         data = read_json_limited(path, max_bytes=MAX_BUNDLE_BYTES, max_depth=4)
     except (OSError, ValueError) as exc:
         raise _refuse(f"it cannot be read ({type(exc).__name__})") from None
+    import shutil
+
     data = check_bundle(data)
-    folder = _private(worker_dir())
-    identity = Identity(folder / "ca.pem", folder / "worker.pem", folder / "worker-key.pem")
-    _write_private(identity.key_file, data["key"].encode())
-    _write_private(identity.cert_file, data["cert"].encode())
-    _write_private(identity.ca_file, data["ca"].encode())
-    _write_private(folder / "pairing.json", json.dumps({"scheduler": data["scheduler"], "pc": data["pc"]}).encode())
+    final = worker_dir()
+    staging = final.with_name("worker.new")  # all four files, then one rename: never half a pairing
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        folder = _private(staging)
+        _write_private(folder / "worker-key.pem", data["key"].encode())
+        _write_private(folder / "worker.pem", data["cert"].encode())
+        _write_private(folder / "ca.pem", data["ca"].encode())
+        _write_private(folder / "pairing.json", json.dumps({"scheduler": data["scheduler"], "pc": data["pc"]}).encode())
+        old = final.with_name("worker.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            final.replace(old)
+        staging.replace(final)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise StudioSetupError(f"This PC's pairing could not be stored: {exc.strerror or exc}. Free some space on "
+                               "the disk and import the pairing file again.") from None
     try:
         path.unlink()
     except OSError:
         pass  # on a read-only stick: the operator is told to delete it
-    return WorkerPairing(identity, data["scheduler"], data["pc"])
+    return WorkerPairing(Identity(final / "ca.pem", final / "worker.pem", final / "worker-key.pem"),
+                         data["scheduler"], data["pc"])
 
 
 def worker_pairing() -> WorkerPairing:

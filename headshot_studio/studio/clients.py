@@ -123,14 +123,17 @@ def wipe_client(queue: StudioQueue, client_id: str) -> list[str]:
     report as a session's); the report's lines, then one per worker PC with what it
     removed of the client when its results came back."""
     from headshot_studio.core.files import human_size
-    from headshot_studio.core.session import SessionError, wipe_session
+    from headshot_studio.core.session import SessionBusyError, SessionError, wipe_session
 
     client = queue.read().client(client_id)
-    if client.state == "running":
+    if queue.is_running(client):
         raise QueueError(f"“{printable(client.name)}” is being worked on right now: pause the queue and wait for "
                          "the client to finish first.")
     try:
         lines = [wipe_session(client.session_id).describe()]
+    except SessionBusyError:
+        raise QueueError(f"The photos and images of “{printable(client.name)}” are in use by another window or "
+                         "command right now; nothing was deleted. Close that, then wipe again.") from None
     except SessionError:
         lines = ["Its photos and images were deleted already."]
     for report in client.removed_on_workers:

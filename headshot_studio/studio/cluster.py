@@ -147,31 +147,73 @@ def start_cluster(identity, **spec):
                        asynchronous=False, silence_logs=False)
 
 
-async def _serve(pairing, host: str, port: int, gpus: list[str], cancel) -> None:
+RETRY_S = 10.0  # a lent PC tries the queue PC again this often while it does not answer
+
+
+async def _serve(pairing, host: str, port: int, gpus: list[str], cancel, say) -> None:
+    """Lend this PC: start its workers (they connect to the queue PC), keep them while
+    they run, and when the queue PC does not answer or its queue stops, wait and try
+    again, until ``cancel``."""
     names = [(f"{pairing.pc} · GPU {g}", g) for g in gpus] or [(f"{pairing.pc}", None)]
-    nannies = [Nanny(pairing.scheduler, **worker_options(pairing.identity, host=host, name=name, gpu=gpu,
-                                                        port=port + 2 * i if port else 0))
-               for i, (name, gpu) in enumerate(names)]
-    try:
-        await asyncio.gather(*nannies)
-        while not (cancel is not None and cancel.cancelled) and any(n.status.name == "running" for n in nannies):
+
+    def stopped() -> bool:
+        return cancel is not None and cancel.cancelled
+
+    async def pause() -> None:
+        for _ in range(int(RETRY_S / 0.5)):
+            if stopped():
+                return
             await asyncio.sleep(0.5)
-    finally:
-        await asyncio.gather(*(n.close() for n in nannies), return_exceptions=True)
+
+    while not stopped():
+        nannies = [Nanny(pairing.scheduler, **worker_options(pairing.identity, host=host, name=name, gpu=gpu,
+                                                            port=port + 2 * i if port else 0))
+                   for i, (name, gpu) in enumerate(names)]
+        try:
+            await asyncio.gather(*nannies)
+        except (OSError, TimeoutError, asyncio.TimeoutError) as exc:
+            await asyncio.gather(*(n.close() for n in nannies), return_exceptions=True)
+            log.info("studio worker: the queue PC does not answer: %s: %s", type(exc).__name__, exc)
+            say("no-answer", f"The studio's queue PC at {pairing.scheduler} does not answer (its queue is not "
+                "running with “Let paired PCs join”, a firewall blocks port 8786, or it is another studio's PC). "
+                f"Trying again every {RETRY_S:.0f} s.")
+            await pause()
+            continue
+        say("working", f"Working for the studio at {pairing.scheduler}.")
+        try:
+            while not stopped() and any(n.status.name == "running" for n in nannies):
+                await asyncio.sleep(0.5)
+        finally:
+            await asyncio.gather(*(n.close() for n in nannies), return_exceptions=True)
+        if not stopped():
+            say("queue-stopped", "The queue PC's queue stopped; waiting for it to start again.")
+            await pause()
 
 
 def serve_worker(pairing, *, host: str, port: int = WORKER_PORT, gpus: list[str] | None = None,
-                 cancel=None) -> None:
+                 cancel=None, say=None) -> None:
     """Lend this PC to the studio it is paired with until ``cancel`` is set (or Ctrl-C):
-    one worker per GPU, listening on ``host`` (ports ``port`` and up) only. What an
-    earlier run left of a client goes first."""
+    one worker per GPU, listening on ``host`` (ports ``port`` and up) only; ``say(code,
+    text)`` hears how it goes (codes: no-answer, working, queue-stopped). What an earlier
+    run left of a client goes first."""
     from headshot_studio.studio.jobs import remove_all_jobs
 
+    check_listen_address(host)
     configure_dask()
     removed = remove_all_jobs()
     if removed:
         log.info("studio worker: removed what %d earlier client(s) left", removed)
-    asyncio.run(_serve(pairing, host, port, gpus or [], cancel))
+    asyncio.run(_serve(pairing, host, port, gpus or [], cancel, say or (lambda code, text: None)))
+
+
+def check_listen_address(host: str) -> None:
+    """StudioSetupError unless ``host`` is loopback or one of this PC's own addresses
+    (a typo, or another PC's address, would fail deep inside Dask)."""
+    from headshot_studio.studio.certs import StudioSetupError
+
+    if host not in (LOOPBACK, "localhost") and host not in local_addresses():
+        raise StudioSetupError(f"“{host}” is not an address of this PC. Its addresses on the network are: "
+                               + (", ".join(local_addresses()) or "none (it is not connected)") + ".")
 
 
 def _double(value: int) -> int:  # runs in a worker process

@@ -14,36 +14,62 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 
+def _count(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError("give a number from 1 to 1000")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("a port is a number from 1 to 65535")
+    return value
+
+
 def add_parser(sub) -> None:
-    studio = sub.add_parser("studio", help="studio mode: a queue of clients, run unattended on every GPU")
+    studio = sub.add_parser(
+        "studio", help="studio mode: a queue of clients, run unattended on every GPU",
+        description="A queue of clients (a name and their photos each), run one after another on every NVIDIA GPU "
+                    "of this PC and of the PCs lent to the studio, and delivered as a ZIP and contact sheet each. "
+                    "The queue is kept on disk: it goes on where it stopped.",
+        epilog="examples:\n  headshot-studio studio add \"Alex Morgan\" /media/card/DCIM --styles corporate-executive:4\n"
+               "  headshot-studio studio run --deliver-to ~/Deliveries\n  headshot-studio studio list",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     cmds = studio.add_subparsers(dest="studio_command", required=True)
     add = cmds.add_parser("add", help="add a client: their photos are checked at once")
-    add.add_argument("name")
+    add.add_argument("name", help="the client's name (their delivery is named after it)")
     add.add_argument("photos", nargs="+", metavar="PHOTOS", help="photos or folders of photos")
     add.add_argument("--styles", default="", help="style:count,… (default: corporate-executive)")
     cmds.add_parser("list", help="the queue: each client's status, and the time left")
     remove = cmds.add_parser("remove", help="take a client out of the queue")
-    remove.add_argument("client", metavar="ID")
+    remove.add_argument("client", metavar="ID", help="the client's id (from `studio list`), or its start")
     retry = cmds.add_parser("retry", help="put a failed client back (its photos are checked again)")
-    retry.add_argument("client", metavar="ID")
+    retry.add_argument("client", metavar="ID", help="the client's id (from `studio list`), or its start")
     retry.add_argument("photos", nargs="*", metavar="PHOTOS", help="more photos or folders for this client")
     move = cmds.add_parser("move", help="move a client to a place in the queue (1 = next)")
-    move.add_argument("client", metavar="ID")
-    move.add_argument("position", type=int)
+    move.add_argument("client", metavar="ID", help="the client's id (from `studio list`), or its start")
+    move.add_argument("position", type=_count, help="its new place: 1 is next")
     for name, text in (("pause", "pause the queue (or one client)"), ("resume", "resume the queue (or one client)")):
         cmd = cmds.add_parser(name, help=text)
         cmd.add_argument("client", nargs="?", metavar="ID")
     run = cmds.add_parser("run", help="run the queue unattended until it is done")
-    run.add_argument("--deliver-to", metavar="DIR", help="write each client's ZIP and contact sheet there")
-    run.add_argument("--wipe-after-delivery", action="store_true", help="wipe each client once delivered")
-    run.add_argument("--best", type=int, metavar="N", help="images per client when none is a favourite (default 10)")
+    run.add_argument("--deliver-to", metavar="DIR",
+                     help="write each client's ZIP and contact sheet there (remembered for the queue)")
+    run.add_argument("--wipe-after-delivery", action=argparse.BooleanOptionalAction, default=None,
+                     help="wipe each client once delivered (remembered for the queue; --no-wipe-after-delivery "
+                          "turns it off)")
+    run.add_argument("--best", type=_count, metavar="N",
+                     help="images per client when none is a favourite (default 10; remembered)")
     run.add_argument("--listen", default="127.0.0.1", metavar="ADDRESS",
                      help="address other PCs reach this one on (default: this PC only)")
-    run.add_argument("--port", type=int, default=0, help="port for other PCs (default 8786 with --listen)")
+    run.add_argument("--port", type=_port, default=0, help="port for other PCs (default 8786 with --listen)")
     run.add_argument("--workers", type=int, help="workers on this PC (default: one per GPU; 0: only lent PCs work)")
     run.add_argument("--keep-running", action="store_true", help="wait for new clients instead of stopping")
     run.add_argument("--model", default="", metavar="ID", help="base model (default: the default one)")
@@ -54,11 +80,12 @@ def add_parser(sub) -> None:
     quick.add_argument("--no-upscale", action="store_true", help="skip the upscaler")
     quick.add_argument("--seed", type=int)
     export = cmds.add_parser("export", help="deliver every finished client (ZIP + contact sheet)")
-    export.add_argument("folder", metavar="DIR")
+    export.add_argument("folder", metavar="DIR", help="the delivery folder")
     export.add_argument("--wipe", action="store_true", help="wipe each client once delivered")
-    export.add_argument("--best", type=int, default=None, metavar="N")
+    export.add_argument("--best", type=_count, default=None, metavar="N",
+                        help="images per client when none is a favourite (default: the queue's, 10)")
     wipe = cmds.add_parser("wipe", help="delete a client's photos and results")
-    wipe.add_argument("client", metavar="ID")
+    wipe.add_argument("client", metavar="ID", help="the client's id (from `studio list`), or its start")
     pair = cmds.add_parser("pair", help="make a one-time pairing file for a worker PC")
     pair.add_argument("--address", required=True, metavar="tls://ADDRESS:PORT", help="this queue PC's address")
     pair.add_argument("--name", required=True, help="the worker PC's name")
@@ -67,7 +94,7 @@ def add_parser(sub) -> None:
     join.add_argument("bundle", metavar="FILE")
     worker = cmds.add_parser("worker", help="lend this PC to the studio it is paired with, until Ctrl-C")
     worker.add_argument("--listen", required=True, metavar="ADDRESS", help="this PC's address on the studio's network")
-    worker.add_argument("--port", type=int, default=None, help="first port (default 8790; two per GPU)")
+    worker.add_argument("--port", type=_port, default=None, help="first port (default 8790; two per GPU)")
     studio.set_defaults(handler=cmd_studio)
 
 
@@ -145,17 +172,20 @@ def _add(queue, args) -> int:
 def _run(queue, args) -> int:
     from headshot_studio.cli import CancelOnInterrupt, ProgressPrinter
     from headshot_studio.core.events import CancelToken
-    from headshot_studio.studio.cluster import SCHEDULER_PORT
+    from headshot_studio.core.files import printable
+    from headshot_studio.studio.cluster import SCHEDULER_PORT, check_listen_address
     from headshot_studio.settings import load_settings
     from headshot_studio.studio.runner import RunOptions, queue_model, run_queue, run_settings
 
+    check_listen_address(args.listen)
+    digest, model = queue_model(args.model)  # before anything is remembered: a refused run changes nothing
     with queue.edit() as data:
         if args.deliver_to:
             data.deliver_to = str(Path(args.deliver_to).resolve())
-        data.wipe_after_delivery = data.wipe_after_delivery or args.wipe_after_delivery
+        if args.wipe_after_delivery is not None:
+            data.wipe_after_delivery = args.wipe_after_delivery
         if args.best:
-            data.deliver_best = max(1, args.best)
-    digest, model = queue_model(args.model)
+            data.deliver_best = args.best
     training = {"steps": args.train_steps} if args.train_steps else {}
     options = RunOptions(model=digest, allow_cpu=args.allow_cpu, seed=args.seed, steps=args.steps, training=training,
                          postprocess={"upscale": 1} if args.no_upscale else {}, settings=run_settings(load_settings()))
@@ -166,15 +196,16 @@ def _run(queue, args) -> int:
     def show(view) -> None:
         if view.message and seen.get("") != view.message:
             seen[""] = view.message
-            printer.say(f"{time.strftime('%H:%M:%S')}  {view.message}")
+            printer.say(f"{time.strftime('%H:%M:%S')}  {printable(view.message)}")
         for client in view.data.clients:
             status = client.label + (f": {client.reason}" if client.reason else "")
             if seen.get(client.id) != status:
                 seen[client.id] = status
-                printer.say(f"{time.strftime('%H:%M:%S')}  {client.name}: {status}")
+                printer.say(f"{time.strftime('%H:%M:%S')}  {printable(client.name)}: {printable(status)}")
 
     token = CancelToken()
-    printer.say(f"Studio queue on {model.name}; Ctrl-C stops after saving (the queue continues next time).")
+    printer.say(f"Studio queue on {printable(model.name)}; Ctrl-C stops after saving (the queue continues next "
+                "time).")
     with CancelOnInterrupt(token, printer):
         view = run_queue(queue, options, token, on_change=show, host=args.listen, port=port, workers=args.workers,
                          until_done=not args.keep_running,
@@ -191,12 +222,20 @@ def _export(queue, folder: Path, *, wipe: bool, best: int | None) -> int:
     ready = [c for c in data.clients if c.state == "ready"]
     if not ready:
         print("No finished client waits for delivery.")
+    from headshot_studio.core.events import HeadshotError
+
+    failed = 0
     for client in ready:
-        deliver_client(queue, client.id, folder, best=best or data.deliver_best, wipe=wipe)
+        try:
+            deliver_client(queue, client.id, folder, best=best or data.deliver_best, wipe=wipe)
+        except HeadshotError as exc:  # this client stays ready; the others are still delivered
+            failed += 1
+            print(f"{printable(client.name)}: NOT delivered: {printable(exc.message)}", file=sys.stderr)
+            continue
         done = queue.read().client(client.id)
         print(f"{printable(client.name)}: delivered to {printable(done.delivered_to)}"
-              + (f"; {done.wipe_report}" if done.wipe_report else ""))
-    return 0
+              + (f"; {printable(done.wipe_report)}" if done.wipe_report else ""))
+    return 1 if failed else 0
 
 
 def _wipe(queue, client_id: str) -> int:
@@ -209,19 +248,22 @@ def _wipe(queue, client_id: str) -> int:
 
 
 def _pairing(args) -> int:
+    from headshot_studio.core.files import printable
     from headshot_studio.studio import certs
 
     if args.studio_command == "pair":
-        bundle = certs.Authority().pairing_bundle(args.address, args.name)
+        authority = certs.Authority()
+        bundle = authority.pairing_bundle(args.address, args.name)
         certs.write_bundle(bundle, Path(args.out))
-        print(f"Pairing file for {bundle['pc']}: {args.out} (good for {certs.PAIRING_HOURS} hours, once). It holds that "
+        authority.record_pairing(bundle["pc"])
+        print(f"Pairing file for {bundle['pc']}: {printable(args.out)} (good for {certs.PAIRING_HOURS} hours, once). It holds that "
               "PC's key: carry it over on a stick, import it there with `headshot-studio studio join FILE`, and "
               "do not keep copies.")
         return 0
     if args.studio_command == "join":
         pairing = certs.import_bundle(Path(args.bundle))
         left = Path(args.bundle).exists()
-        print(f"This PC is paired as “{pairing.pc}” with the studio at {pairing.scheduler}."
+        print(f"This PC is paired as “{printable(pairing.pc)}” with the studio at {pairing.scheduler}."
               + (" Delete the pairing file from the stick now." if left else ""))
         return 0
     from headshot_studio.studio.cluster import WORKER_PORT, serve_worker
@@ -231,9 +273,10 @@ def _pairing(args) -> int:
     gpus = gpu_ids()
     port = args.port or WORKER_PORT
     print(f"Lending this PC to the studio at {pairing.scheduler} ({len(gpus) or 1} worker(s), listening on "
-          f"{args.listen} ports {port}–{port + 2 * max(1, len(gpus)) - 1}). Ctrl-C stops.")
+          f"{printable(args.listen)} ports {port}–{port + 2 * max(1, len(gpus)) - 1}). Ctrl-C stops.")
     try:
-        serve_worker(pairing, host=args.listen, port=port, gpus=gpus)
+        serve_worker(pairing, host=args.listen, port=port, gpus=gpus,
+                     say=lambda code, text: print(f"{time.strftime('%H:%M:%S')}  {text}", flush=True))
     except KeyboardInterrupt:
         print("\nStopped lending this PC.")
     return 0

@@ -17,8 +17,10 @@ delivery folder is ever replaced: a second delivery of the same name gets " (2)"
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -45,10 +47,16 @@ class Delivery:
     files: list[str]  # the names inside each size folder, best first
 
 
+MAX_NAME_BYTES = 120  # the longest file name ("<name> - contact sheet (99).png") stays under 255 bytes
+
+
 def safe_name(name: str) -> str:
     """The client's name as a file name on Windows and Linux (no separators, no reserved
-    names, no trailing dots), never empty."""
-    cleaned = _UNSAFE.sub("_", name).strip().rstrip(". ")[:80] or "client"
+    names, no leading or trailing dots, short enough in bytes for any script), never empty."""
+    cleaned = _UNSAFE.sub("_", name).strip()[:80]
+    while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
+        cleaned = cleaned[:-1]
+    cleaned = cleaned.strip(". ") or "client"
     return f"_{cleaned}" if cleaned.split(".")[0].upper() in _RESERVED else cleaned
 
 
@@ -96,13 +104,28 @@ def contact_sheet(session, client_name: str, files: list[str], names: list[str])
 
 
 def _free(path: Path) -> Path:
-    if not path.exists():
+    """``path``, or "<stem> (2)<suffix>" … when something (a file, a link, even a broken
+    one) already has the name."""
+    if not os.path.lexists(path):
         return path
     for n in range(2, 1000):
         candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
-        if not candidate.exists():
+        if not os.path.lexists(candidate):
             return candidate
     raise ExportError(f"The folder “{path.parent}” already has too many deliveries named “{path.stem}”.")
+
+
+def check_delivery_folder(folder: Path) -> None:
+    """Make the delivery folder if needed; ExportError when it is not one, or cannot be
+    written to."""
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"“{folder}” is a file, not a folder. Choose a folder for the deliveries.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"The delivery folder “{folder}” cannot be made: {exc.strerror or exc}.") from None
+    if not os.access(folder, os.W_OK):
+        raise ExportError(f"The delivery folder “{folder}” cannot be written to. Choose another one.")
 
 
 def deliver(session, client_name: str, folder, *, best: int = 10) -> Delivery:
@@ -110,10 +133,7 @@ def deliver(session, client_name: str, folder, *, best: int = 10) -> Delivery:
     files = chosen_files(session, best)
     if not files:
         raise ExportError(f"“{client_name}” has no finished headshots to deliver.")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"The delivery folder “{folder}” cannot be made: {exc.strerror or exc}.") from None
+    check_delivery_folder(folder)
     base = safe_name(client_name)
     names = output_names(files, "jpeg")
     sheet = contact_sheet(session, client_name, files, names)
@@ -133,13 +153,16 @@ def deliver(session, client_name: str, folder, *, best: int = 10) -> Delivery:
     zip_path = _free(folder / f"{base}.zip")
     pdf_path = _free(folder / f"{base} - contact sheet.pdf")
     png_path = _free(folder / f"{base} - contact sheet.png")
+    written: list[Path] = []
     try:
-        publish_new_file(zip_path, write_zip)
-        publish_new_file(pdf_path, lambda f: f.write(pdf.getvalue()))
-        publish_new_file(png_path, lambda f: f.write(png.getvalue()))
+        for path, write in ((zip_path, write_zip), (pdf_path, lambda f: f.write(pdf.getvalue())),
+                            (png_path, lambda f: f.write(png.getvalue()))):
+            publish_new_file(path, write)
+            written.append(path)
     except OSError as exc:
-        for path in (zip_path, pdf_path, png_path):
-            path.unlink(missing_ok=True)
+        for path in written:  # only what this delivery made: never a file that was there
+            with contextlib.suppress(OSError):
+                path.unlink()
         raise ExportError(f"The delivery for “{client_name}” could not be written to “{folder}”: "
                           f"{exc.strerror or exc}. Check the folder and the free space, then export again.") from None
     return Delivery(zip_path, pdf_path, png_path, names)

@@ -25,6 +25,7 @@ where the worker kept it.
 from __future__ import annotations
 
 import contextlib
+import math
 import secrets
 import time
 from collections.abc import Iterator
@@ -98,8 +99,10 @@ def _client_from(data) -> Client:
         if name not in data:
             continue
         value = data[name]
-        if not isinstance(value, expected[kind]) or (kind == "int" and isinstance(value, bool)):
+        if not isinstance(value, expected[kind]) or (kind in ("int", "float") and isinstance(value, bool)):
             raise ValueError(f"client field {name!r} has the wrong type")
+        if kind == "float" and not math.isfinite(value):
+            raise ValueError(f"client field {name!r} is not a finite number")
         values[name] = value
     for required in ("id", "name", "session_id", "styles"):
         if required not in values:
@@ -120,9 +123,14 @@ class QueueData:
     wipe_after_delivery: bool = False
 
     def client(self, client_id: str) -> Client:
-        for client in self.clients:
-            if client.id == client_id or (len(client_id) >= 4 and client.id.startswith(client_id)):
-                return client
+        """The client with this id, or with the only id starting so (at least 4 characters)."""
+        exact = [c for c in self.clients if c.id == client_id]
+        found = exact or [c for c in self.clients if len(client_id) >= 4 and c.id.startswith(client_id)]
+        if len(found) > 1:
+            raise QueueError(f"“{printable(client_id)}” is the start of several clients' ids: "
+                             + ", ".join(c.id for c in found[:5]) + ". Give more of the id.")
+        if found:
+            return found[0]
         raise QueueError(f"There is no client “{printable(client_id)}” in the queue. "
                          "See the queue with `headshot-studio studio list`.")
 
@@ -227,10 +235,24 @@ class StudioQueue:
             data.clients.append(client)
         return client
 
+    def runner_active(self) -> bool:
+        """Whether a queue runner (this process or another) holds this queue now."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with exclusive_lock(self.folder / "runner.lock"):
+                return False
+        except BlockingIOError:
+            return True
+
+    def is_running(self, client: Client) -> bool:
+        """A client is really being worked on only while a runner holds the queue; one
+        left "running" by a crash or a power cut is not."""
+        return client.state == "running" and self.runner_active()
+
     def remove(self, client_id: str) -> Client:
         with self.edit() as data:
             client = data.client(client_id)
-            if client.state == "running":
+            if self.is_running(client):
                 raise QueueError(f"“{printable(client.name)}” is being worked on right now. Pause the queue and "
                                  "wait for the client to finish, then remove it.")
             data.clients.remove(client)
@@ -275,8 +297,9 @@ class StudioQueue:
         done = [c.seconds for c in data.clients if c.seconds > 0]
         waiting = sum(1 for c in data.clients if c.state == "waiting" and not c.paused)
         running = running_left or {}
+        busy = any(c.state == "running" for c in data.clients)
         if not done:
-            return None if waiting or running else 0.0
+            return None if waiting or running or busy else 0.0
         mean = sum(done) / len(done)
         total = waiting * mean + sum(running.values())
         return total / max(1, workers)

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from headshot_studio.core.events import CancelToken, ErrorKind, HeadshotError, InputError
 from headshot_studio.core.files import printable, write_atomic
@@ -161,6 +162,7 @@ class StudioRunner:
                              set_as_default=False)
         try:
             self.client.subscribe_topic(jobs.PROGRESS_TOPIC, self._on_progress)
+            self._deliver_waiting()
             self._loop(cancel)
         finally:
             self._stop_running()
@@ -191,7 +193,8 @@ class StudioRunner:
             data = self.queue.read()
             waiting = data.next_waiting() is not None
             if not waiting and self.until_done:
-                self._changed("The queue is done.")
+                self._changed("The queue is paused: resume it to go on." if data.paused and any(
+                    c.state == "waiting" for c in data.clients) else "The queue is done.")
                 return
             if waiting and not able:
                 idle_since = idle_since or time.monotonic()
@@ -337,8 +340,30 @@ class StudioRunner:
         self._remove_copies(client_id)
         self._changed(f"{client.name} is ready.")
         if deliver_to:
-            deliver_client(self.queue, client_id, deliver_to, best=best, wipe=wipe)
-            self._changed()
+            self._deliver(client_id, deliver_to, best, wipe)
+
+    def _deliver_waiting(self) -> None:
+        """Clients left ready by an earlier run (its delivery failed, or none was set) are
+        delivered first when there is a delivery folder now."""
+        data = self.queue.read()
+        if data.deliver_to:
+            for client in [c for c in data.clients if c.state == "ready"]:
+                self._deliver(client.id, data.deliver_to, data.deliver_best, data.wipe_after_delivery)
+
+    def _deliver(self, client_id: str, folder: str, best: int, wipe: bool) -> None:
+        """Deliver one client; a delivery that fails (a full stick, a folder gone) leaves
+        the client ready, with the reason, and the queue goes on."""
+        try:
+            deliver_client(self.queue, client_id, folder, best=best, wipe=wipe)
+        except (OSError, HeadshotError) as exc:
+            reason = exc.message if isinstance(exc, HeadshotError) else f"{type(exc).__name__}: {exc}"
+            with self.queue.edit() as data:
+                client = data.client(client_id)
+                client.reason = f"Ready, but not delivered: {reason}"
+            log.warning("studio: delivering client %s failed: %s", client_id, reason)
+            self._changed(f"{client.name} is ready but was not delivered: {reason}")
+            return
+        self._changed()
 
     def _remove_copies(self, client_id: str) -> None:
         """Every worker deletes its copy of the client (the results are safe here, or the
@@ -389,7 +414,7 @@ def deliver_client(queue: StudioQueue, client_id: str, folder, *, best: int, wip
     delivered = deliver(session, client.name, folder, best=best)
     with queue.edit() as data:
         entry = data.client(client_id)
-        entry.state, entry.delivered_to = "delivered", str(delivered.zip_path)
+        entry.state, entry.delivered_to, entry.reason = "delivered", str(delivered.zip_path.resolve()), ""
     if wipe:
         report = wipe_session(session)
         with queue.edit() as data:
@@ -436,8 +461,15 @@ def run_queue(queue: StudioQueue, options: RunOptions, cancel: CancelToken, *,
     """Start the studio's scheduler and this PC's workers, run the queue, stop them again."""
     from headshot_studio.studio.certs import Authority
     from headshot_studio.studio.cluster import start_cluster
+    from headshot_studio.studio.delivery import check_delivery_folder
 
+    from headshot_studio.studio.cluster import check_listen_address
+
+    check_listen_address(host)
     with queue.running():
+        folder = queue.read().deliver_to
+        if folder:
+            check_delivery_folder(Path(folder))  # before any work, not after the first client
         authority = (authority or Authority()).ensure()
         cluster = start_cluster(authority.queue, host=host, port=port, gpus=jobs.gpu_ids(), workers=workers)
         try:

@@ -33,6 +33,7 @@ class StudioController(QObject):
     exported = Signal(object)  # list of (client name, delivered-to path or wipe report)
     export_state_changed = Signal(object)
     lend_state_changed = Signal(object)
+    lend_status = Signal(str)  # how lending goes: no-answer, working, queue-stopped (studio.cluster)
     address_changed = Signal(str)  # the running queue's address for other PCs
     error = Signal(str, str, str)  # kind, message, details
 
@@ -55,6 +56,7 @@ class StudioController(QObject):
         self.export_worker.succeeded.connect(self.exported)
         self.export_worker.succeeded.connect(lambda _: self.queue_changed.emit())
         self.lend_worker = self._worker(self.lend_state_changed)
+        self.lend_worker.event_emitted.connect(self.lend_status)
 
     def _worker(self, state_signal) -> JobWorker:
         worker = JobWorker(self)
@@ -74,6 +76,11 @@ class StudioController(QObject):
         except QueueError as exc:
             self.error.emit(*describe_error(exc))
             return QueueData()
+
+    def runner_active(self) -> bool:
+        """Whether a queue runs now (this window's, or a `studio run` elsewhere on this PC);
+        without one, a client marked running was left so by a crash and goes on at the next start."""
+        return self.run_worker.state.busy or self.queue.runner_active()
 
     def _change(self, action, *args) -> bool:
         """Run one change of the queue; a refusal (a running client, a damaged file) is
@@ -206,13 +213,19 @@ class StudioController(QObject):
         """Deliver every finished client to ``folder`` (and wipe each one, if asked)."""
         from headshot_studio.studio.runner import deliver_client
 
+        from headshot_studio.core.events import HeadshotError
+
         def deliver(on_event, cancel):
             data = self.queue.read()
             done = []
             for client in [c for c in data.clients if c.state == "ready"]:
                 if cancel.cancelled:
                     break
-                deliver_client(self.queue, client.id, folder, best=data.deliver_best, wipe=wipe)
+                try:
+                    deliver_client(self.queue, client.id, folder, best=data.deliver_best, wipe=wipe)
+                except HeadshotError as exc:  # this one stays ready; the others are still delivered
+                    done.append((client.name, exc.message))
+                    continue
                 entry = self.queue.read().client(client.id)
                 done.append((entry.name, entry.delivered_to))
             return done
@@ -225,7 +238,10 @@ class StudioController(QObject):
         """Write a one-time pairing file for a worker PC (holds that PC's key)."""
         from headshot_studio.studio.certs import Authority, write_bundle
 
-        write_bundle(Authority().pairing_bundle(address, pc_name), path)
+        authority = Authority()
+        bundle = authority.pairing_bundle(address, pc_name)
+        write_bundle(bundle, path)
+        authority.record_pairing(bundle["pc"])
 
     @staticmethod
     def paired_pcs() -> list[str]:
@@ -261,7 +277,8 @@ class StudioController(QObject):
         from headshot_studio.studio.jobs import gpu_ids
 
         self.lend_worker.start(lambda on_event, cancel: serve_worker(
-            worker_pairing(), host=listen, port=WORKER_PORT, gpus=gpu_ids(), cancel=cancel))
+            worker_pairing(), host=listen, port=WORKER_PORT, gpus=gpu_ids(), cancel=cancel,
+            say=lambda code, text: on_event(code)))
 
     def stop_lending(self) -> None:
         self.lend_worker.cancel()

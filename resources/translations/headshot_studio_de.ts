@@ -1547,6 +1547,10 @@ Sie kann nicht geöffnet werden. Wählen Sie sie aus und klicken Sie auf „Lös
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
+        <source>interrupted: goes on at the next start</source>
+        <translation>unterbrochen: geht beim nächsten Start weiter</translation>
+    </message>
+    <message>
         <source>Client</source>
         <translation>Kunde</translation>
     </message>
@@ -1569,6 +1573,18 @@ Sie kann nicht geöffnet werden. Wählen Sie sie aus und klicken Sie auf „Lös
     <message>
         <source>PC</source>
         <translation>PC</translation>
+    </message>
+    <message>
+        <source>The queue PC does not answer (its queue is not running with “Let paired PCs join”, a firewall blocks port 8786, or it belongs to another studio). Trying again every 10 s.</source>
+        <translation>Der Warteschlangen-PC antwortet nicht (seine Warteschlange läuft nicht mit „Gekoppelte PCs verbinden sich über“, eine Firewall sperrt Port 8786, oder er gehört zu einem anderen Studio). Neuer Versuch alle 10 s.</translation>
+    </message>
+    <message>
+        <source>Connected: working for the studio.</source>
+        <translation>Verbunden: arbeitet für das Studio.</translation>
+    </message>
+    <message>
+        <source>The queue stopped; waiting for it to start again.</source>
+        <translation>Die Warteschlange wurde angehalten; warte auf ihren nächsten Start.</translation>
     </message>
     <message>
         <source>time left known after the first client</source>

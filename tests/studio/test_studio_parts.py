@@ -44,7 +44,7 @@ def test_the_queue_is_kept_on_disk_in_order_with_every_change():
     again.set_paused(False)
     with again.edit() as data:
         data.client(ids[2]).state = "running"
-    with pytest.raises(QueueError, match="being worked on"):
+    with queue.running(), pytest.raises(QueueError, match="being worked on"):
         queue.remove(ids[2])
     assert queue.recover() == ["Cem"]  # a crash left it running: it waits again
     assert queue.read().client(ids[2]).state == "waiting"
@@ -251,7 +251,7 @@ def test_wiping_a_client_lists_what_each_worker_removed(photos_dir):
     with queue.edit() as data:
         data.client(client.id).removed_on_workers.append({"worker": "Booth PC · GPU 0", "files": 38, "bytes": 990453})
         data.client(client.id).state = "running"
-    with pytest.raises(QueueError, match="being worked on"):
+    with queue.running(), pytest.raises(QueueError, match="being worked on"):
         wipe_client(queue, client.id)
     with queue.edit() as data:
         data.client(client.id).state = "delivered"
@@ -349,3 +349,80 @@ def test_a_failure_of_the_client_itself_is_marked_with_the_workers_reason():
                                               "worker": "Booth PC"}))
     failed = queue.read().client(client.id)
     assert failed.state == "failed" and failed.reason == "Not ready yet: 2 usable photos." and failed.worker == "Booth PC"
+
+
+# --- what the red-team pass found ---------------------------------------------------------------
+
+
+def test_an_id_start_that_fits_several_clients_is_refused():
+    queue = StudioQueue()
+    queue.add(Client(id="abcd11111111", name="Alice", session_id="s", styles={"legal": 1}))
+    queue.add(Client(id="abcd22222222", name="Bob", session_id="s", styles={"legal": 1}))
+    with pytest.raises(QueueError, match="several"):
+        queue.read().client("abcd")
+    assert queue.read().client("abcd2").name == "Bob"
+
+
+def test_a_client_left_running_by_a_crash_can_be_removed_but_not_while_a_runner_holds_it():
+    queue = StudioQueue()
+    client = queue.add(_client("Ann", state="running"))
+    with queue.running():  # a live runner: really being worked on
+        with pytest.raises(QueueError, match="being worked on"):
+            StudioQueue().remove(client.id)
+    assert StudioQueue().remove(client.id).name == "Ann"  # no runner: the crash's leftover
+
+
+def test_wiping_a_client_whose_session_is_in_use_deletes_nothing_and_says_so(photos_dir):
+    from headshot_studio.core.session import open_session, session_lock
+
+    queue = StudioQueue()
+    client, _ = add_client(queue, "Ann Example", [photos_dir])
+    session = open_session(client.session_id)
+    with session_lock(session):
+        with pytest.raises(QueueError, match="in use"):
+            wipe_client(queue, client.id)
+    assert queue.read().client(client.id).state == "waiting"
+    assert any(session.photos_dir.iterdir())
+
+
+def test_a_queue_file_with_an_infinite_number_is_damaged():
+    queue = StudioQueue()
+    queue.folder.mkdir(parents=True)
+    queue.file.write_text('{"schema_version": 1, "clients": [{"id": "a", "name": "x", "session_id": "s", '
+                          '"styles": {}, "seconds": 1e400}]}')
+    with pytest.raises(QueueError, match="damaged"):
+        queue.read()
+
+
+def test_delivery_never_removes_what_was_there_and_fits_long_names(finished, tmp_path):
+    import os
+
+    session, _ = finished
+    out = tmp_path / "out"
+    out.mkdir()
+    os.symlink("/nonexistent", out / "Bob.zip")  # the operator's own (broken) link
+    delivered = deliver(session, "Bob", out, best=1)
+    assert delivered.zip_path.name == "Bob (2).zip" and os.path.islink(out / "Bob.zip")
+    long_name = "山田" * 40  # 80 characters, 240 bytes in UTF-8
+    delivered = deliver(session, long_name, out, best=1)
+    assert len(delivered.sheet_png.name.encode()) < 255 and delivered.zip_path.is_file()
+    assert safe_name(".hidden") == "hidden"
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(InputError, match="not a folder"):
+        deliver(session, "Ann", tmp_path / "a-file", best=1)
+
+
+def test_a_failed_delivery_leaves_the_client_ready_and_the_queue_goes_on(finished, tmp_path):
+    session, ranked = finished
+    queue, client, studio_runner = _running_runner(state="ready")
+    with queue.edit() as data:
+        data.client(client.id).session_id = session.id
+    (tmp_path / "a-file").write_text("x")
+    studio_runner._deliver(client.id, str(tmp_path / "a-file"), 3, False)
+    entry = queue.read().client(client.id)
+    assert entry.state == "ready" and entry.reason.startswith("Ready, but not delivered:")
+    with queue.edit() as data:
+        data.deliver_to = str(tmp_path / "good")
+    studio_runner._deliver_waiting()  # the next run's first step
+    entry = queue.read().client(client.id)
+    assert entry.state == "delivered" and entry.reason == "" and (tmp_path / "good" / "Ann.zip").is_file()

@@ -106,7 +106,9 @@ def test_only_studio_certificates_get_in_and_nothing_else_listens(installed_tiny
 
 
 def _bundle(tmp_path, **changes):
-    bundle = Authority(tmp_path / "queue-pc").pairing_bundle("tls://192.168.1.10:8786", "Booth PC")
+    authority = Authority(tmp_path / "queue-pc")
+    bundle = authority.pairing_bundle("tls://192.168.1.10:8786", "Booth PC")
+    authority.record_pairing(bundle["pc"])
     bundle.update(changes)
     path = tmp_path / "pair.json"
     certs.write_bundle(bundle, path)
@@ -137,17 +139,23 @@ def _other_key_pem() -> str:
 
 
 @pytest.mark.parametrize("change, reason", [
-    ({"expires": (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)).isoformat()},
-     "expired"),
+    ({"expires": (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3650)).isoformat()},
+     "signature do not check out"),  # a stolen bundle's life cannot be extended
+    ({"scheduler": "tls://10.6.6.6:8786"}, "signature do not check out"),  # nor pointed elsewhere
     ({"kind": "something else"}, "not a Headshot Studio pairing file"),
+    ({"version": True}, "not a Headshot Studio pairing file"),
     ({"scheduler": "http://192.168.1.10:8787"}, "address"),
     ({"scheduler": "tls://192.168.1.10:8786; rm -rf /"}, "address"),
+    ({"scheduler": "tls://192.168.1.10:99999"}, "address"),
+    ({"pc": "\x1b]0;owned\x07\x1b[2J"}, "name"),
+    ({"pc": "x" * 65}, "name"),
     ({"key": None}, "incomplete"),
+    ({"signature": None}, "incomplete"),
     ("foreign-ca", "do not check out"),
-    ("other-key", "key does not belong"),
+    ("other-key", "do not check out"),
     ("garbled-cert", "do not check out"),
 ])
-def test_damaged_expired_or_foreign_bundles_are_refused_and_nothing_is_paired(tmp_path, change, reason):
+def test_damaged_edited_or_foreign_bundles_are_refused_and_nothing_is_paired(tmp_path, change, reason):
     if change == "foreign-ca":
         change = {"ca": Authority(tmp_path / "elsewhere").ensure().queue.ca_file.read_text()}
     elif change == "other-key":
@@ -160,6 +168,41 @@ def test_damaged_expired_or_foreign_bundles_are_refused_and_nothing_is_paired(tm
     assert path.exists(), "a refused bundle is left for the operator to look at"
     with pytest.raises(StudioSetupError, match="not paired"):
         certs.worker_pairing()
+    assert not certs.worker_dir().exists()
+
+
+def test_a_bundle_past_its_day_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(certs, "PAIRING_HOURS", -1)  # made, and signed, already expired
+    _, path = _bundle(tmp_path)
+    with pytest.raises(StudioSetupError, match="expired"):
+        certs.import_bundle(path)
+
+
+@pytest.mark.parametrize("address, ok", [("tls://192.168.1.10:8786", True), ("tls://[fe80::1]:8786", True),
+                                         ("tls://booth-pc.local:8786", True), ("tls://1.2.3.4:99999", False),
+                                         ("tls://a:b:c:1", False), ("tls://1.2.3.4:0", False),
+                                         ("tcp://1.2.3.4:8786", False), ("tls://1.2.3.4", False)])
+def test_studio_addresses(address, ok):
+    assert certs.valid_address(address) is ok
+
+
+def test_pairing_refuses_a_folder_or_a_missing_place_and_records_nothing(tmp_path):
+    authority = Authority(tmp_path / "queue-pc")
+    bundle = authority.pairing_bundle("tls://192.168.1.10:8786", "Booth PC")
+    for bad in (tmp_path, tmp_path / "no-such-folder" / "pair.json"):
+        with pytest.raises(StudioSetupError, match="cannot be a pairing file"):
+            certs.write_bundle(bundle, bad)
+    assert authority.paired() == []
+    with pytest.raises(StudioSetupError, match="name"):
+        authority.pairing_bundle("tls://192.168.1.10:8786", "   ")
+
+
+def test_a_listen_address_must_be_this_pcs_own():
+    from headshot_studio.studio.cluster import check_listen_address
+
+    check_listen_address("127.0.0.1")
+    with pytest.raises(StudioSetupError, match="not an address of this PC"):
+        check_listen_address("10.255.255.1")
 
 
 @pytest.mark.parametrize("content", [b"", b"{", b"[]" * 10, b"\xff\xfe" + b"x" * 100, json.dumps({"kind": 1}).encode()])

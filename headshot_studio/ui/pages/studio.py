@@ -68,11 +68,20 @@ STATUS_WORDS = {
     "delivered": QT_TRANSLATE_NOOP("StudioPage", "delivered"),
     "wiped": QT_TRANSLATE_NOOP("StudioPage", "wiped"),
     "failed": QT_TRANSLATE_NOOP("StudioPage", "failed"),
+    "interrupted": QT_TRANSLATE_NOOP("StudioPage", "interrupted: goes on at the next start"),
 }
 COLUMNS = (QT_TRANSLATE_NOOP("StudioPage", "Client"), QT_TRANSLATE_NOOP("StudioPage", "Status"),
            QT_TRANSLATE_NOOP("StudioPage", "Photos"), QT_TRANSLATE_NOOP("StudioPage", "Styles"),
            QT_TRANSLATE_NOOP("StudioPage", "Images"), QT_TRANSLATE_NOOP("StudioPage", "PC"))
 ID_ROLE = Qt.ItemDataRole.UserRole
+# How lending this PC goes (studio.cluster.serve_worker's codes) -> the operator's words.
+LEND_WORDS = {
+    "no-answer": QT_TRANSLATE_NOOP("StudioPage", "The queue PC does not answer (its queue is not running with “Let "
+                                                 "paired PCs join”, a firewall blocks port 8786, or it belongs to "
+                                                 "another studio). Trying again every 10 s."),
+    "working": QT_TRANSLATE_NOOP("StudioPage", "Connected: working for the studio."),
+    "queue-stopped": QT_TRANSLATE_NOOP("StudioPage", "The queue stopped; waiting for it to start again."),
+}
 REFRESH_MS = 2000  # the queue file may change from the command line too
 
 
@@ -98,7 +107,9 @@ class StudioPage(QWidget):
         self.setObjectName("studioPage")
         self.setAcceptDrops(True)
         self._last_styles: dict[str, int] = {}
+        self._last_lend_status = ""  # the lending worker's latest news (a LEND_WORDS code)
         self._clients: list = []
+        self._runner_active = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2 * theme.SPACE)
@@ -127,6 +138,7 @@ class StudioPage(QWidget):
         studio.view_changed.connect(lambda _: self.refresh())
         studio.run_state_changed.connect(lambda _: self.refresh())
         studio.lend_state_changed.connect(lambda _: self.refresh())
+        studio.lend_status.connect(self._lend_status)
         studio.add_state_changed.connect(self._add_state)
         studio.client_added.connect(self._show_check)
         studio.exported.connect(self._exported)
@@ -334,12 +346,14 @@ class StudioPage(QWidget):
         data = self.studio.snapshot()
         view = self.studio.view if self.studio.run_worker.state.busy else None
         self._clients = data.clients
+        self._runner_active = self.studio.runner_active()
         live = view.live if view else {}
         chosen = self.selected_id()
         self.table.setRowCount(len(data.clients))
         names = self.studio.styles()
         for row, client in enumerate(data.clients):
-            status = _tr(STATUS_WORDS.get(client.label, client.label))
+            label = "interrupted" if client.state == "running" and not self._runner_active else client.label
+            status = _tr(STATUS_WORDS.get(label, label))
             progress = live.get(client.id, {}).get("overall")
             if client.state == "running" and isinstance(progress, (int, float)):
                 status = f"{status} {round(100 * progress)}%"
@@ -424,7 +438,8 @@ class StudioPage(QWidget):
         pairing = self.studio.pairing()
         if lending and pairing is not None:
             self.lend_label.setText(self.tr("This PC is lent to the studio at {address}.").format(
-                address=pairing.scheduler))
+                address=pairing.scheduler) + (" " + _tr(LEND_WORDS[self._last_lend_status])
+                                             if self._last_lend_status in LEND_WORDS else ""))
         elif pairing is not None:
             self.lend_label.setText(self.tr("Paired as “{name}” with the studio at {address}.").format(
                 name=pairing.pc, address=pairing.scheduler))
@@ -443,8 +458,9 @@ class StudioPage(QWidget):
         self.pause_button.setEnabled(client is not None and client.state == "waiting")
         self.pause_button.setText(self.tr("Resume") if client is not None and client.paused else self.tr("Pause"))
         self.retry_button.setEnabled(client is not None and client.state == "failed" and not adding)
-        self.remove_button.setEnabled(client is not None and client.state != "running")
-        self.wipe_button.setEnabled(client is not None and client.state not in ("running", "wiped"))
+        busy = client is not None and client.state == "running" and self._runner_active
+        self.remove_button.setEnabled(client is not None and not busy)
+        self.wipe_button.setEnabled(client is not None and not busy and client.state != "wiped")
         self.reason.setText(core_text(client.reason) if client is not None and client.reason else
                             core_text(client.photo_message) if client is not None else "")
         self.add_button.setEnabled(not adding)
@@ -631,6 +647,10 @@ class StudioPage(QWidget):
             self.tr("Lend this PC"), self.tr("This PC's address on the studio's network:"), addresses)
         if address:
             self.studio.lend(address)
+        self.refresh()
+
+    def _lend_status(self, text: str) -> None:
+        self._last_lend_status = text
         self.refresh()
 
     def _ask_item(self, title: str, text: str, items: list[str]) -> str:  # tests replace it
