@@ -33,7 +33,7 @@ class StudioController(QObject):
     exported = Signal(object)  # list of (client name, delivered-to path or wipe report)
     export_state_changed = Signal(object)
     lend_state_changed = Signal(object)
-    lend_status = Signal(str)  # how lending goes: no-answer, working, queue-stopped (studio.cluster)
+    lend_status = Signal(object)  # a str code: how lending goes: no-answer, working, queue-stopped (studio.cluster)
     address_changed = Signal(str)  # the running queue's address for other PCs
     error = Signal(str, str, str)  # kind, message, details
 

@@ -4,6 +4,7 @@ and leave it, close the window in the middle — and nothing listens until it st
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import psutil
@@ -146,3 +147,21 @@ def test_closing_the_window_mid_client_keeps_the_client_for_the_next_start(tiny_
     client = StudioQueue().read().clients[0]
     assert client.state == "waiting" and client.attempts == 1  # back in line, its progress kept on its worker
     assert _listening() == []
+
+
+def test_a_pc_is_paired_from_the_page_with_a_one_time_file(page, tmp_path, monkeypatch):
+    from headshot_studio.studio import certs
+
+    monkeypatch.setattr(page.studio, "local_addresses", lambda: ["192.168.1.10"])
+    page.join_address.clear()
+    page.join_address.addItems(["192.168.1.10"])
+    target = tmp_path / "stick" / "pair-booth.json"
+    target.parent.mkdir()
+    page._ask_text = lambda title, text, value="": "Booth PC"
+    page._ask_save = lambda title, name: str(target)
+    page.pair_button.click()
+    bundle = certs.check_bundle(json.loads(target.read_text()))
+    assert bundle["scheduler"] == "tls://192.168.1.10:8786" and bundle["pc"] == "Booth PC"
+    assert target.stat().st_mode & 0o077 == 0
+    assert page.let_join.isChecked() and "Booth PC" in page.check_summary.text()
+    assert page.studio.paired_pcs() == ["Booth PC"]
