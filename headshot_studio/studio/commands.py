@@ -7,7 +7,7 @@
     studio export DIR [--wipe]          deliver every finished client
     studio wipe ID                      delete a client's photos and results (and list the workers' deletions)
     studio pair --address tls://QUEUE-PC:8786 --name PC --out FILE      (on the queue PC)
-    studio join FILE                    (on a worker PC)
+    studio join FILE | unpair           (on a worker PC)
     studio worker --listen ADDRESS      (on a worker PC: lend it until Ctrl-C)
 """
 
@@ -91,7 +91,8 @@ def add_parser(sub) -> None:
     pair.add_argument("--name", required=True, help="the worker PC's name")
     pair.add_argument("--out", required=True, metavar="FILE")
     join = cmds.add_parser("join", help="pair this PC with a studio (imports the pairing file, then deletes it)")
-    join.add_argument("bundle", metavar="FILE")
+    join.add_argument("bundle", metavar="FILE", help="the pairing file made on the queue PC")
+    cmds.add_parser("unpair", help="forget this PC's pairing with a studio (its key and the studio's CA go)")
     worker = cmds.add_parser("worker", help="lend this PC to the studio it is paired with, until Ctrl-C")
     worker.add_argument("--listen", required=True, metavar="ADDRESS", help="this PC's address on the studio's network")
     worker.add_argument("--port", type=_port, default=None, help="first port (default 8790; two per GPU)")
@@ -259,6 +260,10 @@ def _pairing(args) -> int:
         print(f"Pairing file for {bundle['pc']}: {printable(args.out)} (good for {certs.PAIRING_HOURS} hours, once). It holds that "
               "PC's key: carry it over on a stick, import it there with `headshot-studio studio join FILE`, and "
               "do not keep copies.")
+        return 0
+    if args.studio_command == "unpair":
+        certs.forget_pairing()
+        print("This PC is no longer paired with a studio.")
         return 0
     if args.studio_command == "join":
         pairing = certs.import_bundle(Path(args.bundle))

@@ -1799,6 +1799,14 @@ Sie kann nicht geöffnet werden. Wählen Sie sie aus und klicken Sie auf „Lös
         <translation>ohne das Basismodell der Warteschlange</translation>
     </message>
     <message>
+        <source>{name} (paired)</source>
+        <translation>{name} (gekoppelt)</translation>
+    </message>
+    <message>
+        <source>Joins when the queue runs with “Let paired PCs join” ticked</source>
+        <translation>Verbindet sich, wenn die Warteschlange mit Häkchen bei „Gekoppelte PCs verbinden sich über“ läuft</translation>
+    </message>
+    <message>
         <source>Shown while the queue runs</source>
         <translation>Wird angezeigt, während die Warteschlange läuft</translation>
     </message>

@@ -124,9 +124,12 @@ def test_pairing_bundle_is_one_time_and_private(tmp_path):
     assert certs.worker_pairing().identity.exists()
     assert pairing.identity.key_file.stat().st_mode & 0o077 == 0
     assert [p["name"] for p in Authority(tmp_path / "queue-pc").paired()] == ["Booth PC"]
-    certs.forget_pairing()
+    unpaired = subprocess.run([sys.executable, "-m", "headshot_studio", "studio", "unpair"], capture_output=True,
+                              text=True, timeout=120)
+    assert unpaired.returncode == 0 and "no longer paired" in unpaired.stdout
     with pytest.raises(StudioSetupError, match="not paired"):
         certs.worker_pairing()
+    assert not certs.worker_dir().exists()
 
 
 def _other_key_pem() -> str:

@@ -428,6 +428,11 @@ class StudioPage(QWidget):
                     item.setIcon(theme.icon("warning", "warning"))
                     item.setText(item.text() + " — " + self.tr("lacks the queue's base model"))
                 self.pc_list.addItem(item)
+        else:
+            for name in self.studio.paired_pcs():
+                item = QListWidgetItem(theme.icon("pc", "muted"), self.tr("{name} (paired)").format(name=name))
+                item.setToolTip(self.tr("Joins when the queue runs with “Let paired PCs join” ticked"))
+                self.pc_list.addItem(item)
         if self.pc_list.count() == 0:
             self.pc_list.addItem(self.tr("Shown while the queue runs"))
         if self.studio.address and not self.studio.address.startswith("tls://127."):
