@@ -3,8 +3,9 @@
 The window appears at once: torch, the models and the face analysis load in background
 workers, and each page fills in when its data arrives. The band at the top shows the
 five steps (Session, Photos, Styles, Create, Gallery), each done, now or next, and the
-app's name leads back to Welcome; the band below has Privacy, Settings, About and
-Back/Next (Alt+Left / Alt+Right, Ctrl+Enter for Next). Size, place and last page are
+app's name leads back to Welcome; the band below has Privacy, Settings, About, Studio
+(the client queue, outside the wizard: ui/pages/studio.py) and Back/Next (Alt+Left /
+Alt+Right, Ctrl+Enter for Next). Size, place and last page are
 remembered. The look (ui/theme.py) follows the system's light or dark setting unless
 Settings chooses one.
 """
