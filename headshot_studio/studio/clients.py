@@ -9,10 +9,10 @@ from pathlib import Path
 
 from headshot_studio.core.events import CancelToken, EventCallback, ignore_events
 from headshot_studio.core.files import printable
+from headshot_studio.core.limits import MAX_PER_STYLE
 from headshot_studio.studio.queue import Client, QueueError, StudioQueue, new_client_id
 
 DEFAULT_STYLE = "corporate-executive"
-MAX_PER_STYLE = 100
 
 
 def parse_styles(text: str) -> dict[str, int]:

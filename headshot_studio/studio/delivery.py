@@ -30,8 +30,11 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from headshot_studio.core.export import ExportError, export_one, output_names
 from headshot_studio.core.files import publish_new_file
+from headshot_studio.core.limits import EXPORT_LONG_SIDE_PX, EXPORT_SQUARE_PX
 
-SIZES = (("full", "full"), ("web", "1024px"), ("profile", "profile-400x400"))
+# core.export's sizes -> the folder each goes to in the ZIP
+SIZES = (("full", "full"), ("web", f"{EXPORT_LONG_SIDE_PX}px"),
+         ("profile", f"profile-{EXPORT_SQUARE_PX}x{EXPORT_SQUARE_PX}"))
 SHEET_SIZE = (1240, 1754)  # A4 at 150 dpi
 SHEET_DPI = 150
 SHEET_MAX_IMAGES = 12  # 3 x 4

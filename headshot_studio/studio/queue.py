@@ -35,6 +35,7 @@ from pathlib import Path
 from headshot_studio import paths
 from headshot_studio.core.events import InputError
 from headshot_studio.core.files import exclusive_lock, printable, read_json_limited, write_json_atomic
+from headshot_studio.core.limits import MAX_PER_STYLE
 
 SCHEMA_VERSION = 1
 STATES = ("waiting", "running", "ready", "delivered", "wiped", "failed")
@@ -109,7 +110,7 @@ def _client_from(data) -> Client:
             raise ValueError(f"a client has no {required!r}")
     if values.get("state", "waiting") not in STATES:
         raise ValueError("a client has an unknown state")
-    if not all(isinstance(k, str) and type(v) is int and 0 < v <= 100 for k, v in values["styles"].items()):
+    if not all(isinstance(k, str) and type(v) is int and 0 < v <= MAX_PER_STYLE for k, v in values["styles"].items()):
         raise ValueError("a client's styles are not style ids with counts")
     return Client(**values)
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from headshot_studio.core.limits import MAX_PER_STYLE
 from headshot_studio.ui.widgets import label, pictures_folder, quiet_button
 
-MAX_PER_STYLE = 100
 
 
 class AddClientDialog(QDialog):
