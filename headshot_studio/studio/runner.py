@@ -416,7 +416,12 @@ def deliver_client(queue: StudioQueue, client_id: str, folder, *, best: int, wip
         entry = data.client(client_id)
         entry.state, entry.delivered_to, entry.reason = "delivered", str(delivered.zip_path.resolve()), ""
     if wipe:
-        report = wipe_session(session)
+        try:
+            report = wipe_session(session)
+        except HeadshotError as exc:  # delivered all the same; the operator wipes it later
+            with queue.edit() as data:
+                data.client(client_id).reason = f"Delivered, but not wiped: {exc.message}"
+            return
         with queue.edit() as data:
             entry = data.client(client_id)
             entry.state, entry.wipe_report = "wiped", report.describe()

@@ -426,3 +426,16 @@ def test_a_failed_delivery_leaves_the_client_ready_and_the_queue_goes_on(finishe
     studio_runner._deliver_waiting()  # the next run's first step
     entry = queue.read().client(client.id)
     assert entry.state == "delivered" and entry.reason == "" and (tmp_path / "good" / "Ann.zip").is_file()
+
+
+def test_a_wipe_after_delivery_that_cannot_run_leaves_the_client_delivered_with_the_reason(finished, tmp_path):
+    from headshot_studio.core.session import session_lock
+
+    session, _ = finished
+    queue = StudioQueue()
+    client = queue.add(_client("Ann", state="ready", session_id=session.id))
+    with session_lock(session):  # another window has the session open
+        runner.deliver_client(queue, client.id, tmp_path / "out", best=2, wipe=True)
+    entry = queue.read().client(client.id)
+    assert entry.state == "delivered" and entry.reason.startswith("Delivered, but not wiped:")
+    assert (tmp_path / "out" / "Ann.zip").is_file() and session.final_dir.is_dir()
