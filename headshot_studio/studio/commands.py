@@ -128,7 +128,8 @@ def cmd_studio(args: argparse.Namespace) -> int:
     if command in ("add", "retry"):
         return _add(queue, args)
     if command == "list":
-        _print_queue(queue.read(), queue.time_left(1))
+        data = queue.read()
+        _print_queue(data, data.time_left(1))
         return 0
     if command == "remove":
         client = queue.remove(args.client)
@@ -217,26 +218,18 @@ def _run(queue, args) -> int:
 
 def _export(queue, folder: Path, *, wipe: bool, best: int | None) -> int:
     from headshot_studio.core.files import printable
-    from headshot_studio.studio.runner import deliver_client
+    from headshot_studio.studio.runner import deliver_ready
 
-    data = queue.read()
-    ready = [c for c in data.clients if c.state == "ready"]
-    if not ready:
+    results = deliver_ready(queue, folder, best=best or queue.read().deliver_best, wipe=wipe)
+    if not results:
         print("No finished client waits for delivery.")
-    from headshot_studio.core.events import HeadshotError
-
-    failed = 0
-    for client in ready:
-        try:
-            deliver_client(queue, client.id, folder, best=best or data.deliver_best, wipe=wipe)
-        except HeadshotError as exc:  # this client stays ready; the others are still delivered
-            failed += 1
-            print(f"{printable(client.name)}: NOT delivered: {printable(exc.message)}", file=sys.stderr)
-            continue
-        done = queue.read().client(client.id)
-        print(f"{printable(client.name)}: delivered to {printable(done.delivered_to)}"
-              + (f"; {printable(done.wipe_report)}" if done.wipe_report else ""))
-    return 1 if failed else 0
+    for client, problem in results:  # a client that failed stays ready; the others are delivered
+        if problem:
+            print(f"{printable(client.name)}: NOT delivered: {printable(problem)}", file=sys.stderr)
+        else:
+            print(f"{printable(client.name)}: delivered to {printable(client.delivered_to)}"
+                  + (f"; {printable(client.wipe_report)}" if client.wipe_report else ""))
+    return 1 if any(problem for _, problem in results) else 0
 
 
 def _wipe(queue, client_id: str) -> int:

@@ -160,9 +160,11 @@ def _client_session(folder: Path, job: dict, photos: list[tuple[str, bytes]]):
             return open_session(kept["session"], root=folder), True
     except (OSError, ValueError, KeyError, TypeError, HeadshotError):
         pass
-    for old in [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []:
-        wipe_session(open_session(old.name, root=folder)) if (old / "manifest.json").is_file() \
-            else shutil.rmtree(old, ignore_errors=True)
+    for old in [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []:  # an earlier try's photos
+        if (old / "manifest.json").is_file():
+            wipe_session(open_session(old.name, root=folder))
+        else:
+            shutil.rmtree(old, ignore_errors=True)
     incoming = folder / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     try:

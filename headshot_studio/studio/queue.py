@@ -140,6 +140,20 @@ class QueueData:
             return None
         return next((c for c in self.clients if c.state == "waiting" and not c.paused and c.id not in skip), None)
 
+    def time_left(self, workers: int, running_left: dict[str, float] | None = None) -> float | None:
+        """Seconds until the queue is done with ``workers`` working in parallel: the mean of
+        the clients finished so far for each waiting one, plus what the running ones say is
+        left. None until one client has finished (there is nothing to go by yet)."""
+        done = [c.seconds for c in self.clients if c.seconds > 0]
+        waiting = sum(1 for c in self.clients if c.state == "waiting" and not c.paused)
+        running = running_left or {}
+        busy = any(c.state == "running" for c in self.clients)
+        if not done:
+            return None if waiting or running or busy else 0.0
+        mean = sum(done) / len(done)
+        total = waiting * mean + sum(running.values())
+        return total / max(1, workers)
+
     def to_json(self) -> dict:
         return {"schema_version": SCHEMA_VERSION, "paused": self.paused, "deliver_to": self.deliver_to,
                 "deliver_best": self.deliver_best, "wipe_after_delivery": self.wipe_after_delivery,
@@ -291,16 +305,5 @@ class StudioQueue:
         return [c.name for c in interrupted]
 
     def time_left(self, workers: int, running_left: dict[str, float] | None = None) -> float | None:
-        """Seconds until the queue is done with ``workers`` working in parallel: the mean of
-        the clients finished so far for each waiting one, plus what the running ones say is
-        left. None until one client has finished (there is nothing to go by yet)."""
-        data = self.read()
-        done = [c.seconds for c in data.clients if c.seconds > 0]
-        waiting = sum(1 for c in data.clients if c.state == "waiting" and not c.paused)
-        running = running_left or {}
-        busy = any(c.state == "running" for c in data.clients)
-        if not done:
-            return None if waiting or running or busy else 0.0
-        mean = sum(done) / len(done)
-        total = waiting * mean + sum(running.values())
-        return total / max(1, workers)
+        """QueueData.time_left of the queue as it is on disk now."""
+        return self.read().time_left(workers, running_left)

@@ -134,8 +134,9 @@ class StudioRunner:
             live = {k: dict(v) for k, v in self._live.items()}
         able = sum(1 for f in self._facts.values() if self.options.model in f.get("models", {}))
         left = {cid: p.get("eta_s") or 0.0 for cid, p in live.items()}
-        return QueueView(self.queue.read(), live, dict(self._facts), self.options.model,
-                         self.queue.time_left(max(1, able), left), self._message)
+        data = self.queue.read()
+        return QueueView(data, live, dict(self._facts), self.options.model, data.time_left(max(1, able), left),
+                         self._message)
 
     def _changed(self, message: str | None = None) -> None:
         if message is not None:
@@ -347,23 +348,13 @@ class StudioRunner:
         delivered first when there is a delivery folder now."""
         data = self.queue.read()
         if data.deliver_to:
-            for client in [c for c in data.clients if c.state == "ready"]:
-                self._deliver(client.id, data.deliver_to, data.deliver_best, data.wipe_after_delivery)
+            self._deliver(None, data.deliver_to, data.deliver_best, data.wipe_after_delivery)
 
-    def _deliver(self, client_id: str, folder: str, best: int, wipe: bool) -> None:
-        """Deliver one client; a delivery that fails (a full stick, a folder gone) leaves
-        the client ready, with the reason, and the queue goes on."""
-        try:
-            deliver_client(self.queue, client_id, folder, best=best, wipe=wipe)
-        except (OSError, HeadshotError) as exc:
-            reason = exc.message if isinstance(exc, HeadshotError) else f"{type(exc).__name__}: {exc}"
-            with self.queue.edit() as data:
-                client = data.client(client_id)
-                client.reason = f"Ready, but not delivered: {reason}"
-            log.warning("studio: delivering client %s failed: %s", client_id, reason)
-            self._changed(f"{client.name} is ready but was not delivered: {reason}")
-            return
-        self._changed()
+    def _deliver(self, client_id: str | None, folder: str, best: int, wipe: bool) -> None:
+        """Deliver one client (None: every ready one); a failure is shown and the queue goes on."""
+        for client, problem in deliver_ready(self.queue, folder, best=best, wipe=wipe,
+                                             ids=None if client_id is None else [client_id]):
+            self._changed(f"{client.name} is ready but was not delivered: {problem}" if problem else None)
 
     def _remove_copies(self, client_id: str) -> None:
         """Every worker deletes its copy of the client (the results are safe here, or the
@@ -425,6 +416,28 @@ def deliver_client(queue: StudioQueue, client_id: str, folder, *, best: int, wip
         with queue.edit() as data:
             entry = data.client(client_id)
             entry.state, entry.wipe_report = "wiped", report.describe()
+
+
+def deliver_ready(queue: StudioQueue, folder, *, best: int, wipe: bool, ids: list[str] | None = None,
+                  cancel: CancelToken | None = None) -> list[tuple[Client, str]]:
+    """Deliver the ready clients (those of ``ids`` only, when given), one by one: each
+    client as it is after, with "" or the problem. A delivery that fails (a full stick, a
+    folder gone) leaves that client ready with the reason, and the others go on."""
+    results = []
+    for client in [c for c in queue.read().clients if c.state == "ready" and (ids is None or c.id in ids)]:
+        if cancel is not None and cancel.cancelled:
+            break
+        try:
+            deliver_client(queue, client.id, folder, best=best, wipe=wipe)
+        except (OSError, HeadshotError) as exc:
+            problem = exc.message if isinstance(exc, HeadshotError) else f"{type(exc).__name__}: {exc}"
+            with queue.edit() as data:
+                data.client(client.id).reason = f"Ready, but not delivered: {problem}"
+            log.warning("studio: delivering client %s failed: %s", client.id, problem)
+            results.append((queue.read().client(client.id), problem))
+            continue
+        results.append((queue.read().client(client.id), ""))
+    return results
 
 
 def _all_workers(client) -> dict:

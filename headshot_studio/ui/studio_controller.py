@@ -211,24 +211,11 @@ class StudioController(QObject):
     # --- delivery ---------------------------------------------------------------------------------
     def export_all(self, folder: Path, *, wipe: bool) -> None:
         """Deliver every finished client to ``folder`` (and wipe each one, if asked)."""
-        from headshot_studio.studio.runner import deliver_client
-
-        from headshot_studio.core.events import HeadshotError
+        from headshot_studio.studio.runner import deliver_ready
 
         def deliver(on_event, cancel):
-            data = self.queue.read()
-            done = []
-            for client in [c for c in data.clients if c.state == "ready"]:
-                if cancel.cancelled:
-                    break
-                try:
-                    deliver_client(self.queue, client.id, folder, best=data.deliver_best, wipe=wipe)
-                except HeadshotError as exc:  # this one stays ready; the others are still delivered
-                    done.append((client.name, exc.message))
-                    continue
-                entry = self.queue.read().client(client.id)
-                done.append((entry.name, entry.delivered_to))
-            return done
+            results = deliver_ready(self.queue, folder, best=self.queue.read().deliver_best, wipe=wipe, cancel=cancel)
+            return [(client.name, problem or client.delivered_to) for client, problem in results]
 
         self.export_worker.start(deliver)
 

@@ -98,6 +98,15 @@ def minutes_text(seconds: float | None) -> str:
         minutes=max(1, round(seconds / 60)))
 
 
+def _action(text: str, icon: str, name: str, slot, tip: str = "") -> QPushButton:
+    """A quiet button that does ``slot``."""
+    button = quiet_button(text, icon)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.clicked.connect(slot)
+    return button
+
+
 class StudioPage(QWidget):
     title = "Studio"
 
@@ -110,6 +119,9 @@ class StudioPage(QWidget):
         self._last_lend_status = ""  # the lending worker's latest news (a LEND_WORDS code)
         self._clients: list = []
         self._runner_active = False
+        self._style_names: dict[str, str] = {}  # read when the page is shown (style files), not each refresh
+        self._pairing = None  # this PC's pairing with a studio, likewise
+        self._paired: list[str] = []  # the PCs this queue PC paired
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2 * theme.SPACE)
@@ -192,29 +204,17 @@ class StudioPage(QWidget):
         self.reason.setObjectName("clientReason")
         column.addWidget(self.reason)
         actions = QHBoxLayout()
-        self.up_button = quiet_button("", "up")
-        self.up_button.setToolTip(self.tr("Earlier in the queue"))
+        self.up_button = _action("", "up", "", lambda: self._move(-1), self.tr("Earlier in the queue"))
         self.up_button.setAccessibleName(self.tr("Move up"))
-        self.up_button.clicked.connect(lambda: self._move(-1))
-        self.down_button = quiet_button("", "down")
-        self.down_button.setToolTip(self.tr("Later in the queue"))
+        self.down_button = _action("", "down", "", lambda: self._move(1), self.tr("Later in the queue"))
         self.down_button.setAccessibleName(self.tr("Move down"))
-        self.down_button.clicked.connect(lambda: self._move(1))
-        self.pause_button = quiet_button(self.tr("Pause"), "pause")
-        self.pause_button.setObjectName("pauseClientButton")
-        self.pause_button.clicked.connect(self._pause_client)
-        self.retry_button = quiet_button(self.tr("Try again…"), "more")
-        self.retry_button.setObjectName("retryClientButton")
-        self.retry_button.setToolTip(self.tr("Check the client's photos again, with more if you add them"))
-        self.retry_button.clicked.connect(self._retry)
-        self.remove_button = quiet_button(self.tr("Remove"), "close")
-        self.remove_button.setObjectName("removeClientButton")
-        self.remove_button.clicked.connect(self._remove)
-        self.wipe_button = quiet_button(self.tr("Wipe…"), "remove")
-        self.wipe_button.setObjectName("wipeClientButton")
-        self.wipe_button.setToolTip(self.tr("Delete the client's photos and results from this PC (and list what the "
-                                            "worker PCs removed)"))
-        self.wipe_button.clicked.connect(self._wipe)
+        self.pause_button = _action(self.tr("Pause"), "pause", "pauseClientButton", self._pause_client)
+        self.retry_button = _action(self.tr("Try again…"), "more", "retryClientButton", self._retry,
+                                    self.tr("Check the client's photos again, with more if you add them"))
+        self.remove_button = _action(self.tr("Remove"), "close", "removeClientButton", self._remove)
+        self.wipe_button = _action(self.tr("Wipe…"), "remove", "wipeClientButton", self._wipe,
+                                   self.tr("Delete the client's photos and results from this PC (and list what the "
+                                           "worker PCs removed)"))
         for button in (self.up_button, self.down_button, self.pause_button, self.retry_button, self.remove_button,
                        self.wipe_button):
             actions.addWidget(button)
@@ -298,14 +298,10 @@ class StudioPage(QWidget):
         join_row.addWidget(self.join_address, 1)
         column.addLayout(join_row)
         buttons = QHBoxLayout()
-        self.pair_button = quiet_button(self.tr("Add a PC…"), "pair")
-        self.pair_button.setObjectName("pairPcButton")
-        self.pair_button.setToolTip(self.tr("Make a one-time pairing file for another PC of the studio"))
-        self.pair_button.clicked.connect(self._pair)
-        self.lend_button = quiet_button(self.tr("Lend this PC…"), "lend")
-        self.lend_button.setObjectName("lendPcButton")
-        self.lend_button.setToolTip(self.tr("Let another PC's studio queue use this PC's GPUs"))
-        self.lend_button.clicked.connect(self._lend)
+        self.pair_button = _action(self.tr("Add a PC…"), "pair", "pairPcButton", self._pair,
+                                   self.tr("Make a one-time pairing file for another PC of the studio"))
+        self.lend_button = _action(self.tr("Lend this PC…"), "lend", "lendPcButton", self._lend,
+                                   self.tr("Let another PC's studio queue use this PC's GPUs"))
         buttons.addWidget(self.pair_button)
         buttons.addWidget(self.lend_button)
         buttons.addStretch()
@@ -316,7 +312,15 @@ class StudioPage(QWidget):
         return frame
 
     # --- showing ----------------------------------------------------------------------------------
+    def _reload_setup(self) -> None:
+        """What the page shows from files that change only when the operator acts: the
+        style names, this PC's pairing, the paired PCs."""
+        self._style_names = self.studio.styles()
+        self._pairing = self.studio.pairing()
+        self._paired = self.studio.paired_pcs()
+
     def showEvent(self, event) -> None:
+        self._reload_setup()
         addresses = self.studio.local_addresses()
         current = self.join_address.currentText()
         self.join_address.clear()
@@ -350,7 +354,7 @@ class StudioPage(QWidget):
         live = view.live if view else {}
         chosen = self.selected_id()
         self.table.setRowCount(len(data.clients))
-        names = self.studio.styles()
+        names = self._style_names
         for row, client in enumerate(data.clients):
             label = "interrupted" if client.state == "running" and not self._runner_active else client.label
             status = _tr(STATUS_WORDS.get(label, label))
@@ -429,7 +433,7 @@ class StudioPage(QWidget):
                     item.setText(item.text() + " — " + self.tr("lacks the queue's base model"))
                 self.pc_list.addItem(item)
         else:
-            for name in self.studio.paired_pcs():
+            for name in self._paired:
                 item = QListWidgetItem(theme.icon("pc", "muted"), self.tr("{name} (paired)").format(name=name))
                 item.setToolTip(self.tr("Joins when the queue runs with “Let paired PCs join” ticked"))
                 self.pc_list.addItem(item)
@@ -440,7 +444,7 @@ class StudioPage(QWidget):
         else:
             self.let_join.setText(self.tr("Let paired PCs join on"))
         lending = self.studio.lend_worker.state.busy
-        pairing = self.studio.pairing()
+        pairing = self._pairing
         if lending and pairing is not None:
             self.lend_label.setText(self.tr("This PC is lent to the studio at {address}.").format(
                 address=pairing.scheduler) + (" " + _tr(LEND_WORDS[self._last_lend_status])
@@ -487,7 +491,7 @@ class StudioPage(QWidget):
 
         if self.studio.add_worker.state.busy:
             return
-        dialog = AddClientDialog(self, self.studio.styles(), self._last_styles or
+        dialog = AddClientDialog(self, self._style_names, self._last_styles or
                                  {"corporate-executive": self.studio.default_count()},
                                  self.studio.default_count(), photos=photos)
         if not self._exec(dialog):
@@ -628,6 +632,7 @@ class StudioPage(QWidget):
             kind, message, details = describe_error(exc)
             show_error(self, core_text(message), details)
             return
+        self._reload_setup()
         self.let_join.setChecked(True)
         self.check_summary.setText(self.tr(
             "Pairing file for “{name}” saved: {path}. On that PC: Studio → Lend this PC…, choose the file. It works "
@@ -639,10 +644,11 @@ class StudioPage(QWidget):
         if self.studio.lend_worker.state.busy:
             self.studio.stop_lending()
             return
-        if self.studio.pairing() is None:
+        if self._pairing is None:
             path = self._ask_open(self.tr("The pairing file from the studio's queue PC"))
             if not path or self.studio.join(Path(path)) is None:
                 return
+            self._reload_setup()
         addresses = self.studio.local_addresses()
         if not addresses:
             show_error(self, self.tr("This PC has no network address the studio could reach. Connect it to the "
