@@ -253,12 +253,20 @@ def primary_button(text: str, parent: QWidget | None = None, icon: str = "") -> 
     return button
 
 
-def quiet_button(text: str, icon: str = "", parent: QWidget | None = None) -> QPushButton:
-    """A secondary action: no fill until the pointer is over it."""
+def quiet_button(text: str, icon: str = "", parent: QWidget | None = None, *, name: str = "", tip: str = "",
+                 slot=None) -> QPushButton:
+    """A secondary action: no fill until the pointer is over it (``name``: its object
+    name; ``tip``: its tooltip; ``slot``: what a click does)."""
     button = QPushButton(text, parent)
     if icon:
         button.setIcon(theme.icon(icon))
     theme.set_role(button, "quiet", "true")
+    if name:
+        button.setObjectName(name)
+    if tip:
+        button.setToolTip(tip)
+    if slot is not None:
+        button.clicked.connect(slot)
     return button
 
 

@@ -98,15 +98,6 @@ def minutes_text(seconds: float | None) -> str:
         minutes=max(1, round(seconds / 60)))
 
 
-def _action(text: str, icon: str, name: str, slot, tip: str = "") -> QPushButton:
-    """A quiet button that does ``slot``."""
-    button = quiet_button(text, icon)
-    button.setObjectName(name)
-    button.setToolTip(tip)
-    button.clicked.connect(slot)
-    return button
-
-
 class StudioPage(QWidget):
     title = "Studio"
 
@@ -204,17 +195,17 @@ class StudioPage(QWidget):
         self.reason.setObjectName("clientReason")
         column.addWidget(self.reason)
         actions = QHBoxLayout()
-        self.up_button = _action("", "up", "", lambda: self._move(-1), self.tr("Earlier in the queue"))
+        self.up_button = quiet_button("", "up", slot=lambda: self._move(-1), tip=self.tr("Earlier in the queue"))
         self.up_button.setAccessibleName(self.tr("Move up"))
-        self.down_button = _action("", "down", "", lambda: self._move(1), self.tr("Later in the queue"))
+        self.down_button = quiet_button("", "down", slot=lambda: self._move(1), tip=self.tr("Later in the queue"))
         self.down_button.setAccessibleName(self.tr("Move down"))
-        self.pause_button = _action(self.tr("Pause"), "pause", "pauseClientButton", self._pause_client)
-        self.retry_button = _action(self.tr("Try again…"), "more", "retryClientButton", self._retry,
-                                    self.tr("Check the client's photos again, with more if you add them"))
-        self.remove_button = _action(self.tr("Remove"), "close", "removeClientButton", self._remove)
-        self.wipe_button = _action(self.tr("Wipe…"), "remove", "wipeClientButton", self._wipe,
-                                   self.tr("Delete the client's photos and results from this PC (and list what the "
-                                           "worker PCs removed)"))
+        self.pause_button = quiet_button(self.tr("Pause"), "pause", name="pauseClientButton", slot=self._pause_client)
+        self.retry_button = quiet_button(self.tr("Try again…"), "more", name="retryClientButton", slot=self._retry,
+                                         tip=self.tr("Check the client's photos again, with more if you add them"))
+        self.remove_button = quiet_button(self.tr("Remove"), "close", name="removeClientButton", slot=self._remove)
+        self.wipe_button = quiet_button(self.tr("Wipe…"), "remove", name="wipeClientButton", slot=self._wipe,
+                                        tip=self.tr("Delete the client's photos and results from this PC (and list "
+                                                    "what the worker PCs removed)"))
         for button in (self.up_button, self.down_button, self.pause_button, self.retry_button, self.remove_button,
                        self.wipe_button):
             actions.addWidget(button)
@@ -298,10 +289,10 @@ class StudioPage(QWidget):
         join_row.addWidget(self.join_address, 1)
         column.addLayout(join_row)
         buttons = QHBoxLayout()
-        self.pair_button = _action(self.tr("Add a PC…"), "pair", "pairPcButton", self._pair,
-                                   self.tr("Make a one-time pairing file for another PC of the studio"))
-        self.lend_button = _action(self.tr("Lend this PC…"), "lend", "lendPcButton", self._lend,
-                                   self.tr("Let another PC's studio queue use this PC's GPUs"))
+        self.pair_button = quiet_button(self.tr("Add a PC…"), "pair", name="pairPcButton", slot=self._pair,
+                                        tip=self.tr("Make a one-time pairing file for another PC of the studio"))
+        self.lend_button = quiet_button(self.tr("Lend this PC…"), "lend", name="lendPcButton", slot=self._lend,
+                                        tip=self.tr("Let another PC's studio queue use this PC's GPUs"))
         buttons.addWidget(self.pair_button)
         buttons.addWidget(self.lend_button)
         buttons.addStretch()
